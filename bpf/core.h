@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The few kernel structures restracker reads, declared with
+ * preserve_access_index: libbpf relocates every field access against the
+ * running kernel's BTF (CO-RE), so no vmlinux.h is needed at build time and
+ * field offsets never come from this file.
+ */
+#ifndef RESTRACKER_CORE_H
+#define RESTRACKER_CORE_H
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+struct mm_struct {
+	unsigned long data_vm;		/* VM_WRITE & ~VM_SHARED & ~VM_STACK pages */
+} __attribute__((preserve_access_index));
+
+struct fdtable {
+	unsigned int max_fds;
+	unsigned long *open_fds;
+} __attribute__((preserve_access_index));
+
+struct files_struct {
+	struct fdtable *fdt;
+} __attribute__((preserve_access_index));
+
+struct signal_struct {
+	atomic_t live;			/* threads not yet in do_exit() */
+} __attribute__((preserve_access_index));
+
+struct task_struct {
+	int pid;
+	int tgid;
+	unsigned int flags;
+	unsigned long long start_boottime;
+	struct task_struct *group_leader;
+	struct mm_struct *mm;
+	struct files_struct *files;
+	struct signal_struct *signal;
+} __attribute__((preserve_access_index));
+
+#endif

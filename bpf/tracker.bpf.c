@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * restracker's tracker and limiter: per-entity heap (data_vm) and open-file
+ * accounting, quota check and SIGKILL at the syscall that crossed the line.
+ *
+ * Two programs serve every hooked syscall: on_enter and on_exit are attached
+ * from user space to the sys_enter_* / sys_exit_* tracepoint of each syscall
+ * that can change data_vm or the fd table (restracker.bpf.HookedSyscalls).
+ * The kernel's own figures are the truth: usage is recomputed from
+ * mm->data_vm and a popcount of the fd bitmap, never guessed from arguments.
+ *
+ * Cost for a task that is not tracked: one hash lookup (groups, by tgid).
+ */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "core.h"
+#include "restracker.h"
+
+#define SIGKILL		9
+#define PAGE_SHIFT	12
+#define NSEC_PER_TICK	10000000ULL	/* USER_HZ = 100 */
+#define BITS_PER_LONG	64
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* tgid -> 1: the thread group has at least one tracked entity. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_MAX_GROUPS);
+	__type(key, __u32);
+	__type(value, __u32);
+} groups SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_MAX_ENTITIES);
+	__type(key, __u32);
+	__type(value, struct rt_entity);
+} entities SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_MAX_ENTITIES);
+	__type(key, __u32);
+	__type(value, struct rt_quota);
+} quotas SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RT_EVENT_SLOTS);
+	__type(key, __u32);
+	__type(value, struct rt_event);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct rt_state);
+} state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_meta);
+} meta SEC(".maps");
+
+/* The common head of every syscalls:sys_exit_* record. */
+struct sys_exit_args {
+	__u64 common;
+	int syscall_nr;
+	long ret;
+};
+
+struct sched_exec_args {
+	__u64 common;
+	__u32 filename_loc;
+	int pid;
+	int old_pid;
+};
+
+static __always_inline __s64 heap_bytes(struct task_struct *task)
+{
+	return (__s64)BPF_CORE_READ(task, mm, data_vm) << PAGE_SHIFT;
+}
+
+struct fd_scan {
+	unsigned long *bits;
+	__s64 count;
+};
+
+static long count_fd_word(__u32 i, struct fd_scan *scan)
+{
+	unsigned long word = 0;
+
+	bpf_probe_read_kernel(&word, sizeof(word), scan->bits + i);
+	scan->count += __builtin_popcountl(word);
+	return 0;
+}
+
+/* Open descriptors: the population count of the fd table's open_fds bitmap. */
+static __always_inline __s64 open_files(struct task_struct *task)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct fd_scan scan = {};
+	unsigned int max_fds;
+
+	if (!fdt)
+		return 0;
+	max_fds = BPF_CORE_READ(fdt, max_fds);
+	scan.bits = BPF_CORE_READ(fdt, open_fds);
+	bpf_loop(max_fds / BITS_PER_LONG, count_fd_word, &scan, 0);
+	return scan.count;
+}
+
+static __always_inline __u64 start_ticks(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, start_boottime) / NSEC_PER_TICK;
+}
+
+/* An entry whose pid now names another task is stale: drop it. */
+static __always_inline bool is_stale(struct rt_entity *e, struct task_struct *owner)
+{
+	struct rt_state *st;
+	__u32 zero = 0;
+
+	if (e->start_ticks == start_ticks(owner))
+		return false;
+	bpf_map_delete_elem(&quotas, &e->id);
+	bpf_map_delete_elem(&entities, &e->id);
+	st = bpf_map_lookup_elem(&state, &zero);
+	if (st)
+		__sync_fetch_and_add(&st->stale_entries, 1);
+	return true;
+}
+
+static __always_inline void log_kill(struct rt_entity *e, __u32 reason, __s64 usage,
+				     __s64 limit, int syscall_nr)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct rt_state *st;
+	struct rt_event *ev;
+	__u32 zero = 0, slot;
+	__u64 seq;
+
+	st = bpf_map_lookup_elem(&state, &zero);
+	if (!st)
+		return;
+	seq = __sync_fetch_and_add(&st->event_seq, 1) + 1;
+	slot = seq % RT_EVENT_SLOTS;
+	ev = bpf_map_lookup_elem(&events, &slot);
+	if (!ev)
+		return;
+	ev->seq = 0;		/* readers skip the slot while it is rewritten */
+	ev->time_ns = bpf_ktime_get_boot_ns();
+	ev->pid = pid_tgid >> 32;
+	ev->tid = (__u32)pid_tgid;
+	ev->entity = e->id;
+	ev->scope = e->scope;
+	ev->reason = reason;
+	ev->syscall_nr = syscall_nr;
+	ev->usage = usage;
+	ev->limit = limit;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	/* An atomic exchange orders the fields above before seq (full barrier). */
+	__sync_lock_test_and_set(&ev->seq, seq);
+}
+
+static __always_inline void kill(struct rt_entity *e, __u32 reason, __s64 usage,
+				 __s64 limit, int syscall_nr)
+{
+	__u32 zero = 0;
+
+	if (bpf_send_signal(SIGKILL)) {
+		struct rt_state *st = bpf_map_lookup_elem(&state, &zero);
+
+		if (st)
+			__sync_fetch_and_add(&st->signal_failures, 1);
+	}
+	/* Other threads may cross the same quota before the group dies: log once. */
+	if (!(__sync_fetch_and_or(&e->flags, RT_F_KILLED) & RT_F_KILLED))
+		log_kill(e, reason, usage, limit, syscall_nr);
+}
+
+/* Usage above quota (strictly greater) kills the calling task's thread group. */
+static __always_inline void enforce(struct rt_entity *e, int syscall_nr)
+{
+	struct rt_quota *q = bpf_map_lookup_elem(&quotas, &e->id);
+
+	if (!q)
+		return;
+	if (q->heap >= 0 && e->heap > q->heap)
+		kill(e, RT_REASON_HEAP, e->heap, q->heap, syscall_nr);
+	else if (q->files >= 0 && e->files > q->files)
+		kill(e, RT_REASON_FILES, e->files, q->files, syscall_nr);
+}
+
+static __always_inline void update_process(struct rt_entity *p, __s64 heap, __s64 files,
+					   int syscall_nr)
+{
+	p->heap = heap - p->base_heap;
+	p->files = files - p->base_files;
+	enforce(p, syscall_nr);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int on_enter(void *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	struct task_struct *task;
+	struct rt_entity *t;
+
+	if (!bpf_map_lookup_elem(&groups, &tgid))
+		return 0;
+	/* Only thread entities need the figures from before the call. */
+	if (tid == tgid)
+		return 0;
+	t = bpf_map_lookup_elem(&entities, &tid);
+	if (!t || t->scope != RT_SCOPE_THREAD)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	if (is_stale(t, task))
+		return 0;
+	t->enter_heap = heap_bytes(task);
+	t->enter_files = open_files(task);
+	t->in_syscall = 1;
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int on_exit(struct sys_exit_args *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	struct task_struct *task;
+	struct rt_entity *p, *t;
+	__s64 heap, files;
+
+	if (!bpf_map_lookup_elem(&groups, &tgid))
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	heap = heap_bytes(task);
+	files = open_files(task);
+
+	p = bpf_map_lookup_elem(&entities, &tgid);
+	if (p && p->scope == RT_SCOPE_PROCESS &&
+	    !is_stale(p, BPF_CORE_READ(task, group_leader)))
+		update_process(p, heap, files, ctx->syscall_nr);
+
+	if (tid == tgid)
+		return 0;
+	t = bpf_map_lookup_elem(&entities, &tid);
+	if (!t || t->scope != RT_SCOPE_THREAD || !t->in_syscall || is_stale(t, task))
+		return 0;
+	t->in_syscall = 0;
+	t->heap += heap - t->enter_heap;
+	t->files += files - t->enter_files;
+	enforce(t, ctx->syscall_nr);
+	return 0;
+}
+
+/*
+ * exec replaces the memory image and closes O_CLOEXEC descriptors. A `run`
+ * entity starts counting here; others see the new figures at once. A
+ * non-leader thread that execs takes over the leader's pid: its thread entry
+ * (under the old tid) is gone with its identity.
+ */
+SEC("tracepoint/sched/sched_process_exec")
+int on_exec(struct sched_exec_args *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 old_pid = ctx->old_pid;
+	struct task_struct *task;
+	struct rt_entity *p;
+	__s64 heap, files;
+
+	if (!bpf_map_lookup_elem(&groups, &tgid))
+		return 0;
+	if (old_pid != tgid) {
+		bpf_map_delete_elem(&quotas, &old_pid);
+		bpf_map_delete_elem(&entities, &old_pid);
+	}
+	p = bpf_map_lookup_elem(&entities, &tgid);
+	if (!p || p->scope != RT_SCOPE_PROCESS)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	heap = heap_bytes(task);
+	files = open_files(task);
+	if (p->flags & RT_F_REBASE_ON_EXEC) {
+		p->base_heap = heap;
+		p->base_files = files;
+		__sync_fetch_and_and(&p->flags, ~RT_F_REBASE_ON_EXEC);
+	}
+	update_process(p, heap, files, 59 /* execve */);
+	return 0;
+}
+
+/* The seeds' do_exit hook: a task that exits takes its entries with it. */
+SEC("tracepoint/sched/sched_process_exit")
+int on_task_exit(void *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	struct task_struct *task;
+
+	if (!bpf_map_lookup_elem(&groups, &tgid))
+		return 0;
+	if (tid != tgid) {
+		bpf_map_delete_elem(&quotas, &tid);
+		bpf_map_delete_elem(&entities, &tid);
+	}
+	task = (struct task_struct *)bpf_get_current_task();
+	/* do_exit() has already counted this thread out of signal->live. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	bpf_map_delete_elem(&quotas, &tgid);
+	bpf_map_delete_elem(&entities, &tgid);
+	bpf_map_delete_elem(&groups, &tgid);
+	return 0;
+}

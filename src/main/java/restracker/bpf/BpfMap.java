@@ -1,0 +1,107 @@
+package restracker.bpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An open BPF map, by file descriptor (from a pin or a loaded object). Keys and values are
+ * MemorySegments laid out like the C records. Closing releases the descriptor, never the map.
+ */
+public final class BpfMap implements AutoCloseable {
+    /** bpf_map_update_elem flags. */
+    public static final long ANY = 0, NOEXIST = 1, EXIST = 2;
+
+    private final String name;
+    private final int fd;
+
+    BpfMap(String name, int fd) {
+        this.name = name;
+        this.fd = fd;
+    }
+
+    /** Opens a pinned map; ENOENT when nothing is pinned at path. */
+    public static BpfMap openPinned(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = (int) Libbpf.OBJ_GET.invokeExact(arena.allocateFrom(path));
+            if (fd < 0) throw new NativeException(-fd, "cannot open the pinned BPF map " + path);
+            return new BpfMap(path, fd);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    /** Copies the value at key into value; false when the key is absent. */
+    public boolean lookup(MemorySegment key, MemorySegment value) {
+        int rc = call(() -> (int) Libbpf.MAP_LOOKUP.invokeExact(fd, key, value));
+        if (rc == -Errno.ENOENT.number()) return false;
+        check(rc, "look up an element of");
+        return true;
+    }
+
+    /** Stores value at key; returns 0 or the errno (EEXIST with NOEXIST, E2BIG when full, ...). */
+    public int update(MemorySegment key, MemorySegment value, long flags) {
+        int rc = call(() -> (int) Libbpf.MAP_UPDATE.invokeExact(fd, key, value, flags));
+        return rc < 0 ? -rc : 0;
+    }
+
+    /** Removes key; false when it was absent. */
+    public boolean delete(MemorySegment key) {
+        int rc = call(() -> (int) Libbpf.MAP_DELETE.invokeExact(fd, key));
+        if (rc == -Errno.ENOENT.number()) return false;
+        check(rc, "delete an element of");
+        return true;
+    }
+
+    /** Every u32 key of the map, in the kernel's iteration order. */
+    public List<Integer> intKeys() {
+        List<Integer> keys = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment prev = MemorySegment.NULL;
+            MemorySegment next = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment cur = arena.allocate(ValueLayout.JAVA_INT);
+            for (;;) {
+                MemorySegment p = prev;
+                int rc = call(() -> (int) Libbpf.MAP_NEXT_KEY.invokeExact(fd, p, next));
+                if (rc == -Errno.ENOENT.number()) return keys;
+                check(rc, "iterate over");
+                keys.add(next.get(ValueLayout.JAVA_INT, 0));
+                cur.copyFrom(next);
+                prev = cur;
+            }
+        }
+    }
+
+    /** Maps the (BPF_F_MMAPABLE) map's memory into this process. */
+    public MemorySegment mapShared(long size) {
+        return Libc.mapShared(fd, size);
+    }
+
+    private void check(int rc, String what) {
+        if (rc < 0) throw new NativeException(-rc, "cannot " + what + " the BPF map " + name);
+    }
+
+    @FunctionalInterface
+    private interface IntCall {
+        int run() throws Throwable;
+    }
+
+    private static int call(IntCall c) {
+        try {
+            return c.run();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        Libc.close(fd);
+    }
+}

@@ -1,0 +1,137 @@
+package restracker.bpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A BPF object file opened from memory (the jar carries the .bpf.o), loaded into the kernel, its
+ * programs attached and its maps and links pinned. Closing it releases restracker's handles; what
+ * was pinned stays in the kernel.
+ */
+public final class BpfObject implements AutoCloseable {
+    private final String name;
+    private final MemorySegment object;
+
+    private BpfObject(String name, MemorySegment object) {
+        this.name = name;
+        this.object = object;
+    }
+
+    public static BpfObject open(String name, byte[] elf) {
+        Libbpf.installLog();
+        Arena arena = Arena.ofAuto();
+        MemorySegment image = arena.allocate(elf.length, 8).copyFrom(MemorySegment.ofArray(elf));
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(call);
+            MemorySegment obj = (MemorySegment) Libbpf.OPEN_MEM.invokeExact(err, image, (long) elf.length,
+                    MemorySegment.NULL);
+            if (obj.address() == 0) {
+                throw new NativeException(Native.errno(err), "libbpf cannot open the BPF object " + name
+                        + ": " + lastLog());
+            }
+            return new BpfObject(name, obj);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Whether the named program is loaded by {@link #load}; used to leave out refused variants. */
+    public void setAutoload(String program, boolean autoload) {
+        MemorySegment prog = program(program);
+        try {
+            int rc = (int) Libbpf.PROGRAM_SET_AUTOLOAD.invokeExact(prog, autoload);
+            if (rc < 0) throw new NativeException(-rc, "cannot change autoload of " + program);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Loads every map and program; a verifier rejection quotes the end of the verifier log. */
+    public void load() {
+        LibbpfLog.drain();
+        int rc;
+        try {
+            rc = (int) Libbpf.OBJECT_LOAD.invokeExact(object);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+        if (rc < 0) {
+            String hint = switch (Errno.of(rc)) {
+                case EPERM, EACCES -> " (restracker must run as root, or with CAP_BPF and CAP_PERFMON)";
+                default -> "";
+            };
+            throw new NativeException(-rc, "the kernel refused to load " + name + hint + ": " + lastLog());
+        }
+    }
+
+    /** Attaches program to tracepoint category:event and pins the link at pinPath. */
+    public void attachTracepointPinned(String program, String category, String event, String pinPath) {
+        MemorySegment prog = program(program);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(call);
+            MemorySegment link = (MemorySegment) Libbpf.ATTACH_TRACEPOINT.invokeExact(err, prog,
+                    call.allocateFrom(category), call.allocateFrom(event));
+            if (link.address() == 0) {
+                throw new NativeException(Native.errno(err), "cannot attach " + program + " to tracepoint "
+                        + category + ":" + event + ": " + lastLog());
+            }
+            int rc = (int) Libbpf.LINK_PIN.invokeExact(link, call.allocateFrom(pinPath));
+            if (rc < 0) {
+                int ignored = (int) Libbpf.LINK_DESTROY.invokeExact(link);
+                throw new NativeException(-rc, "cannot pin the link of " + category + ":" + event + " at "
+                        + pinPath + " (pinning tracepoint links needs Linux 5.15 or later)");
+            }
+            // The pin keeps the link attached; disconnect so that freeing the handle does not detach it.
+            Libbpf.LINK_DISCONNECT.invokeExact(link);
+            int freed = (int) Libbpf.LINK_DESTROY.invokeExact(link);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public void pinMap(String map, String pinPath) {
+        MemorySegment m = map(map);
+        try (Arena call = Arena.ofConfined()) {
+            int rc = (int) Libbpf.MAP_PIN.invokeExact(m, call.allocateFrom(pinPath));
+            if (rc < 0) throw new NativeException(-rc, "cannot pin the BPF map " + map + " at " + pinPath);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private MemorySegment program(String program) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment p = (MemorySegment) Libbpf.FIND_PROGRAM.invokeExact(object, call.allocateFrom(program));
+            if (p.address() == 0) throw new IllegalArgumentException(name + " has no program " + program);
+            return p;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private MemorySegment map(String map) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment m = (MemorySegment) Libbpf.FIND_MAP.invokeExact(object, call.allocateFrom(map));
+            if (m.address() == 0) throw new IllegalArgumentException(name + " has no map " + map);
+            return m;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static String lastLog() {
+        String log = LibbpfLog.drain().strip();
+        if (log.isEmpty()) return "libbpf gave no details (set RESTRACKER_DEBUG=1)";
+        int cut = Math.max(0, log.length() - 4000);
+        return (cut > 0 ? "...\n" : "") + log.substring(cut);
+    }
+
+    @Override
+    public void close() {
+        try {
+            Libbpf.OBJECT_CLOSE.invokeExact(object);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package restracker.bpf;
+
+import static restracker.bpf.Native.INT;
+import static restracker.bpf.Native.LONG;
+import static restracker.bpf.Native.PTR;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Bindings to libbpf (libbpf.so.1), resolved once. libbpf 1.x returns -errno from int functions
+ * and NULL with errno set from pointer functions; callers turn both into {@link NativeException}.
+ * Its log (the verifier's among it) is collected by {@link LibbpfLog} instead of going to stderr.
+ */
+final class Libbpf {
+    static final SymbolLookup LIB = load();
+
+    static final MethodHandle OPEN_MEM = Native.withErrno(LIB, "bpf_object__open_mem",
+            FunctionDescriptor.of(PTR, PTR, LONG, PTR));
+    static final MethodHandle OBJECT_LOAD = fn("bpf_object__load", INT, PTR);
+    static final MethodHandle OBJECT_CLOSE = Native.plain(LIB, "bpf_object__close",
+            FunctionDescriptor.ofVoid(PTR));
+    static final MethodHandle FIND_PROGRAM = fn("bpf_object__find_program_by_name", PTR, PTR, PTR);
+    static final MethodHandle FIND_MAP = fn("bpf_object__find_map_by_name", PTR, PTR, PTR);
+    static final MethodHandle PROGRAM_SET_AUTOLOAD = fn("bpf_program__set_autoload", INT, PTR, Native.LINKER.canonicalLayouts().get("bool"));
+    static final MethodHandle ATTACH_TRACEPOINT = Native.withErrno(LIB, "bpf_program__attach_tracepoint",
+            FunctionDescriptor.of(PTR, PTR, PTR, PTR));
+    static final MethodHandle LINK_PIN = fn("bpf_link__pin", INT, PTR, PTR);
+    static final MethodHandle LINK_DISCONNECT = Native.plain(LIB, "bpf_link__disconnect",
+            FunctionDescriptor.ofVoid(PTR));
+    static final MethodHandle LINK_DESTROY = fn("bpf_link__destroy", INT, PTR);
+    static final MethodHandle MAP_PIN = fn("bpf_map__pin", INT, PTR, PTR);
+    static final MethodHandle MAP_FD = fn("bpf_map__fd", INT, PTR);
+    static final MethodHandle OBJ_GET = fn("bpf_obj_get", INT, PTR);
+    static final MethodHandle MAP_LOOKUP = fn("bpf_map_lookup_elem", INT, INT, PTR, PTR);
+    static final MethodHandle MAP_UPDATE = fn("bpf_map_update_elem", INT, INT, PTR, PTR, LONG);
+    static final MethodHandle MAP_DELETE = fn("bpf_map_delete_elem", INT, INT, PTR);
+    static final MethodHandle MAP_NEXT_KEY = fn("bpf_map_get_next_key", INT, INT, PTR, PTR);
+    static final MethodHandle OBJ_INFO = fn("bpf_obj_get_info_by_fd", INT, INT, PTR, PTR);
+    static final MethodHandle PROBE_PROG_TYPE = fn("libbpf_probe_bpf_prog_type", INT, INT, PTR);
+    static final MethodHandle PROBE_HELPER = fn("libbpf_probe_bpf_helper", INT, INT, INT, PTR);
+    static final MethodHandle MAJOR = fn("libbpf_major_version", INT);
+    static final MethodHandle MINOR = fn("libbpf_minor_version", INT);
+
+    private Libbpf() {}
+
+    private static SymbolLookup load() {
+        try {
+            return SymbolLookup.libraryLookup("libbpf.so.1", Arena.global());
+        } catch (IllegalArgumentException e) {
+            throw new NativeException(2, "libbpf.so.1 is not installed: install the libbpf1 package"
+                    + " (apt-get install libbpf1)");
+        }
+    }
+
+    private static MethodHandle fn(String name, java.lang.foreign.MemoryLayout ret,
+            java.lang.foreign.MemoryLayout... args) {
+        return Native.plain(LIB, name, FunctionDescriptor.of(ret, args));
+    }
+
+    static String version() {
+        try {
+            return (int) MAJOR.invokeExact() + "." + (int) MINOR.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** libbpf's print callback: every line goes to {@link LibbpfLog}. */
+    static void installLog() {
+        LibbpfLog.install(LIB);
+    }
+}

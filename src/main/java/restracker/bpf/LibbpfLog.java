@@ -1,0 +1,77 @@
+package restracker.bpf;
+
+import static restracker.bpf.Native.INT;
+import static restracker.bpf.Native.LONG;
+import static restracker.bpf.Native.PTR;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * Collects libbpf's log lines (warnings, the verifier log of a program that failed to load) so that
+ * a load failure can quote them; with RESTRACKER_DEBUG set they are also printed to stderr.
+ * The callback receives a printf format and a va_list, formatted here with vsnprintf.
+ */
+final class LibbpfLog {
+    private static final int BUFFER = 8192;
+    private static final int KEEP = 64 * 1024;
+    private static final StringBuilder LOG = new StringBuilder();
+    private static final boolean ECHO = System.getenv("RESTRACKER_DEBUG") != null;
+    private static final MethodHandle VSNPRINTF = Native.plain(Native.LIBC, "vsnprintf",
+            FunctionDescriptor.of(INT, PTR, LONG, PTR, PTR));
+    private static boolean installed;
+
+    private LibbpfLog() {}
+
+    static synchronized void install(SymbolLookup libbpf) {
+        if (installed) return;
+        MethodHandle target;
+        try {
+            target = MethodHandles.lookup().findStatic(LibbpfLog.class, "print",
+                    MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        MemorySegment stub = Native.LINKER.upcallStub(target, FunctionDescriptor.of(INT, INT, PTR, PTR),
+                Arena.global());
+        MethodHandle setPrint = Native.plain(libbpf, "libbpf_set_print", FunctionDescriptor.of(PTR, PTR));
+        try {
+            MemorySegment unused = (MemorySegment) setPrint.invokeExact(stub);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+        installed = true;
+    }
+
+    /** The upcall; it must never throw into native code. */
+    @SuppressWarnings("unused")
+    private static int print(int level, MemorySegment format, MemorySegment vaList) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(BUFFER);
+            int n = (int) VSNPRINTF.invokeExact(buf, (long) BUFFER, format, vaList);
+            String line = n < 0 ? "" : buf.getString(0);
+            synchronized (LOG) {
+                LOG.append(line);
+                if (LOG.length() > KEEP) LOG.delete(0, LOG.length() - KEEP);
+            }
+            if (ECHO) System.err.print(line);
+            return n;
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    /** Everything logged since the last call, and forget it. */
+    static String drain() {
+        synchronized (LOG) {
+            String s = LOG.toString();
+            LOG.setLength(0);
+            return s;
+        }
+    }
+}

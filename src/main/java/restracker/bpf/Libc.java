@@ -1,0 +1,144 @@
+package restracker.bpf;
+
+import static restracker.bpf.Native.INT;
+import static restracker.bpf.Native.LONG;
+import static restracker.bpf.Native.PTR;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/** The few libc calls restracker needs that the JDK does not offer. Each failure carries its errno. */
+public final class Libc {
+    public static final int SIGKILL = 9;
+    public static final int SIGCONT = 18;
+    public static final long BPF_FS_MAGIC = 0xcafe4a11L;
+    public static final long TRACEFS_MAGIC = 0x74726163L;
+
+    private static final int O_RDONLY = 0, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000;
+    private static final int LOCK_EX = 2;
+    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
+
+    private static final MethodHandle OPEN = Native.withErrno(Native.LIBC, "open",
+            FunctionDescriptor.of(INT, PTR, INT));
+    private static final MethodHandle CLOSE = Native.plain(Native.LIBC, "close",
+            FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle FLOCK = Native.withErrno(Native.LIBC, "flock",
+            FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle MOUNT = Native.withErrno(Native.LIBC, "mount",
+            FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
+    private static final MethodHandle STATFS = Native.withErrno(Native.LIBC, "statfs",
+            FunctionDescriptor.of(INT, PTR, PTR));
+    private static final MethodHandle KILL = Native.withErrno(Native.LIBC, "kill",
+            FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle MMAP = Native.withErrno(Native.LIBC, "mmap",
+            FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
+    private static final MethodHandle CLOCK_GETTIME = Native.plain(Native.LIBC, "clock_gettime",
+            FunctionDescriptor.of(INT, INT, PTR));
+    private static final MethodHandle GETEUID = Native.plain(Native.LIBC, "geteuid",
+            FunctionDescriptor.of(INT));
+
+    private Libc() {}
+
+    /** Opens a directory for {@link #lockExclusive}; the descriptor is closed with {@link #close}. */
+    public static int openDirectory(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            int fd = (int) OPEN.invokeExact(err, arena.allocateFrom(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (fd < 0) throw new NativeException(Native.errno(err), "cannot open " + path);
+            return fd;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void close(int fd) {
+        try {
+            int unused = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Blocks until this process holds the exclusive flock on fd (released by close). */
+    public static void lockExclusive(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            if ((int) FLOCK.invokeExact(err, fd, LOCK_EX) != 0) {
+                throw new NativeException(Native.errno(err), "cannot lock the pin directory");
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static void mount(String source, String target, String type) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            int rc = (int) MOUNT.invokeExact(err, arena.allocateFrom(source), arena.allocateFrom(target),
+                    arena.allocateFrom(type), 0L, MemorySegment.NULL);
+            if (rc != 0) {
+                throw new NativeException(Native.errno(err), "cannot mount " + type + " on " + target);
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** The filesystem magic number (statfs f_type) of path, or -errno. */
+    public static long fileSystemType(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            MemorySegment buf = arena.allocate(120, 8); // struct statfs; f_type is its first field
+            if ((int) STATFS.invokeExact(err, arena.allocateFrom(path), buf) != 0) {
+                return -Native.errno(err);
+            }
+            return buf.get(LONG, 0);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** kill(2); returns 0 or the errno. */
+    public static int kill(int pid, int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            return (int) KILL.invokeExact(err, pid, signal) == 0 ? 0 : Native.errno(err);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Maps size bytes of fd shared read-write; the mapping lasts as long as the process. */
+    public static MemorySegment mapShared(int fd, long size) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            MemorySegment addr = (MemorySegment) MMAP.invokeExact(err, MemorySegment.NULL, size,
+                    PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
+            if (addr.address() == -1L) throw new NativeException(Native.errno(err), "cannot mmap a BPF map");
+            return addr.reinterpret(size);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** CLOCK_BOOTTIME in nanoseconds: the clock of bpf_ktime_get_boot_ns(). */
+    public static long boottimeNanos() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            int rc = (int) CLOCK_GETTIME.invokeExact(7 /* CLOCK_BOOTTIME */, ts);
+            return ts.get(LONG, 0) * 1_000_000_000L + ts.get(LONG, 8);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package restracker.bpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/** Shared plumbing of the native bindings: the linker, symbol lookup, errno capture. */
+final class Native {
+    static final Linker LINKER = Linker.nativeLinker();
+    static final SymbolLookup LIBC = LINKER.defaultLookup();
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    static final ValueLayout PTR = ValueLayout.ADDRESS;
+
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+    private Native() {}
+
+    /** A downcall whose first argument is a capture segment (see {@link #errnoSegment}). */
+    static MethodHandle withErrno(SymbolLookup lib, String name, FunctionDescriptor fd) {
+        MemorySegment symbol = lib.find(name).orElseThrow(() -> missing(name));
+        return LINKER.downcallHandle(symbol, fd, Linker.Option.captureCallState("errno"));
+    }
+
+    static MethodHandle plain(SymbolLookup lib, String name, FunctionDescriptor fd) {
+        MemorySegment symbol = lib.find(name).orElseThrow(() -> missing(name));
+        return LINKER.downcallHandle(symbol, fd);
+    }
+
+    static MemorySegment errnoSegment(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
+    static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
+    }
+
+    static UnsatisfiedLinkError missing(String name) {
+        return new UnsatisfiedLinkError("native symbol " + name + " not found");
+    }
+
+    /** Rethrows what a MethodHandle invocation threw; the handles here throw nothing checked. */
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+}

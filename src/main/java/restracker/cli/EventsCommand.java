@@ -1,0 +1,62 @@
+package restracker.cli;
+
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import restracker.kernel.PinnedState;
+import restracker.tracker.EventLog;
+import restracker.tracker.KillEvent;
+import restracker.tracker.ResourceTracker;
+
+@Command(name = "events", description = "List the quota kills held in the kernel's event log, oldest first.")
+final class EventsCommand implements Runnable {
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public void run() {
+        Optional<ResourceTracker> tracker = ResourceTracker.openExisting(PinnedState.configuredDir());
+        if (tracker.isEmpty()) {
+            System.out.println(json ? "{\"events\":[],\"overwritten\":0,\"total\":0}" : "restracker is not loaded: no events");
+            return;
+        }
+        try (ResourceTracker t = tracker.get()) {
+            EventLog log = t.events();
+            if (json) {
+                Map<String, Object> m = Json.object();
+                m.put("events", log.events().stream().map(EventsCommand::toJson).toList());
+                m.put("overwritten", log.overwritten());
+                m.put("total", log.total());
+                System.out.println(Json.write(m));
+                return;
+            }
+            if (log.overwritten() > 0) {
+                System.out.println("(" + log.overwritten() + " older events were overwritten: the log keeps the last "
+                        + log.events().size() + ")");
+            }
+            if (log.events().isEmpty()) System.out.println("no quota kills");
+            for (KillEvent e : log.events()) {
+                System.out.println(e.time() + "  pid " + e.pid() + " (" + e.comm() + ") tid " + e.tid() + " killed: "
+                        + RunCommand.describe(e) + " [" + e.scope().label() + " " + e.entity() + "]");
+            }
+        }
+    }
+
+    private static Map<String, Object> toJson(KillEvent e) {
+        Map<String, Object> m = Json.object();
+        m.put("seq", e.seq());
+        m.put("time", e.time().toString());
+        m.put("pid", e.pid());
+        m.put("tid", e.tid());
+        m.put("comm", e.comm());
+        m.put("entity", e.entity());
+        m.put("scope", e.scope().label());
+        m.put("quota", e.reason().label());
+        m.put("usage", e.usage());
+        m.put("limit", e.limit());
+        m.put("syscall", e.syscall());
+        return m;
+    }
+
+}

@@ -1,0 +1,62 @@
+package restracker.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import restracker.bpf.NativeException;
+import restracker.kernel.PinnedState;
+
+/**
+ * The `restracker` command. Each subcommand is one call into the Java API, like a system call:
+ * it opens the pinned state, does its work and exits with 0, the errno of the failure, or 2 for a
+ * usage error. Errors are one sentence on stderr.
+ */
+@Command(name = "restracker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Per-process heap and open-file tracking with quotas enforced in the kernel.",
+        subcommands = {RegisterCommand.class, FetchCommand.class, DeregisterCommand.class, CapCommand.class,
+                ResetCommand.class, RunCommand.class, EventsCommand.class, StatusCommand.class,
+                UnloadCommand.class, DoctorCommand.class})
+public final class Main implements Runnable {
+    static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line and returns its exit status (used by tests in-process too). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("restracker: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try 'restracker " + ex.getCommandLine().getCommandName()
+                    + " --help' for more information.");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof NativeException ne) {
+                c.getErr().println("restracker: " + ne.getMessage() + " [" + ne.errno().label() + "]");
+                return ne.rawErrno() > 0 && ne.rawErrno() < 126 ? ne.rawErrno() : 1;
+            }
+            if (ex instanceof IllegalArgumentException) {
+                c.getErr().println("restracker: " + ex.getMessage() + " [EINVAL (22)]");
+                return 22;
+            }
+            throw ex;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"restracker " + PinnedState.VERSION};
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package restracker.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import restracker.bpf.Libc;
+import restracker.tracker.KillEvent;
+import restracker.tracker.ProcFs;
+import restracker.tracker.ResourceTracker;
+import restracker.tracker.TrackerException;
+
+/**
+ * Starts CMD already tracked and capped. A shell stub stops itself before it execs CMD; while it is
+ * stopped its pid is registered (counting from the exec) and capped, then it is continued. So CMD
+ * never runs untracked, and its usage counts from its first instruction.
+ */
+@Command(name = "run", description = "Run CMD tracked and capped from its first instruction; exit with its status.")
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+    private static final String STUB = "kill -STOP $$ && exec \"$@\"";
+
+    @Mixin
+    QuotaOptions options;
+
+    @Parameters(paramLabel = "CMD", arity = "1..*", description = "The program and its arguments (after --).")
+    List<String> command;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        var quota = options.quota();
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", STUB, "restracker-run"));
+        argv.addAll(command);
+        try (ResourceTracker t = ResourceTracker.open()) {
+            Process child = new ProcessBuilder(argv).inheritIO().start();
+            int pid = (int) child.pid();
+            try {
+                awaitStopped(child, pid);
+                t.register(pid, true);
+                if (options.any()) t.cap(pid, quota, false);
+            } catch (RuntimeException e) {
+                child.destroyForcibly();
+                throw e;
+            }
+            Libc.kill(pid, Libc.SIGCONT);
+            int status = child.waitFor();
+            if (status == 128 + Libc.SIGKILL) report(t, pid);
+            return status;
+        }
+    }
+
+    private static void awaitStopped(Process child, int pid) throws InterruptedException {
+        for (;;) {
+            Optional<ProcFs.Task> task = ProcFs.task(pid);
+            if (task.isPresent() && task.get().state() == 'T') return;
+            if (!child.isAlive() || task.isEmpty()) {
+                throw new TrackerException(restracker.bpf.Errno.ESRCH, "the command's stub exited before it could be tracked");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** One line on stderr when the kill was restracker's. */
+    private void report(ResourceTracker t, int pid) {
+        t.events().events().stream().filter(e -> e.pid() == pid).reduce((a, b) -> b).ifPresent(e ->
+                System.err.println("restracker: " + String.join(" ", command) + " (pid " + pid + ") was killed: "
+                        + describe(e)));
+    }
+
+    static String describe(KillEvent e) {
+        String usage = e.reason() == KillEvent.Reason.HEAP ? Sizes.format(e.usage()) : Long.toString(e.usage());
+        String limit = e.reason() == KillEvent.Reason.HEAP ? Sizes.format(e.limit()) : Long.toString(e.limit());
+        return e.reason().label() + " quota " + limit + " exceeded (" + usage + ") at "
+                + (e.syscall().equals("cap") ? "cap" : e.syscall() + "()");
+    }
+}

@@ -1,0 +1,43 @@
+package restracker.cli;
+
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import restracker.kernel.HookedSyscalls;
+import restracker.kernel.PinnedState;
+import restracker.tracker.EntityStats;
+import restracker.tracker.EventLog;
+import restracker.tracker.ResourceTracker;
+
+@Command(name = "status", description = "Show what is loaded in the kernel and what is tracked.")
+final class StatusCommand implements Runnable {
+    @Override
+    public void run() {
+        var dir = PinnedState.configuredDir();
+        Optional<ResourceTracker> tracker = ResourceTracker.openExisting(dir);
+        if (tracker.isEmpty()) {
+            System.out.println("restracker is not loaded (nothing pinned at " + dir + ")");
+            return;
+        }
+        try (ResourceTracker t = tracker.get()) {
+            PinnedState s = t.state();
+            System.out.println("loaded at " + s.dir() + " by restracker " + s.meta().version() + " (ABI "
+                    + s.meta().abiVersion() + ") on " + s.meta().loadedAt());
+            System.out.println("hooks attached: " + s.links().size() + " (" + (2 * HookedSyscalls.ALL.size() + 2)
+                    + " possible)");
+            var all = t.list();
+            System.out.println("tracked: " + all.size());
+            if (!all.isEmpty()) {
+                System.out.printf("%8s %-7s %-16s %12s %6s %12s %6s%n", "PID", "SCOPE", "COMM", "HEAP", "FILES",
+                        "HEAP QUOTA", "FILE Q");
+            }
+            for (EntityStats e : all) {
+                System.out.printf("%8d %-7s %-16s %12s %6d %12s %6s%n", e.pid(), e.scope().label(), e.comm(),
+                        Sizes.format(e.heapBytes()), e.openFiles(), Sizes.format(e.quota().heapBytes()),
+                        e.quota().filesLimited() ? Long.toString(e.quota().files()) : "-");
+            }
+            EventLog log = t.events();
+            System.out.println("quota kills: " + log.total() + (log.overwritten() > 0
+                    ? " (" + log.overwritten() + " overwritten in the log)" : ""));
+        }
+    }
+}

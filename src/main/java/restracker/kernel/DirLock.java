@@ -1,0 +1,37 @@
+package restracker.kernel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import restracker.bpf.Libc;
+
+/** An exclusive flock on the pin directory, held until closed (or until the process dies). */
+public final class DirLock implements AutoCloseable {
+    private final int fd;
+
+    private DirLock(int fd) {
+        this.fd = fd;
+    }
+
+    static DirLock acquire(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the pin directory " + dir, e);
+        }
+        int fd = Libc.openDirectory(dir.toString());
+        try {
+            Libc.lockExclusive(fd);
+        } catch (RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+        return new DirLock(fd);
+    }
+
+    @Override
+    public void close() {
+        Libc.close(fd);
+    }
+}

@@ -1,0 +1,50 @@
+package restracker.kernel;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemoryLayout;
+
+/**
+ * The records of bpf/restracker.h, field for field; LayoutTest compares them with the BTF of the
+ * built object so that the two sides cannot drift apart.
+ */
+public final class Records {
+    /** Bump with RT_ABI_VERSION. */
+    public static final int ABI_VERSION = 1;
+    public static final int MAGIC = 0x52545243;
+    public static final int MAX_ENTITIES = 65536;
+    public static final int EVENT_SLOTS = 4096;
+    public static final int SCOPE_PROCESS = 1, SCOPE_THREAD = 2;
+    public static final int F_REBASE_ON_EXEC = 1, F_KILLED = 2;
+    public static final int REASON_HEAP = 1, REASON_FILES = 2;
+    public static final long UNLIMITED = -1;
+    public static final int COMM_LEN = 16, VERSION_LEN = 32;
+
+    public static final Struct ENTITY = Struct.of("rt_entity",
+            JAVA_INT.withName("id"), JAVA_INT.withName("tgid"), JAVA_INT.withName("scope"),
+            JAVA_INT.withName("flags"), JAVA_LONG.withName("start_ticks"), JAVA_LONG.withName("base_heap"),
+            JAVA_LONG.withName("base_files"), JAVA_LONG.withName("heap"), JAVA_LONG.withName("files"),
+            JAVA_LONG.withName("enter_heap"), JAVA_LONG.withName("enter_files"),
+            JAVA_INT.withName("in_syscall"), JAVA_INT.withName("pad"), JAVA_LONG.withName("registered_ns"));
+
+    public static final Struct QUOTA = Struct.of("rt_quota",
+            JAVA_LONG.withName("heap"), JAVA_LONG.withName("files"));
+
+    public static final Struct EVENT = Struct.of("rt_event",
+            JAVA_LONG.withName("seq"), JAVA_LONG.withName("time_ns"), JAVA_INT.withName("pid"),
+            JAVA_INT.withName("tid"), JAVA_INT.withName("entity"), JAVA_INT.withName("scope"),
+            JAVA_INT.withName("reason"), JAVA_INT.withName("syscall_nr"), JAVA_LONG.withName("usage"),
+            JAVA_LONG.withName("limit"), MemoryLayout.sequenceLayout(COMM_LEN, java.lang.foreign.ValueLayout.JAVA_BYTE).withName("comm"));
+
+    public static final Struct STATE = Struct.of("rt_state",
+            JAVA_LONG.withName("event_seq"), JAVA_LONG.withName("signal_failures"),
+            JAVA_LONG.withName("stale_entries"), MemoryLayout.sequenceLayout(5, JAVA_LONG).withName("pad"));
+
+    public static final Struct META = Struct.of("rt_meta",
+            JAVA_INT.withName("magic"), JAVA_INT.withName("abi_version"), JAVA_INT.withName("entity_size"),
+            JAVA_INT.withName("event_size"), JAVA_LONG.withName("loaded_ns"),
+            MemoryLayout.sequenceLayout(VERSION_LEN, java.lang.foreign.ValueLayout.JAVA_BYTE).withName("version"));
+
+    private Records() {}
+}

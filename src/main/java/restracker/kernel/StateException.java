@@ -1,0 +1,11 @@
+package restracker.kernel;
+
+import restracker.bpf.Errno;
+import restracker.bpf.NativeException;
+
+/** The pinned state is missing, incomplete, or from an incompatible restracker. */
+public final class StateException extends NativeException {
+    public StateException(Errno errno, String message) {
+        super(errno.number(), message);
+    }
+}

@@ -1,0 +1,70 @@
+package restracker.tracker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Everything restracker reads from /proc. A process that vanished meanwhile is an empty result. */
+public final class ProcFs {
+    private static final Path PROC = Path.of("/proc");
+
+    private ProcFs() {}
+
+    /** What /proc says of one task (a process, or a thread by its tid). */
+    public record Task(int pid, int tgid, char state, long startTicks, String comm, long vmDataBytes,
+            boolean kernelThread) {
+        public boolean isZombie() {
+            return state == 'Z' || state == 'X' || state == 'x';
+        }
+    }
+
+    public static Optional<Task> task(int pid) {
+        if (pid < 1) return Optional.empty();
+        try {
+            Path dir = PROC.resolve(Integer.toString(pid));
+            String stat = Files.readString(dir.resolve("stat"));
+            int open = stat.indexOf('('), close = stat.lastIndexOf(')');
+            String comm = stat.substring(open + 1, close);
+            String[] f = stat.substring(close + 2).split(" ");
+            // f[0] is field 3 (state); field 9 is flags, field 22 is starttime.
+            char state = f[0].charAt(0);
+            long flags = Long.parseUnsignedLong(f[6]);
+            long startTicks = Long.parseLong(f[19]);
+            int tgid = pid;
+            long vmData = 0;
+            for (String line : Files.readAllLines(dir.resolve("status"))) {
+                if (line.startsWith("Tgid:")) tgid = Integer.parseInt(line.substring(5).strip());
+                else if (line.startsWith("VmData:")) vmData = kib(line.substring(7)) * 1024;
+            }
+            boolean kthread = (flags & 0x00200000L) != 0; // PF_KTHREAD
+            return Optional.of(new Task(pid, tgid, state, startTicks, comm, vmData, kthread));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Open descriptors in pid's fd table (/proc/PID/fd entries), or -1 when it cannot be read. */
+    public static int openFds(int pid) {
+        try (Stream<Path> s = Files.list(PROC.resolve(Integer.toString(pid)).resolve("fd"))) {
+            return (int) s.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The tids of a process's threads. */
+    public static List<Integer> threads(int tgid) {
+        try (Stream<Path> s = Files.list(PROC.resolve(Integer.toString(tgid)).resolve("task"))) {
+            return s.map(p -> Integer.parseInt(p.getFileName().toString())).toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static long kib(String field) {
+        return Long.parseLong(field.strip().split("\\s+")[0]);
+    }
+}

@@ -1,0 +1,311 @@
+package restracker.tracker;
+
+import static restracker.bpf.Errno.ALREADY;
+import static restracker.bpf.Errno.EINVAL;
+import static restracker.bpf.Errno.ENOSPC;
+import static restracker.bpf.Errno.EPERM;
+import static restracker.bpf.Errno.ESRCH;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import restracker.bpf.BpfMap;
+import restracker.bpf.Errno;
+import restracker.bpf.Libc;
+import restracker.bpf.NativeException;
+import restracker.kernel.DirLock;
+import restracker.kernel.HookedSyscalls;
+import restracker.kernel.PinnedState;
+import restracker.kernel.Records;
+
+/**
+ * The seeds' five system calls (register, fetch, deregister, resource_cap, resource_reset) over the
+ * pinned BPF maps, with their error numbers. Enforcement happens in the kernel; this class only
+ * reads and writes the tables, so it may come and go like a system call.
+ */
+public final class ResourceTracker implements AutoCloseable {
+    private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
+
+    private final PinnedState state;
+
+    private ResourceTracker(PinnedState state) {
+        this.state = state;
+    }
+
+    /** Opens the tracker at the configured pin directory, loading it into the kernel if needed. */
+    public static ResourceTracker open() {
+        return open(PinnedState.configuredDir());
+    }
+
+    public static ResourceTracker open(Path pinDir) {
+        return new ResourceTracker(PinnedState.openOrLoad(pinDir));
+    }
+
+    /** The tracker if it is loaded at pinDir; never loads. */
+    public static Optional<ResourceTracker> openExisting(Path pinDir) {
+        return PinnedState.openExisting(pinDir).map(ResourceTracker::new);
+    }
+
+    public PinnedState state() {
+        return state;
+    }
+
+    /** Starts tracking pid: the whole process if pid is a thread-group leader, else that thread. */
+    public Scope register(int pid) {
+        return register(pid, false);
+    }
+
+    /**
+     * As {@link #register(int)}; with rebaseOnExec, usage starts from zero at the process's next
+     * exec (how `run` counts a program from its start).
+     */
+    public Scope register(int pid, boolean rebaseOnExec) {
+        if (pid < 1) throw new TrackerException(EINVAL, "cannot register pid " + pid + ": a pid is a positive number");
+        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
+            ProcFs.Task task = liveTask(pid, "register");
+            Scope scope = task.tgid() == pid ? Scope.PROCESS : Scope.THREAD;
+            MemorySegment e = Records.ENTITY.allocate(arena);
+            Records.ENTITY.setInt(e, "id", pid);
+            Records.ENTITY.setInt(e, "tgid", task.tgid());
+            Records.ENTITY.setInt(e, "scope", scope.code());
+            Records.ENTITY.setInt(e, "flags", rebaseOnExec ? Records.F_REBASE_ON_EXEC : 0);
+            Records.ENTITY.setLong(e, "start_ticks", task.startTicks());
+            if (scope == Scope.PROCESS) {
+                Records.ENTITY.setLong(e, "base_heap", task.vmDataBytes());
+                Records.ENTITY.setLong(e, "base_files", Math.max(0, ProcFs.openFds(pid)));
+            }
+            Records.ENTITY.setLong(e, "registered_ns", Libc.boottimeNanos());
+            int rc = state.entities().update(key(arena, pid), e, BpfMap.NOEXIST);
+            if (rc == Errno.EEXIST.number()) {
+                throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
+            }
+            checkSpace(rc, pid);
+            rc = state.groups().update(key(arena, task.tgid()), arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST);
+            if (rc != 0 && rc != Errno.EEXIST.number()) {
+                state.entities().delete(key(arena, pid));
+                checkSpace(rc, pid);
+            }
+            // The task may have exited before the entry existed (its exit hook then saw nothing).
+            Optional<ProcFs.Task> again = ProcFs.task(pid);
+            if (again.isEmpty() || again.get().isZombie() || again.get().startTicks() != task.startTicks()) {
+                removeEntity(arena, pid, task.tgid());
+                throw new TrackerException(ESRCH, "cannot register pid " + pid + ": it exited meanwhile");
+            }
+            return scope;
+        }
+    }
+
+    /** Usage and quotas of a tracked pid; EINVAL when it is not tracked. */
+    public EntityStats fetch(int pid) {
+        if (pid < 1) throw new TrackerException(EINVAL, "cannot fetch pid " + pid + ": a pid is a positive number");
+        try (Arena arena = Arena.ofConfined()) {
+            return stats(arena, pid).orElseThrow(() ->
+                    new TrackerException(EINVAL, "cannot fetch pid " + pid + ": it is not tracked"));
+        }
+    }
+
+    /** Every tracked entity, by pid. */
+    public List<EntityStats> list() {
+        List<EntityStats> all = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            for (int pid : state.entities().intKeys()) stats(arena, pid).ifPresent(all::add);
+        }
+        all.sort(java.util.Comparator.comparingInt(EntityStats::pid));
+        return all;
+    }
+
+    public void deregister(int pid) {
+        if (pid < 1) throw new TrackerException(EINVAL, "cannot deregister pid " + pid + ": a pid is a positive number");
+        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
+            MemorySegment e = Records.ENTITY.allocate(arena);
+            if (!state.entities().lookup(key(arena, pid), e)) {
+                throw new TrackerException(ESRCH, "cannot deregister pid " + pid + ": it is not tracked");
+            }
+            removeEntity(arena, pid, Records.ENTITY.getInt(e, "tgid"));
+        }
+    }
+
+    /**
+     * Sets quotas (resource_cap). Usage already above a quota kills the process at once. Quotas
+     * already set are refused with 23 unless replace is given.
+     */
+    public void cap(int pid, Quota quota, boolean replace) {
+        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
+            ProcFs.Task task = liveTask(pid, "cap");
+            MemorySegment e = trackedEntity(arena, pid, "cap");
+            if (task.pid() == 1 || task.kernelThread()) {
+                throw new TrackerException(EPERM, "refusing a quota on pid " + pid + " ("
+                        + (task.pid() == 1 ? "init" : "a kernel thread") + "): killing it would take the system down");
+            }
+            MemorySegment q = Records.QUOTA.allocate(arena);
+            Records.QUOTA.setLong(q, "heap", quota.heapBytes());
+            Records.QUOTA.setLong(q, "files", quota.files());
+            int rc = state.quotas().update(key(arena, pid), q, replace ? BpfMap.ANY : BpfMap.NOEXIST);
+            if (rc == Errno.EEXIST.number()) {
+                throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
+            }
+            checkSpace(rc, pid);
+            killIfOver(arena, e, task, quota);
+        }
+    }
+
+    /** Lifts the quotas of a tracked pid (resource_reset); usage keeps counting. */
+    public void reset(int pid) {
+        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
+            liveTask(pid, "reset");
+            trackedEntity(arena, pid, "reset");
+            state.quotas().delete(key(arena, pid));
+        }
+    }
+
+    /** The kill events still held by the kernel's ring, oldest first. */
+    public EventLog events() {
+        long total = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("event_seq"));
+        long first = Math.max(1, total - Records.EVENT_SLOTS + 1);
+        long bootNow = Libc.boottimeNanos();
+        Instant now = Instant.now();
+        List<KillEvent> events = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = Records.EVENT.allocate(arena);
+            for (long seq = first; seq <= total; seq++) {
+                if (!state.events().lookup(key(arena, (int) (seq % Records.EVENT_SLOTS)), v)) continue;
+                if (Records.EVENT.getLong(v, "seq") != seq) continue; // being rewritten right now
+                events.add(toEvent(v, now.minusNanos(bootNow - Records.EVENT.getLong(v, "time_ns"))));
+            }
+        }
+        return new EventLog(events, Math.max(0, total - Records.EVENT_SLOTS), total);
+    }
+
+    private MemorySegment sharedStateSegment;
+
+    private MemorySegment sharedState() {
+        if (sharedStateSegment == null) sharedStateSegment = state.state().mapShared(4096);
+        return sharedStateSegment;
+    }
+
+    private static KillEvent toEvent(MemorySegment v, Instant time) {
+        var ev = Records.EVENT;
+        return new KillEvent(ev.getLong(v, "seq"), time, ev.getInt(v, "pid"), ev.getInt(v, "tid"),
+                ev.getInt(v, "entity"), Scope.of(ev.getInt(v, "scope")),
+                ev.getInt(v, "reason") == Records.REASON_HEAP ? KillEvent.Reason.HEAP : KillEvent.Reason.FILES,
+                HookedSyscalls.name(ev.getInt(v, "syscall_nr")), ev.getLong(v, "usage"), ev.getLong(v, "limit"),
+                ev.getString(v, "comm", Records.COMM_LEN));
+    }
+
+    private void killIfOver(Arena arena, MemorySegment e, ProcFs.Task task, Quota quota) {
+        Usage u = usage(e, task);
+        KillEvent.Reason reason = null;
+        long usage = 0, limit = 0;
+        if (quota.heapLimited() && u.heap() > quota.heapBytes()) {
+            reason = KillEvent.Reason.HEAP; usage = u.heap(); limit = quota.heapBytes();
+        } else if (quota.filesLimited() && u.files() > quota.files()) {
+            reason = KillEvent.Reason.FILES; usage = u.files(); limit = quota.files();
+        }
+        if (reason == null) return;
+        Libc.kill(task.pid(), Libc.SIGKILL);
+        logKill(arena, e, task, reason, usage, limit);
+    }
+
+    /** Appends an event to the kernel's ring, claiming its slot atomically against the BPF side. */
+    private void logKill(Arena arena, MemorySegment e, ProcFs.Task task, KillEvent.Reason reason, long usage, long limit) {
+        long seq = (long) LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("event_seq"), 1L) + 1;
+        var ev = Records.EVENT;
+        MemorySegment v = ev.allocate(arena);
+        ev.setLong(v, "seq", seq);
+        ev.setLong(v, "time_ns", Libc.boottimeNanos());
+        ev.setInt(v, "pid", task.tgid());
+        ev.setInt(v, "tid", task.pid());
+        ev.setInt(v, "entity", Records.ENTITY.getInt(e, "id"));
+        ev.setInt(v, "scope", Records.ENTITY.getInt(e, "scope"));
+        ev.setInt(v, "reason", reason == KillEvent.Reason.HEAP ? Records.REASON_HEAP : Records.REASON_FILES);
+        ev.setInt(v, "syscall_nr", -1);
+        ev.setLong(v, "usage", usage);
+        ev.setLong(v, "limit", limit);
+        ev.setString(v, "comm", Records.COMM_LEN, task.comm());
+        int rc = state.events().update(key(arena, (int) (seq % Records.EVENT_SLOTS)), v, BpfMap.ANY);
+        if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + task.pid());
+    }
+
+    private record Usage(long heap, long files) {}
+
+    /** Usage now: a process's from /proc against its baseline, a thread's from the kernel's sums. */
+    private static Usage usage(MemorySegment e, ProcFs.Task task) {
+        var en = Records.ENTITY;
+        if (en.getInt(e, "scope") == Records.SCOPE_THREAD) {
+            return new Usage(en.getLong(e, "heap"), en.getLong(e, "files"));
+        }
+        return new Usage(task.vmDataBytes() - en.getLong(e, "base_heap"),
+                ProcFs.openFds(task.pid()) - en.getLong(e, "base_files"));
+    }
+
+    private Optional<EntityStats> stats(Arena arena, int pid) {
+        MemorySegment e = Records.ENTITY.allocate(arena);
+        if (!state.entities().lookup(key(arena, pid), e)) return Optional.empty();
+        var en = Records.ENTITY;
+        int tgid = en.getInt(e, "tgid");
+        Optional<ProcFs.Task> task = ProcFs.task(pid);
+        if (task.isEmpty() || task.get().startTicks() != en.getLong(e, "start_ticks")) {
+            return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
+        }
+        MemorySegment q = Records.QUOTA.allocate(arena);
+        Quota quota = state.quotas().lookup(key(arena, pid), q)
+                ? new Quota(Records.QUOTA.getLong(q, "heap"), Records.QUOTA.getLong(q, "files"))
+                : Quota.NONE;
+        return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), task.get().comm(),
+                Math.max(0, en.getLong(e, "heap")), Math.max(0, en.getLong(e, "files")), quota,
+                ProcFs.task(tgid).map(ProcFs.Task::vmDataBytes).orElse(0L), Math.max(0, ProcFs.openFds(pid))));
+    }
+
+    private static ProcFs.Task liveTask(int pid, String op) {
+        Optional<ProcFs.Task> task = ProcFs.task(pid);
+        if (task.isEmpty()) throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": no such process");
+        if (task.get().isZombie()) {
+            throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": it has exited (a zombie)");
+        }
+        return task.get();
+    }
+
+    private MemorySegment trackedEntity(Arena arena, int pid, String op) {
+        MemorySegment e = Records.ENTITY.allocate(arena);
+        if (!state.entities().lookup(key(arena, pid), e)) {
+            throw new TrackerException(EINVAL, "cannot " + op + " pid " + pid + ": it is not tracked (register it first)");
+        }
+        return e;
+    }
+
+    /** Deletes an entity and its quotas, and its group marker once no entity of the group is left. */
+    private void removeEntity(Arena arena, int pid, int tgid) {
+        state.quotas().delete(key(arena, pid));
+        state.entities().delete(key(arena, pid));
+        MemorySegment scratch = Records.ENTITY.allocate(arena);
+        if (state.entities().lookup(key(arena, tgid), scratch)) return;
+        for (int tid : ProcFs.threads(tgid)) {
+            if (state.entities().lookup(key(arena, tid), scratch)) return;
+        }
+        state.groups().delete(key(arena, tgid));
+    }
+
+    private static void checkSpace(int rc, int pid) {
+        if (rc == 0) return;
+        if (rc == Errno.E2BIG.number() || rc == Errno.ENOSPC.number() || rc == Errno.ENOMEM.number()) {
+            throw new TrackerException(ENOSPC, "cannot track pid " + pid + ": restracker already tracks "
+                    + Records.MAX_ENTITIES + " entities, its maximum");
+        }
+        throw new NativeException(rc, "cannot update restracker's tables for pid " + pid);
+    }
+
+    private static MemorySegment key(Arena arena, int id) {
+        return arena.allocateFrom(ValueLayout.JAVA_INT, id);
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+}

@@ -1,0 +1,608 @@
+/*
+ * workload: a scriptable test process for restracker's tests.
+ *
+ * Reads one command per line from stdin, runs it, and answers with exactly
+ * one line on stdout: "ok [results...]" or "err <errno> <message>".
+ * Between commands it does nothing at all, so the memory and fd figures of
+ * this process only change when a command says so.
+ *
+ * To keep that promise the command loop never allocates: lines are read with
+ * read(2) into a static buffer (one byte at a time, so that an exec'd image
+ * gets the following commands), replies are formatted into fixed buffers and
+ * written with write(2) (no stdio buffering), and malloc is warmed up once at
+ * start-up.  Diagnostics go to stderr only.
+ *
+ * Build: gcc -O1 -Wall -Werror -pthread -o workload workload.c
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+#define LINE_MAX_LEN 4096   /* longest accepted command line */
+#define RESP_LEN 512        /* longest reply line */
+#define MAX_ARGS 64         /* argv slots for exec */
+#define MAX_THREADS 64      /* worker threads alive at once */
+#define THREAD_STACK (256 * 1024)
+
+/* ---------- replies ---------- */
+
+static void reply(char *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, RESP_LEN, fmt, ap);
+    va_end(ap);
+}
+
+static void reply_err(char *out, int err, const char *what)
+{
+    reply(out, "err %d %s: %s", err, what, strerror(err));
+}
+
+static void write_line(const char *s)
+{
+    char buf[RESP_LEN + 1];
+    size_t n = strlen(s);
+    memcpy(buf, s, n);
+    buf[n++] = '\n';
+    for (size_t off = 0; off < n;) {
+        ssize_t w = write(STDOUT_FILENO, buf + off, n - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(1); /* nobody is listening any more */
+        }
+        off += (size_t)w;
+    }
+}
+
+/* ---------- argument parsing (in place, no allocation) ---------- */
+
+static char *next_tok(char **p)
+{
+    char *s = *p;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (!*s) {
+        *p = s;
+        return NULL;
+    }
+    char *t = s;
+    while (*s && *s != ' ' && *s != '\t')
+        s++;
+    if (*s)
+        *s++ = '\0';
+    *p = s;
+    return t;
+}
+
+static char *rest_of_line(char **p)
+{
+    char *s = *p;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return *s ? s : NULL;
+}
+
+static int parse_long(const char *s, long long min, long long max, long long *v)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    long long x = strtoll(s, &end, 10);
+    if (errno || *end || x < min || x > max)
+        return -1;
+    *v = x;
+    return 0;
+}
+
+/* Addresses are hex, "0x" prefix optional on input. */
+static int parse_addr(const char *s, uintptr_t *v)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 16);
+    if (errno || *end)
+        return -1;
+    *v = (uintptr_t)x;
+    return 0;
+}
+
+static int parse_fd(const char *s, int *fd)
+{
+    long long v;
+    if (parse_long(s, 0, INT_MAX, &v))
+        return -1;
+    *fd = (int)v;
+    return 0;
+}
+
+static pid_t my_tid(void)
+{
+    return (pid_t)syscall(SYS_gettid);
+}
+
+/* ---------- worker threads ---------- */
+
+enum { W_FREE, W_STARTING, W_IDLE, W_CMD, W_DONE, W_EXITED };
+
+struct worker {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int state;
+    pid_t tid;
+    pthread_t th;
+    void *stack;
+    char cmd[LINE_MAX_LEN];
+    char resp[RESP_LEN];
+};
+
+static struct worker workers[MAX_THREADS];
+static pthread_mutex_t workers_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void run_command(char *line, char *out);
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    int leaving = 0;
+    pthread_mutex_lock(&w->mu);
+    w->tid = my_tid();
+    w->state = W_IDLE;
+    pthread_cond_broadcast(&w->cv);
+    while (!leaving) {
+        while (w->state != W_CMD)
+            pthread_cond_wait(&w->cv, &w->mu);
+        pthread_mutex_unlock(&w->mu);
+
+        leaving = strcmp(w->cmd, "exit_thread") == 0;
+        if (leaving)
+            reply(w->resp, "ok");
+        else
+            run_command(w->cmd, w->resp);
+
+        pthread_mutex_lock(&w->mu);
+        w->state = leaving ? W_EXITED : W_DONE;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    /* Return rather than pthread_exit(): pthread_exit unwinds the stack,
+     * which makes glibc dlopen libgcc_s and malloc a new arena. */
+    return NULL;
+}
+
+static void cmd_thread(char *out)
+{
+    struct worker *w = NULL;
+    pthread_mutex_lock(&workers_mu);
+    for (int i = 0; i < MAX_THREADS; i++)
+        if (workers[i].state == W_FREE) {
+            w = &workers[i];
+            w->state = W_STARTING; /* reserve the slot */
+            break;
+        }
+    pthread_mutex_unlock(&workers_mu);
+    if (!w) {
+        reply(out, "err %d too many threads", EAGAIN);
+        return;
+    }
+
+    /* Our own stack, so that it is unmapped again when the thread is joined
+     * (glibc would otherwise keep its stacks cached and VmData would not go
+     * back down after exit_thread). */
+    void *stack = mmap(NULL, THREAD_STACK, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        int e = errno;
+        w->state = W_FREE;
+        reply_err(out, e, "mmap thread stack");
+        return;
+    }
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstack(&attr, stack, THREAD_STACK);
+
+    pthread_mutex_lock(&w->mu);
+    w->tid = 0;
+    w->stack = stack;
+    int rc = pthread_create(&w->th, &attr, worker_main, w);
+    pthread_attr_destroy(&attr);
+    if (rc) {
+        w->state = W_FREE;
+        pthread_mutex_unlock(&w->mu);
+        munmap(stack, THREAD_STACK);
+        reply_err(out, rc, "pthread_create");
+        return;
+    }
+    while (w->state != W_IDLE) /* worker_main sets W_IDLE once it knows its tid */
+        pthread_cond_wait(&w->cv, &w->mu);
+    pid_t tid = w->tid;
+    pthread_mutex_unlock(&w->mu);
+    reply(out, "ok %d", (int)tid);
+}
+
+static struct worker *find_worker(pid_t tid)
+{
+    struct worker *w = NULL;
+    pthread_mutex_lock(&workers_mu);
+    for (int i = 0; i < MAX_THREADS; i++)
+        if (workers[i].state != W_FREE && workers[i].tid == tid)
+            w = &workers[i];
+    pthread_mutex_unlock(&workers_mu);
+    return w;
+}
+
+/* pthread_join returns once the kernel cleared the tid futex, which happens
+ * slightly before the task is fully gone; wait until /proc agrees too. */
+static void wait_task_gone(pid_t tid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d", (int)tid);
+    for (int i = 0; i < 2000 && access(path, F_OK) == 0; i++) {
+        struct timespec ts = { 0, 1000000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void cmd_on(char *args, char *out)
+{
+    long long t;
+    char *cmd;
+    if (parse_long(next_tok(&args), 1, INT_MAX, &t) || !(cmd = rest_of_line(&args))) {
+        reply(out, "err %d usage: on <tid> <command...>", EINVAL);
+        return;
+    }
+    struct worker *w = find_worker((pid_t)t);
+    if (!w) {
+        reply(out, "err %d no worker thread with tid %lld", ESRCH, t);
+        return;
+    }
+    if (w->tid == my_tid()) {
+        reply(out, "err %d a thread cannot send to itself", EDEADLK);
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
+    if (w->state != W_IDLE) {
+        pthread_mutex_unlock(&w->mu);
+        reply(out, "err %d thread %lld is busy", EBUSY, t);
+        return;
+    }
+    snprintf(w->cmd, sizeof w->cmd, "%s", cmd);
+    w->state = W_CMD;
+    pthread_cond_broadcast(&w->cv);
+    while (w->state == W_CMD)
+        pthread_cond_wait(&w->cv, &w->mu);
+    memcpy(out, w->resp, RESP_LEN);
+    int exited = w->state == W_EXITED;
+    if (!exited)
+        w->state = W_IDLE;
+    pthread_mutex_unlock(&w->mu);
+
+    if (exited) {
+        pthread_join(w->th, NULL);
+        wait_task_gone(w->tid);
+        munmap(w->stack, THREAD_STACK);
+        pthread_mutex_lock(&workers_mu);
+        w->state = W_FREE;
+        w->tid = 0;
+        pthread_mutex_unlock(&workers_mu);
+    }
+}
+
+/* ---------- commands ---------- */
+
+static void cmd_mmap(char *args, char *out, int flags)
+{
+    long long n;
+    if (parse_long(next_tok(&args), 1, LLONG_MAX, &n)) {
+        reply(out, "err %d usage: mmap <bytes>", EINVAL);
+        return;
+    }
+    void *p = mmap(NULL, (size_t)n, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        reply_err(out, errno, "mmap");
+    else
+        reply(out, "ok %p", p);
+}
+
+static void cmd_exec(char *args, char *out)
+{
+    char *argv[MAX_ARGS + 1];
+    int n = 0;
+    char *tok;
+    while (n < MAX_ARGS && (tok = next_tok(&args)))
+        argv[n++] = tok;
+    argv[n] = NULL;
+    if (n == 0) {
+        reply(out, "err %d usage: exec <path> [args...]", EINVAL);
+        return;
+    }
+    execv(argv[0], argv);
+    reply_err(out, errno, "execv");
+}
+
+/* Runs one command line (modified in place) and formats the reply into out. */
+static void run_command(char *line, char *out)
+{
+    char *args = line;
+    char *cmd = next_tok(&args);
+    char *a1, *a2, *a3;
+    long long v, v2;
+    uintptr_t addr;
+    int fd, fd2, fds[2];
+
+    if (!cmd) {
+        reply(out, "err %d empty command", EINVAL);
+        return;
+    }
+#define BAD(usage) do { reply(out, "err %d usage: %s", EINVAL, usage); return; } while (0)
+#define SYSERR(what) do { reply_err(out, errno, what); return; } while (0)
+
+    if (!strcmp(cmd, "pid")) {
+        reply(out, "ok %d %d", (int)getpid(), (int)my_tid());
+    } else if (!strcmp(cmd, "brk")) {
+        if (parse_long(next_tok(&args), LLONG_MIN, LLONG_MAX, &v))
+            BAD("brk <delta>");
+        if (sbrk((intptr_t)v) == (void *)-1)
+            SYSERR("sbrk");
+        reply(out, "ok %p", sbrk(0));
+    } else if (!strcmp(cmd, "mmap")) {
+        cmd_mmap(args, out, MAP_PRIVATE);
+    } else if (!strcmp(cmd, "mmap_shared")) {
+        cmd_mmap(args, out, MAP_SHARED);
+    } else if (!strcmp(cmd, "munmap")) {
+        if (parse_addr(next_tok(&args), &addr) || parse_long(next_tok(&args), 1, LLONG_MAX, &v))
+            BAD("munmap <addr> <bytes>");
+        if (munmap((void *)addr, (size_t)v))
+            SYSERR("munmap");
+        reply(out, "ok");
+    } else if (!strcmp(cmd, "mprotect")) {
+        int prot;
+        a1 = next_tok(&args), a2 = next_tok(&args), a3 = next_tok(&args);
+        if (parse_addr(a1, &addr) || parse_long(a2, 1, LLONG_MAX, &v) || !a3)
+            BAD("mprotect <addr> <bytes> <r|rw|none>");
+        if (!strcmp(a3, "r"))
+            prot = PROT_READ;
+        else if (!strcmp(a3, "rw"))
+            prot = PROT_READ | PROT_WRITE;
+        else if (!strcmp(a3, "none"))
+            prot = PROT_NONE;
+        else
+            BAD("mprotect <addr> <bytes> <r|rw|none>");
+        if (mprotect((void *)addr, (size_t)v, prot))
+            SYSERR("mprotect");
+        reply(out, "ok");
+    } else if (!strcmp(cmd, "malloc")) {
+        if (parse_long(next_tok(&args), 0, LLONG_MAX, &v))
+            BAD("malloc <bytes>");
+        void *p = malloc((size_t)v);
+        if (!p)
+            SYSERR("malloc");
+        memset(p, 0xa5, (size_t)v); /* touch it, so it is resident */
+        reply(out, "ok %p", p);
+    } else if (!strcmp(cmd, "free")) {
+        if (parse_addr(next_tok(&args), &addr))
+            BAD("free <addr>");
+        free((void *)addr);
+        reply(out, "ok");
+    } else if (!strcmp(cmd, "open") || !strcmp(cmd, "open_cloexec")) {
+        int flags = O_RDONLY | (cmd[4] ? O_CLOEXEC : 0);
+        if (!(a1 = rest_of_line(&args)))
+            BAD("open <path>");
+        if ((fd = open(a1, flags)) < 0)
+            SYSERR("open");
+        reply(out, "ok %d", fd);
+    } else if (!strcmp(cmd, "dup")) {
+        if (parse_fd(next_tok(&args), &fd))
+            BAD("dup <fd>");
+        if ((fd2 = dup(fd)) < 0)
+            SYSERR("dup");
+        reply(out, "ok %d", fd2);
+    } else if (!strcmp(cmd, "dup2")) {
+        if (parse_fd(next_tok(&args), &fd) || parse_fd(next_tok(&args), &fd2))
+            BAD("dup2 <old> <new>");
+        if (dup2(fd, fd2) < 0)
+            SYSERR("dup2");
+        reply(out, "ok %d", fd2);
+    } else if (!strcmp(cmd, "fcntl_dupfd")) {
+        if (parse_fd(next_tok(&args), &fd) || parse_fd(next_tok(&args), &fd2))
+            BAD("fcntl_dupfd <fd> <min>");
+        if ((fd = fcntl(fd, F_DUPFD, fd2)) < 0)
+            SYSERR("fcntl(F_DUPFD)");
+        reply(out, "ok %d", fd);
+    } else if (!strcmp(cmd, "socket")) {
+        if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+            SYSERR("socket");
+        reply(out, "ok %d", fd);
+    } else if (!strcmp(cmd, "socketpair")) {
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+            SYSERR("socketpair");
+        reply(out, "ok %d %d", fds[0], fds[1]);
+    } else if (!strcmp(cmd, "pipe")) {
+        if (pipe(fds))
+            SYSERR("pipe");
+        reply(out, "ok %d %d", fds[0], fds[1]);
+    } else if (!strcmp(cmd, "eventfd")) {
+        if ((fd = eventfd(0, 0)) < 0)
+            SYSERR("eventfd");
+        reply(out, "ok %d", fd);
+    } else if (!strcmp(cmd, "memfd")) {
+        if ((fd = memfd_create("workload", 0)) < 0)
+            SYSERR("memfd_create");
+        reply(out, "ok %d", fd);
+    } else if (!strcmp(cmd, "epoll")) {
+        if ((fd = epoll_create1(0)) < 0)
+            SYSERR("epoll_create1");
+        reply(out, "ok %d", fd);
+    } else if (!strcmp(cmd, "close")) {
+        if (parse_fd(next_tok(&args), &fd))
+            BAD("close <fd>");
+        if (close(fd))
+            SYSERR("close");
+        reply(out, "ok");
+    } else if (!strcmp(cmd, "close_range")) {
+        /* fds are unsigned here: "close_range 3 4294967295" closes 3.. */
+        if (parse_long(next_tok(&args), 0, UINT_MAX, &v) ||
+            parse_long(next_tok(&args), 0, UINT_MAX, &v2))
+            BAD("close_range <first> <last>");
+        if (syscall(SYS_close_range, (unsigned int)v, (unsigned int)v2, 0u))
+            SYSERR("close_range");
+        reply(out, "ok");
+    } else if (!strcmp(cmd, "openmany")) {
+        if (parse_long(next_tok(&args), 1, INT_MAX, &v) || !(a1 = rest_of_line(&args)))
+            BAD("openmany <n> <path>");
+        int first = -1, last = -1;
+        for (long long i = 0; i < v; i++) {
+            if ((fd = open(a1, O_RDONLY)) < 0) {
+                /* the ones already opened stay open; say which they are */
+                int e = errno;
+                reply(out, "err %d openmany: open #%lld failed after fds %d..%d: %s",
+                      e, i + 1, first, last, strerror(e));
+                return;
+            }
+            if (first < 0)
+                first = fd;
+            last = fd;
+        }
+        reply(out, "ok %d %d", first, last);
+    } else if (!strcmp(cmd, "thread")) {
+        cmd_thread(out);
+    } else if (!strcmp(cmd, "on")) {
+        cmd_on(args, out);
+    } else if (!strcmp(cmd, "exit_thread")) {
+        reply(out, "err %d exit_thread only works as: on <tid> exit_thread", EINVAL);
+    } else if (!strcmp(cmd, "exec")) {
+        cmd_exec(args, out);
+    } else if (!strcmp(cmd, "fork_exit")) {
+        pid_t child = fork();
+        if (child < 0)
+            SYSERR("fork");
+        if (child == 0)
+            _exit(0);
+        while (waitpid(child, NULL, 0) < 0) {
+            if (errno != EINTR)
+                SYSERR("waitpid");
+        }
+        reply(out, "ok %d", (int)child);
+    } else if (!strcmp(cmd, "sleep_ms")) {
+        if (parse_long(next_tok(&args), 0, INT_MAX, &v))
+            BAD("sleep_ms <n>");
+        struct timespec ts = { (time_t)(v / 1000), (long)(v % 1000) * 1000000L };
+        while (nanosleep(&ts, &ts) && errno == EINTR)
+            ;
+        reply(out, "ok");
+    } else if (!strcmp(cmd, "exit")) {
+        if (parse_long(next_tok(&args), INT_MIN, INT_MAX, &v))
+            BAD("exit <code>");
+        _exit((int)v);
+    } else {
+        reply(out, "err %d unknown command: %.100s", EINVAL, cmd);
+    }
+#undef BAD
+#undef SYSERR
+}
+
+/* ---------- start-up and main loop ---------- */
+
+/* Fault in some main-thread stack now, so a deeper command later does not
+ * grow the stack mapping. */
+static void __attribute__((noinline)) prefault_stack(void)
+{
+    volatile char pad[64 * 1024];
+    for (size_t i = 0; i < sizeof pad; i += 4096)
+        pad[i] = 0;
+}
+
+/* Reads one line into buf (without the newline). Reads byte by byte on
+ * purpose: nothing beyond the current line is taken from the pipe, so after
+ * an exec the new image sees the commands that follow. Returns the line
+ * length, -1 at EOF, -2 if the line was too long (it is then skipped). */
+static ssize_t read_line(char *buf, size_t size)
+{
+    size_t len = 0;
+    int too_long = 0;
+    for (;;) {
+        char c;
+        ssize_t r = read(STDIN_FILENO, &c, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            fprintf(stderr, "workload: read stdin: %s\n", strerror(errno));
+        if (r <= 0) {
+            if (len == 0 && !too_long)
+                return -1;
+            break; /* last line without a newline */
+        }
+        if (c == '\n')
+            break;
+        if (len + 1 < size)
+            buf[len++] = c;
+        else
+            too_long = 1;
+    }
+    if (too_long)
+        return -2;
+    if (len > 0 && buf[len - 1] == '\r')
+        len--;
+    buf[len] = '\0';
+    return (ssize_t)len;
+}
+
+int main(void)
+{
+    static char line[LINE_MAX_LEN];
+    char out[RESP_LEN];
+
+    /* Fixed thresholds: glibc otherwise raises the mmap threshold dynamically
+     * after a free, so "malloc 1M" could come from mmap once and from the
+     * heap the next time. Now a malloc of 128 KiB or more that does not fit
+     * in the heap's free top chunk (~132 KiB after start-up) is always its
+     * own mmap, and free unmaps it again. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+    /* Create the main malloc heap now (volatile: gcc would drop a plain
+     * malloc/free pair), and warm up strerror. */
+    void *volatile warm = malloc(64);
+    free(warm);
+    (void)strerror(EINVAL);
+    prefault_stack();
+    for (int i = 0; i < MAX_THREADS; i++) {
+        pthread_mutex_init(&workers[i].mu, NULL);
+        pthread_cond_init(&workers[i].cv, NULL);
+    }
+
+    for (;;) {
+        ssize_t n = read_line(line, sizeof line);
+        if (n == -1)
+            exit(0);
+        if (n == -2)
+            reply(out, "err %d command line too long", EINVAL);
+        else
+            run_command(line, out);
+        write_line(out);
+    }
+}

@@ -1,0 +1,340 @@
+package restracker.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Drives the workload test program (src/test/c/workload.c): a real process that
+ * allocates and frees memory, opens and closes fds, starts threads etc. only when
+ * told to, one command per line, so tests can compare restracker with /proc.
+ *
+ * <p>Not thread-safe: use one instance from one test thread.
+ */
+public final class Workload implements AutoCloseable {
+
+    /** How long we wait for one reply; a test should fail, never hang. */
+    private static final long REPLY_TIMEOUT_MS = 10_000;
+    /** Marks end of the workload's stdout in the reply queue. */
+    private static final String EOF = new String("<eof>");
+
+    private final Process process;
+    private final OutputStream stdin;
+    private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+
+    /** The workload answered {@code err <errno> <message>}. */
+    public static final class WorkloadError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+
+        WorkloadError(int errno, String message) {
+            super(message);
+            this.errno = errno;
+        }
+
+        public int errno() {
+            return errno;
+        }
+    }
+
+    /** The workload exited (or was killed) instead of answering. */
+    public static final class WorkloadDied extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int exitStatus;
+
+        WorkloadDied(int exitStatus, String message) {
+            super(message);
+            this.exitStatus = exitStatus;
+        }
+
+        /** Exit code, or 128 + signal number if it was killed (as {@link Process} reports it). */
+        public int exitStatus() {
+            return exitStatus;
+        }
+    }
+
+    private Workload(Process process) {
+        this.process = process;
+        this.stdin = process.getOutputStream();
+        // Reading happens on its own thread so that send() can wait with a timeout.
+        Thread reader = new Thread(this::pumpReplies, "workload-" + process.pid() + "-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the binary named by system property restracker.workload (default target/test-bin/workload). */
+    public static Workload start() {
+        Path binary = Path.of(System.getProperty("restracker.workload", "target/test-bin/workload"));
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException("workload binary not found or not executable: "
+                    + binary.toAbsolutePath()
+                    + " (build it from src/test/c/workload.c, or set -Drestracker.workload=PATH)");
+        }
+        try {
+            Process p = new ProcessBuilder(binary.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            Workload w = new Workload(p);
+            // First answer means the loader is done and the command loop runs,
+            // so /proc figures read from now on are stable.
+            String pid = w.send("pid");
+            if (!pid.startsWith(w.pid() + " ")) {
+                w.close();
+                throw new IllegalStateException("unexpected answer from workload: " + pid);
+            }
+            return w;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary, e);
+        }
+    }
+
+    private void pumpReplies() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                replies.add(line);
+            }
+        } catch (IOException e) {
+            // stdout broke: treat it like EOF, send() then reports how the process ended
+        } finally {
+            replies.add(EOF);
+        }
+    }
+
+    public int pid() {
+        return (int) process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Sends one command and returns the text after "ok" (empty if none). */
+    public String send(String command) {
+        sendNoReply(command);
+        String line;
+        try {
+            line = replies.poll(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for reply to '" + command + "'", e);
+        }
+        if (line == null) {
+            throw new IllegalStateException("workload " + pid() + " gave no reply to '" + command
+                    + "' within " + REPLY_TIMEOUT_MS + " ms");
+        }
+        if (line == EOF) {
+            replies.add(EOF); // later calls must see it too
+            throw died(command);
+        }
+        if (line.equals("ok")) {
+            return "";
+        }
+        if (line.startsWith("ok ")) {
+            return line.substring(3);
+        }
+        if (line.startsWith("err ")) {
+            String[] parts = line.split(" ", 3);
+            int errno;
+            try {
+                errno = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("malformed reply to '" + command + "': " + line);
+            }
+            throw new WorkloadError(errno, "'" + command + "' failed: " + line);
+        }
+        throw new IllegalStateException("malformed reply to '" + command + "': " + line);
+    }
+
+    /** Sends a command that does not answer on success, such as "exit 3" or "exec /bin/true". */
+    public void sendNoReply(String command) {
+        if (command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("command must be one line: " + command);
+        }
+        try {
+            stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        } catch (IOException e) {
+            // broken pipe: the process is gone
+            throw died(command);
+        }
+    }
+
+    private WorkloadDied died(String command) {
+        int status = waitForExit();
+        return new WorkloadDied(status, "workload " + pid() + " ended with status " + status
+                + " instead of answering '" + command + "'");
+    }
+
+    // ---- convenience commands ----
+
+    public long mmap(long bytes) {
+        return addr(send("mmap " + bytes));
+    }
+
+    public long mmapShared(long bytes) {
+        return addr(send("mmap_shared " + bytes));
+    }
+
+    public void munmap(long addr, long bytes) {
+        send("munmap " + hex(addr) + " " + bytes);
+    }
+
+    /** prot is "r", "rw" or "none". */
+    public void mprotect(long addr, long bytes, String prot) {
+        send("mprotect " + hex(addr) + " " + bytes + " " + prot);
+    }
+
+    public long malloc(long bytes) {
+        return addr(send("malloc " + bytes));
+    }
+
+    public void free(long addr) {
+        send("free " + hex(addr));
+    }
+
+    /** Moves the program break by delta (may be negative); returns the new break. */
+    public long brk(long delta) {
+        return addr(send("brk " + delta));
+    }
+
+    public int open(String path) {
+        return Integer.parseInt(send("open " + path));
+    }
+
+    public int dup(int fd) {
+        return Integer.parseInt(send("dup " + fd));
+    }
+
+    public int socket() {
+        return Integer.parseInt(send("socket"));
+    }
+
+    /** Returns {read end, write end}. */
+    public int[] pipe() {
+        return ints(send("pipe"));
+    }
+
+    public void close(int fd) {
+        send("close " + fd);
+    }
+
+    /** last is unsigned as in the syscall: pass -1 for "all fds from first on". */
+    public void closeRange(int first, int last) {
+        send("close_range " + Integer.toUnsignedString(first) + " " + Integer.toUnsignedString(last));
+    }
+
+    /** Starts a thread that waits for commands; returns its kernel tid. */
+    public int thread() {
+        return Integer.parseInt(send("thread"));
+    }
+
+    /** Runs a command on the thread with this tid, returns its result like {@link #send}. */
+    public String on(int tid, String command) {
+        return send("on " + tid + " " + command);
+    }
+
+    /** Ends that thread; returns after it has been joined and left /proc/PID/task. */
+    public void exitThread(int tid) {
+        on(tid, "exit_thread");
+    }
+
+    // ---- the kernel's own figures, for comparison ----
+
+    /** VmData from /proc/PID/status, in bytes. */
+    public long vmDataBytes() {
+        return statusBytes("VmData");
+    }
+
+    /** A "kB" field of /proc/PID/status (VmData, VmRSS, VmStk, ...), in bytes. */
+    public long statusBytes(String field) {
+        try (Stream<String> lines = Files.lines(proc("status"))) {
+            String line = lines.filter(l -> l.startsWith(field + ":")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no " + field + " in /proc/" + pid() + "/status"));
+            // e.g. "VmData:	   20756 kB"
+            String kb = line.substring(field.length() + 1).trim().split("\\s+")[0];
+            return Long.parseLong(kb) * 1024;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Number of entries in /proc/PID/fd. */
+    public int openFds() {
+        try (Stream<Path> fds = Files.list(proc("fd"))) {
+            return (int) fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits (up to the reply timeout) for the process to end; returns its exit status. */
+    public int waitForExit() {
+        try {
+            if (!process.waitFor(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("workload " + pid() + " did not exit within "
+                        + REPLY_TIMEOUT_MS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for workload " + pid(), e);
+        }
+        return process.exitValue();
+    }
+
+    /** Closes stdin (the workload exits 0 on EOF); kills it if it does not go quickly. */
+    @Override
+    public void close() {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // already gone
+        }
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    // ---- helpers ----
+
+    private Path proc(String entry) {
+        return Path.of("/proc", Long.toString(process.pid()), entry);
+    }
+
+    private static long addr(String s) {
+        String hex = s.startsWith("0x") ? s.substring(2) : s;
+        return Long.parseUnsignedLong(hex, 16);
+    }
+
+    private static String hex(long addr) {
+        return "0x" + Long.toHexString(addr);
+    }
+
+    private static int[] ints(String s) {
+        String[] parts = s.split(" ");
+        int[] result = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            result[i] = Integer.parseInt(parts[i]);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,52 @@
+package restracker.testing;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import restracker.bpf.Libc;
+import restracker.kernel.PinnedState;
+import restracker.tracker.ResourceTracker;
+
+/**
+ * A tracker of the tests' own, pinned in a directory no installation uses, so that tests never
+ * disturb a running restracker or each other. Off CI a test that needs BPF is skipped with the
+ * reason when the kernel or the privileges are missing; on CI (CI=true) that is a failure.
+ */
+public final class TestKernel {
+    private TestKernel() {}
+
+    public static Path pinDir(Class<?> testClass) {
+        return Path.of("/sys/fs/bpf/restracker-test-" + testClass.getSimpleName() + "-" + ProcessHandle.current().pid());
+    }
+
+    /** Loads a fresh tracker for testClass (unloading any leftover of an earlier run first). */
+    public static ResourceTracker tracker(Class<?> testClass) {
+        Path dir = pinDir(testClass);
+        requireBpf();
+        PinnedState.unload(dir);
+        try {
+            return ResourceTracker.open(dir);
+        } catch (RuntimeException e) {
+            skipOrFail("restracker cannot load its BPF programs here: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    public static void unload(Class<?> testClass, ResourceTracker tracker) {
+        if (tracker != null) tracker.close();
+        PinnedState.unload(pinDir(testClass));
+    }
+
+    public static boolean onCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    public static void requireBpf() {
+        if (Libc.geteuid() != 0) skipOrFail("BPF tests need root");
+    }
+
+    private static void skipOrFail(String reason) {
+        if (onCi()) Assertions.fail(reason + " (on CI these tests must run)");
+        Assumptions.abort(reason);
+    }
+}

@@ -1,0 +1,200 @@
+package restracker.tracker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import restracker.testing.TestKernel;
+import restracker.testing.Workload;
+
+/**
+ * heapsize and openfile_count against the kernel's own figures (VmData, /proc/PID/fd) on a real
+ * process driven step by step: after every step the tracker's value equals the delta since
+ * registration, frees and closes included.
+ */
+class AccountingTest {
+    private static final long MIB = 1 << 20;
+    private static ResourceTracker tracker;
+
+    @BeforeAll
+    static void load() {
+        tracker = TestKernel.tracker(AccountingTest.class);
+    }
+
+    @AfterAll
+    static void unload() {
+        TestKernel.unload(AccountingTest.class, tracker);
+    }
+
+    /** Registers w and returns a checker of both figures against /proc, deltas from now on. */
+    private static Runnable registerAndCheck(Workload w) {
+        long vmData0 = w.vmDataBytes();
+        int fds0 = w.openFds();
+        tracker.register(w.pid());
+        return () -> {
+            EntityStats s = tracker.fetch(w.pid());
+            assertEquals(Math.max(0, w.vmDataBytes() - vmData0), s.heapBytes(), "heapsize = VmData delta");
+            assertEquals(Math.max(0, w.openFds() - fds0), s.openFiles(), "openfile_count = /proc/PID/fd delta");
+            assertEquals(w.vmDataBytes(), s.vmDataBytes(), "absolute VmData");
+            assertEquals(w.openFds(), s.openFds(), "absolute open fds");
+        };
+    }
+
+    @Test
+    void heapFollowsVmData() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            check.run();
+            w.brk(4 * MIB);
+            check.run();
+            long m = w.mmap(20 * MIB);
+            check.run();
+            assertEquals(24 * MIB, tracker.fetch(w.pid()).heapBytes());
+            long big = w.malloc(8 * MIB); // served by mmap
+            check.run();
+            long small = w.malloc(512); // served from the existing heap: no change anywhere
+            check.run();
+            w.free(small);
+            w.free(big);
+            check.run();
+            w.munmap(m, 20 * MIB);
+            check.run();
+            w.brk(-4 * MIB);
+            check.run();
+            assertEquals(0, tracker.fetch(w.pid()).heapBytes());
+        }
+    }
+
+    @Test
+    void heapCountsProtectionChangesAndNotSharedMappings() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            long shared = w.mmapShared(8 * MIB); // shared mappings are not data
+            check.run();
+            assertEquals(0, tracker.fetch(w.pid()).heapBytes());
+            long m = w.mmap(6 * MIB);
+            w.mprotect(m, 6 * MIB, "r"); // read-only private mappings are not data either
+            check.run();
+            w.mprotect(m, 6 * MIB, "rw");
+            check.run();
+            assertEquals(6 * MIB, tracker.fetch(w.pid()).heapBytes());
+            w.munmap(shared, 8 * MIB);
+            w.munmap(m, 6 * MIB);
+            check.run();
+        }
+    }
+
+    @Test
+    void heapNeverBelowZero() {
+        try (Workload w = Workload.start()) {
+            long m = w.mmap(10 * MIB); // before registration
+            Runnable check = registerAndCheck(w);
+            w.munmap(m, 10 * MIB);
+            check.run();
+            assertEquals(0, tracker.fetch(w.pid()).heapBytes());
+        }
+    }
+
+    @Test
+    void everyKindOfDescriptorCounts() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            int f = w.open("/dev/null");
+            check.run();
+            int d = w.dup(f);
+            check.run();
+            int s = w.socket();
+            check.run();
+            int[] p = w.pipe();
+            check.run();
+            w.send("socketpair");
+            w.send("eventfd");
+            w.send("memfd");
+            w.send("epoll");
+            w.send("fcntl_dupfd " + f + " 100");
+            check.run();
+            assertEquals(11, tracker.fetch(w.pid()).openFiles());
+            w.send("dup2 " + f + " " + d); // over an open fd: no change
+            check.run();
+            w.close(s);
+            w.close(p[0]);
+            check.run();
+            w.closeRange(3, -1);
+            check.run();
+            assertEquals(0, tracker.fetch(w.pid()).openFiles());
+        }
+    }
+
+    @Test
+    void filesNeverBelowZero() {
+        try (Workload w = Workload.start()) {
+            int f = w.open("/dev/null"); // before registration
+            Runnable check = registerAndCheck(w);
+            w.close(f);
+            check.run();
+            assertEquals(0, tracker.fetch(w.pid()).openFiles());
+        }
+    }
+
+    @Test
+    void threadScopeCountsOnlyThatThread() {
+        try (Workload w = Workload.start()) {
+            int t1 = w.thread();
+            int t2 = w.thread();
+            Runnable processCheck = registerAndCheck(w);
+            assertEquals(Scope.THREAD, tracker.register(t1));
+            w.on(t1, "open /dev/null");
+            w.on(t1, "open /dev/null");
+            w.on(t1, "mmap " + 4 * MIB);
+            w.on(t2, "open /dev/null");
+            w.on(t2, "mmap " + 2 * MIB);
+            w.open("/dev/null");
+            EntityStats thread = tracker.fetch(t1);
+            assertEquals(Scope.THREAD, thread.scope());
+            assertEquals(w.pid(), thread.tgid());
+            assertEquals(2, thread.openFiles(), "the thread's own opens only");
+            assertEquals(4 * MIB, thread.heapBytes(), "the thread's own mappings only");
+            processCheck.run();
+            assertEquals(4, tracker.fetch(w.pid()).openFiles(), "the process counts all threads");
+            assertEquals(6 * MIB, tracker.fetch(w.pid()).heapBytes());
+        }
+    }
+
+    @Test
+    void exitDeregisters() {
+        int pid, tid;
+        try (Workload w = Workload.start()) {
+            pid = w.pid();
+            tid = w.thread();
+            int other = w.thread();
+            tracker.register(pid);
+            tracker.register(tid);
+            tracker.register(other);
+            w.exitThread(other);
+            assertThrows(TrackerException.class, () -> tracker.fetch(other), "a thread that exits leaves");
+            assertEquals(pid, tracker.fetch(pid).pid(), "the process stays while it lives");
+            w.process().destroyForcibly();
+            w.waitForExit();
+        }
+        assertThrows(TrackerException.class, () -> tracker.fetch(pid));
+        assertThrows(TrackerException.class, () -> tracker.fetch(tid));
+        assertFalse(tracker.state().entities().intKeys().contains(pid), "no entry is left in the kernel");
+        assertFalse(tracker.state().entities().intKeys().contains(tid));
+        assertFalse(tracker.state().groups().intKeys().contains(pid));
+    }
+
+    @Test
+    void deregisterStopsCounting() {
+        try (Workload w = Workload.start()) {
+            tracker.register(w.pid());
+            w.open("/dev/null");
+            tracker.deregister(w.pid());
+            assertFalse(tracker.state().groups().intKeys().contains(w.pid()), "the group marker goes too");
+            tracker.register(w.pid());
+            assertEquals(0, tracker.fetch(w.pid()).openFiles(), "a new registration counts from zero");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package restracker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import restracker.kernel.PinnedState;
+import restracker.testing.TestKernel;
+import restracker.testing.Workload;
+
+/**
+ * The CLI as operators use it: each call a separate JVM that exits, so that nothing of restracker
+ * stays alive between calls; the kernel alone keeps the state and enforces the quotas.
+ */
+class CliTest {
+    private static Path pinDir;
+
+    record Result(int status, String out, String err) {}
+
+    @BeforeAll
+    static void requireKernel() {
+        TestKernel.requireBpf();
+        pinDir = TestKernel.pinDir(CliTest.class);
+        PinnedState.unload(pinDir);
+    }
+
+    @AfterAll
+    static void unload() {
+        PinnedState.unload(pinDir);
+    }
+
+    /** Runs `restracker args...` in a new JVM, feeding stdin; waits for it. */
+    static Result cli(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("RESTRACKER_PIN_DIR", pinDir.toString());
+        Process p = pb.start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "restracker " + String.join(" ", args) + " finished");
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(err, StandardCharsets.UTF_8));
+    }
+
+    static Result cli(String... args) throws IOException, InterruptedException {
+        return cli("", args);
+    }
+
+    @Test
+    void exitStatusIsTheErrno() throws Exception {
+        Result r = cli("fetch", "4194305");
+        assertEquals(22, r.status());
+        assertEquals("restracker: cannot fetch pid 4194305: it is not tracked [EINVAL (22)]\n", r.err());
+        assertEquals(3, cli("register", "4194305").status());
+        assertEquals(22, cli("register", "0").status());
+        assertEquals(3, cli("deregister", "4194305").status());
+        try (Workload w = Workload.start()) {
+            String pid = Integer.toString(w.pid());
+            assertEquals(0, cli("register", pid).status());
+            Result again = cli("register", pid);
+            assertEquals(23, again.status());
+            assertTrue(again.err().contains("already monitored"), again.err());
+            assertEquals(0, cli("cap", pid, "--files", "100").status());
+            assertEquals(23, cli("cap", pid, "--files", "100").status());
+            assertEquals(0, cli("cap", pid, "--files", "50", "--replace").status());
+            assertEquals(0, cli("reset", pid).status());
+            assertEquals(0, cli("deregister", pid).status());
+        }
+    }
+
+    @Test
+    void usageErrorsExitTwo() throws Exception {
+        assertEquals(2, cli().status());
+        assertEquals(2, cli("fetch").status());
+        assertEquals(2, cli("fetch", "abc").status());
+        assertEquals(2, cli("frobnicate").status());
+        Result badSize = cli("cap", "1", "--heap", "12Q");
+        assertEquals(2, badSize.status());
+        assertTrue(badSize.err().contains("invalid size '12Q'"), badSize.err());
+        assertEquals(2, cli("cap", "1").status());
+    }
+
+    @Test
+    void fetchPrintsTheSeedsLineAndJson() throws Exception {
+        try (Workload w = Workload.start()) {
+            String pid = Integer.toString(w.pid());
+            cli("register", pid);
+            cli("cap", pid, "--heap", "40M", "--files", "1");
+            w.mmap(20 << 20);
+            w.open("/dev/null");
+            Result text = cli("fetch", pid);
+            assertEquals("PID: " + pid + ", Heap: 20 MiB, Files: 1, Heap Quota: 40 MiB, File Quota: 1\n", text.out());
+            String json = cli("fetch", pid, "--json").out();
+            for (String field : List.of("\"pid\":" + pid, "\"scope\":\"process\"", "\"heapsize_bytes\":20971520",
+                    "\"openfile_count\":1", "\"heapsize_quota_bytes\":41943040", "\"openfile_quota\":1",
+                    "\"vmdata_bytes\":" + w.vmDataBytes(), "\"open_fds\":" + w.openFds())) {
+                assertTrue(json.contains(field), field + " in " + json);
+            }
+        }
+    }
+
+    /** Nothing of restracker runs between the calls: the kernel alone enforces. */
+    @Test
+    void enforcementNeedsNoRestrackerProcess() throws Exception {
+        try (Workload w = Workload.start()) {
+            String pid = Integer.toString(w.pid());
+            assertEquals(0, cli("register", pid).status());
+            assertEquals(0, cli("cap", pid, "--files", "2").status());
+            w.open("/dev/null");
+            w.open("/dev/null");
+            try {
+                w.open("/dev/null");
+            } catch (Workload.WorkloadDied expected) {
+                assertEquals(137, expected.exitStatus());
+            }
+            assertTrue(!w.alive(), "killed by the kernel");
+            String events = cli("events", "--json").out();
+            assertTrue(events.contains("\"pid\":" + pid) && events.contains("\"quota\":\"files\""), events);
+        }
+    }
+
+    @Test
+    void runKillsAtTheQuotaAndReports() throws Exception {
+        String workload = System.getProperty("restracker.workload");
+        Result r = cli("open /dev/null\nopen /dev/null\nopen /dev/null\nopen /dev/null\nopen /dev/null\n",
+                "run", "--files", "3", "--", workload);
+        assertEquals(137, r.status());
+        assertEquals("ok 3\nok 4\nok 5\n", r.out(), "three opens returned, the fourth never did");
+        assertTrue(r.err().matches("(?s).*restracker: .*workload \\(pid \\d+\\) was killed: files quota 3 exceeded \\(4\\) at openat\\(\\)\n"),
+                r.err());
+    }
+
+    @Test
+    void runCountsFromTheProgramsStart() throws Exception {
+        String workload = System.getProperty("restracker.workload");
+        // The program starts with 0, 1, 2 inherited: those are not its own.
+        Result r = cli("open /dev/null\nopen /dev/null\n", "run", "--files", "2", "--", workload);
+        assertEquals(0, r.status(), r.err());
+        assertEquals(7, cli("run", "--", "sh", "-c", "exit 7").status());
+        Result heap = cli("mmap 2097152\n", "run", "--heap", "1M", "--", workload);
+        assertEquals(137, heap.status());
+        assertTrue(heap.err().contains("heap quota 1 MiB exceeded"), heap.err());
+    }
+}

@@ -39,7 +39,7 @@ class CliTest {
     }
 
     /** Runs `restracker args...` in a new JVM, feeding stdin; waits for it. */
-    static Result cli(String stdin, String... args) throws IOException, InterruptedException {
+    static Result cliWithInput(String stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));
@@ -58,7 +58,7 @@ class CliTest {
     }
 
     static Result cli(String... args) throws IOException, InterruptedException {
-        return cli("", args);
+        return cliWithInput("", args);
     }
 
     @Test
@@ -137,7 +137,7 @@ class CliTest {
     @Test
     void runKillsAtTheQuotaAndReports() throws Exception {
         String workload = System.getProperty("restracker.workload");
-        Result r = cli("open /dev/null\nopen /dev/null\nopen /dev/null\nopen /dev/null\nopen /dev/null\n",
+        Result r = cliWithInput("open /dev/null\nopen /dev/null\nopen /dev/null\nopen /dev/null\nopen /dev/null\n",
                 "run", "--files", "3", "--", workload);
         assertEquals(137, r.status());
         assertEquals("ok 3\nok 4\nok 5\n", r.out(), "three opens returned, the fourth never did");
@@ -149,10 +149,10 @@ class CliTest {
     void runCountsFromTheProgramsStart() throws Exception {
         String workload = System.getProperty("restracker.workload");
         // The program starts with 0, 1, 2 inherited: those are not its own.
-        Result r = cli("open /dev/null\nopen /dev/null\n", "run", "--files", "2", "--", workload);
+        Result r = cliWithInput("open /dev/null\nopen /dev/null\n", "run", "--files", "2", "--", workload);
         assertEquals(0, r.status(), r.err());
         assertEquals(7, cli("run", "--", "sh", "-c", "exit 7").status());
-        Result heap = cli("mmap 2097152\n", "run", "--heap", "1M", "--", workload);
+        Result heap = cliWithInput("mmap 2097152\n", "run", "--heap", "1M", "--", workload);
         assertEquals(137, heap.status());
         assertTrue(heap.err().contains("heap quota 1 MiB exceeded"), heap.err());
     }

@@ -1,0 +1,99 @@
+package restracker.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import restracker.bpf.BpfMap;
+import restracker.bpf.Errno;
+import restracker.testing.TestKernel;
+
+/** Loading, reopening, unloading, and refusing a pin set it cannot read. */
+class PinnedStateTest {
+    private Path dir;
+
+    @BeforeEach
+    void fresh() {
+        TestKernel.requireBpf();
+        dir = TestKernel.pinDir(PinnedStateTest.class);
+        PinnedState.unload(dir);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        PinnedState.unload(dir);
+    }
+
+    private void setMetaInt(String field, int value) {
+        try (BpfMap meta = BpfMap.openPinned(dir.resolve("meta").toString()); Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment v = Records.META.allocate(arena);
+            assertTrue(meta.lookup(key, v));
+            Records.META.setInt(v, field, value);
+            assertEquals(0, meta.update(key, v, BpfMap.ANY));
+        }
+    }
+
+    @Test
+    void loadPinsEverythingAndReopensWithoutReloading() {
+        try (PinnedState s = PinnedState.openOrLoad(dir)) {
+            assertEquals(Records.ABI_VERSION, s.meta().abiVersion());
+            for (String m : PinnedState.MAPS) assertTrue(Files.exists(dir.resolve(m)), m + " pinned");
+            assertTrue(s.links().contains("sys_exit_openat"));
+            assertTrue(s.links().contains("sched_process_exit"));
+        }
+        var firstLoad = PinnedState.openExisting(dir).orElseThrow();
+        try (PinnedState again = PinnedState.openOrLoad(dir)) {
+            assertEquals(firstLoad.meta().loadedAt(), again.meta().loadedAt(), "the same state, not a new load");
+        } finally {
+            firstLoad.close();
+        }
+    }
+
+    @Test
+    void unloadRemovesEverything() {
+        PinnedState.openOrLoad(dir).close();
+        assertTrue(PinnedState.unload(dir));
+        assertFalse(Files.exists(dir));
+        assertTrue(PinnedState.openExisting(dir).isEmpty());
+        assertFalse(PinnedState.unload(dir), "nothing left to unload");
+    }
+
+    @Test
+    void anIncompatibleStateIsReportedNeverRead() {
+        PinnedState.openOrLoad(dir).close();
+        setMetaInt("abi_version", Records.ABI_VERSION + 1);
+        StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(dir));
+        assertEquals(Errno.EOPNOTSUPP, e.errno());
+        assertTrue(e.getMessage().contains("incompatible") && e.getMessage().contains("restracker unload"),
+                e.getMessage());
+        assertThrows(StateException.class, () -> PinnedState.openExisting(dir));
+    }
+
+    @Test
+    void anInterruptedLoadIsReplaced() {
+        PinnedState.openOrLoad(dir).close();
+        setMetaInt("magic", 0); // as if the loader died before writing the meta record
+        assertTrue(PinnedState.openExisting(dir).isEmpty(), "not mistaken for a loaded state");
+        try (PinnedState s = PinnedState.openOrLoad(dir)) {
+            assertEquals(Records.ABI_VERSION, s.meta().abiVersion());
+        }
+    }
+
+    @Test
+    void aMapRemovedBehindRestrackersBackIsReported() throws Exception {
+        PinnedState.openOrLoad(dir).close();
+        Files.delete(dir.resolve("quotas"));
+        StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(dir));
+        assertTrue(e.getMessage().contains("restracker unload"), e.getMessage());
+    }
+}

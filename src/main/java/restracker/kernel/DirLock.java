@@ -4,10 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import restracker.bpf.Libc;
 
 /** An exclusive flock on the pin directory, held until closed (or until the process dies). */
 public final class DirLock implements AutoCloseable {
+    /** Pins are root's alone: only root may read usage or change quotas. */
+    static final FileAttribute<Set<PosixFilePermission>> ROOT_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
     private final int fd;
 
     private DirLock(int fd) {
@@ -16,7 +24,7 @@ public final class DirLock implements AutoCloseable {
 
     static DirLock acquire(Path dir) {
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, ROOT_ONLY);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the pin directory " + dir, e);
         }

@@ -58,6 +58,7 @@ public final class PinnedState implements AutoCloseable {
 
     /** Opens the pinned state, loading and pinning the BPF side first if it is absent. */
     public static PinnedState openOrLoad(Path dir) {
+        requireRoot();
         Mounts.ensureBpffs(dir);
         Optional<Meta> meta = readMeta(dir);
         if (meta.isEmpty()) {
@@ -74,6 +75,7 @@ public final class PinnedState implements AutoCloseable {
 
     /** Opens the pinned state if it is loaded; never loads. */
     public static Optional<PinnedState> openExisting(Path dir) {
+        requireRoot();
         if (Libc.fileSystemType(Mounts.BPFFS.toString()) != Libc.BPF_FS_MAGIC && dir.startsWith(Mounts.BPFFS)) {
             return Optional.empty();
         }
@@ -82,6 +84,7 @@ public final class PinnedState implements AutoCloseable {
 
     /** Unpins everything (the links detach, the maps go); false when nothing was loaded. */
     public static boolean unload(Path dir) {
+        requireRoot();
         if (!Files.isDirectory(dir)) return false;
         try (DirLock lock = DirLock.acquire(dir)) {
             removePins(dir);
@@ -136,10 +139,18 @@ public final class PinnedState implements AutoCloseable {
         }
     }
 
+    /** The pins are root's alone (bpffs mode 0700); without root nothing can be read or changed. */
+    private static void requireRoot() {
+        if (Libc.geteuid() != 0) {
+            throw new StateException(Errno.EPERM, "restracker's kernel state belongs to root: run restracker as root");
+        }
+    }
+
     private BpfMap open(String name) {
         try {
             return BpfMap.openPinned(dir.resolve(name).toString());
         } catch (NativeException e) {
+            if (e.errno() != Errno.ENOENT) throw e;
             throw new StateException(Errno.ENOENT, "the pinned map " + dir.resolve(name) + " has gone"
                     + " (removed behind restracker's back?): run `restracker unload` and try again");
         }
@@ -175,7 +186,7 @@ public final class PinnedState implements AutoCloseable {
     private static Meta load(Path dir) {
         Mounts.ensureTracefs();
         try {
-            Files.createDirectories(dir.resolve("links"));
+            Files.createDirectories(dir.resolve("links"), DirLock.ROOT_ONLY);
         } catch (IOException e) {
             throw new NativeException(Errno.EACCES.number(), "cannot create " + dir + ": " + e.getMessage());
         }

@@ -33,6 +33,8 @@ public final class ResourceTracker implements AutoCloseable {
     private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
 
     private final PinnedState state;
+    /** The `state` map's memory, mapped on first use: counters shared atomically with the BPF side. */
+    private MemorySegment sharedStateSegment;
 
     private ResourceTracker(PinnedState state) {
         this.state = state;
@@ -181,8 +183,6 @@ public final class ResourceTracker implements AutoCloseable {
         }
         return new EventLog(events, Math.max(0, total - Records.EVENT_SLOTS), total);
     }
-
-    private MemorySegment sharedStateSegment;
 
     private MemorySegment sharedState() {
         if (sharedStateSegment == null) sharedStateSegment = state.state().mapShared(4096);

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,12 +45,15 @@ class PinnedStateTest {
     }
 
     @Test
-    void loadPinsEverythingAndReopensWithoutReloading() {
+    void loadPinsEverythingAndReopensWithoutReloading() throws Exception {
         try (PinnedState s = PinnedState.openOrLoad(dir)) {
             assertEquals(Records.ABI_VERSION, s.meta().abiVersion());
             for (String m : PinnedState.MAPS) assertTrue(Files.exists(dir.resolve(m)), m + " pinned");
             assertTrue(s.links().contains("sys_exit_openat"));
             assertTrue(s.links().contains("sched_process_exit"));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)),
+                    "only root may reach the pins");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("quotas"))));
         }
         var firstLoad = PinnedState.openExisting(dir).orElseThrow();
         try (PinnedState again = PinnedState.openOrLoad(dir)) {

@@ -1,0 +1,47 @@
+package restracker.tracker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import restracker.kernel.Records;
+import restracker.testing.TestKernel;
+import restracker.testing.Workload;
+
+/** The kill log is a ring: when it wraps, the overwritten events are counted, never silently lost. */
+class EventLogTest {
+    private static ResourceTracker tracker;
+
+    @BeforeAll
+    static void load() {
+        tracker = TestKernel.tracker(EventLogTest.class);
+    }
+
+    @AfterAll
+    static void unload() {
+        TestKernel.unload(EventLogTest.class, tracker);
+    }
+
+    @Test
+    void wrappedRingCountsWhatItOverwrote() {
+        assertEquals(new EventLog(java.util.List.of(), 0, 0), tracker.events());
+        // As if 5,000 kills had been logged before: the sequence counter is shared with the BPF side.
+        MemorySegment state = tracker.state().state().mapShared(4096);
+        state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), 5000L);
+        try (Workload w = Workload.start()) {
+            tracker.register(w.pid());
+            tracker.cap(w.pid(), new Quota(Quota.UNLIMITED, 0), false);
+            assertThrows(Workload.WorkloadDied.class, () -> w.open("/dev/null"));
+            EventLog log = tracker.events();
+            assertEquals(5001, log.total());
+            assertEquals(5001 - Records.EVENT_SLOTS, log.overwritten());
+            assertEquals(1, log.events().size(), "only the real event: the other slots hold nothing valid");
+            assertEquals(5001, log.events().getFirst().seq());
+            assertEquals(w.pid(), log.events().getFirst().pid());
+        }
+    }
+}

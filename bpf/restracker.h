@@ -10,7 +10,6 @@
 
 /* Bump whenever a pinned map's layout or meaning changes. */
 #define RT_ABI_VERSION		1
-#define RT_MAGIC		0x52545243	/* "RTRC" */
 
 #define RT_MAX_ENTITIES		65536
 #define RT_MAX_GROUPS		(2 * RT_MAX_ENTITIES)
@@ -73,16 +72,6 @@ struct rt_state {
 	__u64 signal_failures;	/* bpf_send_signal errors (never expected) */
 	__u64 stale_entries;	/* entries dropped because their pid had been reused */
 	__u64 pad[5];
-};
-
-/* Written last when restracker loads: identifies a complete, compatible pin set. */
-struct rt_meta {
-	__u32 magic;
-	__u32 abi_version;
-	__u32 entity_size;
-	__u32 event_size;
-	__u64 loaded_ns;	/* CLOCK_REALTIME, ns */
-	char version[32];	/* restracker's version string */
 };
 
 #endif

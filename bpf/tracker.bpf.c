@@ -18,6 +18,7 @@
 #include <bpf/bpf_core_read.h>
 #include "core.h"
 #include "restracker.h"
+#include "meta.h"
 
 #define SIGKILL		9
 #define PAGE_SHIFT	12
@@ -63,12 +64,6 @@ struct {
 	__type(value, struct rt_state);
 } state SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct rt_meta);
-} meta SEC(".maps");
 
 /* The common head of every syscalls:sys_exit_* record. */
 struct sys_exit_args {

@@ -2,7 +2,6 @@ package restracker.cli;
 
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import restracker.kernel.HookedSyscalls;
 import restracker.kernel.PinnedState;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
@@ -22,8 +21,8 @@ final class StatusCommand implements Runnable {
             PinnedState s = t.state();
             System.out.println("loaded at " + s.dir() + " by restracker " + s.meta().version() + " (ABI "
                     + s.meta().abiVersion() + ") on " + s.meta().loadedAt());
-            System.out.println("hooks attached: " + s.links().size() + " (" + (2 * HookedSyscalls.ALL.size() + 2)
-                    + " possible)");
+            System.out.println("hooks attached: " + s.links().size() + " (" + ResourceTracker.BLUEPRINT.attachments().size()
+                    + " possible; `restracker doctor` names any this kernel lacks)");
             var all = t.list();
             System.out.println("tracked: " + all.size());
             if (!all.isEmpty()) {

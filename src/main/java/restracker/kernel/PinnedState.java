@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import restracker.bpf.BpfMap;
@@ -22,32 +24,32 @@ import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
 
 /**
- * The kernel-resident state of the tracker: maps and links pinned under one directory of bpffs
- * (default /sys/fs/bpf/restracker). Loading pins everything and writes the meta record last, so
- * a directory without a valid meta record is an interrupted load and is replaced. Every change of
- * the pin set happens under an exclusive flock on the directory.
+ * The kernel-resident state of one BPF object (see {@link Blueprint}): its maps and links pinned
+ * under &lt;pin directory&gt;/&lt;name&gt;/ on bpffs (default /sys/fs/bpf/restracker). Loading pins
+ * everything and writes the meta record last, so a directory without a valid meta record is an
+ * interrupted load and is replaced. Every change of the pin set happens under an exclusive flock
+ * on that directory.
  */
 public final class PinnedState implements AutoCloseable {
     public static final Path DEFAULT_DIR = Path.of("/sys/fs/bpf/restracker");
     public static final String VERSION = versionString();
-    static final String OBJECT = "tracker.bpf.o";
-    static final List<String> MAPS = List.of("groups", "entities", "quotas", "events", "state", "meta");
 
     private final Path dir;
-    private final BpfMap groups, entities, quotas, events, state;
+    private final Map<String, BpfMap> maps = new LinkedHashMap<>();
     private final Meta meta;
 
     /** What the meta record says of the restracker that loaded the state. */
     public record Meta(int abiVersion, String version, Instant loadedAt) {}
 
-    private PinnedState(Path dir, Meta meta) {
+    private PinnedState(Path dir, Blueprint blueprint, Meta meta) {
         this.dir = dir;
         this.meta = meta;
-        this.groups = open("groups");
-        this.entities = open("entities");
-        this.quotas = open("quotas");
-        this.events = open("events");
-        this.state = open("state");
+        try {
+            for (String name : blueprint.maps()) maps.put(name, open(name));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** The pin directory: $RESTRACKER_PIN_DIR, else the default. */
@@ -56,41 +58,43 @@ public final class PinnedState implements AutoCloseable {
         return env == null || env.isBlank() ? DEFAULT_DIR : Path.of(env);
     }
 
-    /** Opens the pinned state, loading and pinning the BPF side first if it is absent. */
-    public static PinnedState openOrLoad(Path dir) {
+    /** Opens blueprint's pinned state under root, loading and pinning it first if it is absent. */
+    public static PinnedState openOrLoad(Path root, Blueprint blueprint) {
         requireRoot();
-        Mounts.ensureBpffs(dir);
+        Mounts.ensureBpffs(root);
+        Path dir = root.resolve(blueprint.name());
         Optional<Meta> meta = readMeta(dir);
         if (meta.isEmpty()) {
             try (DirLock lock = DirLock.acquire(dir)) {
                 meta = readMeta(dir);
                 if (meta.isEmpty()) {
                     removePins(dir);
-                    meta = Optional.of(load(dir));
+                    meta = Optional.of(load(dir, blueprint));
                 }
             }
         }
-        return new PinnedState(dir, checkCompatible(dir, meta.get()));
+        return new PinnedState(dir, blueprint, checkCompatible(dir, blueprint, meta.get()));
     }
 
-    /** Opens the pinned state if it is loaded; never loads. */
-    public static Optional<PinnedState> openExisting(Path dir) {
+    /** Opens blueprint's pinned state under root if it is loaded; never loads. */
+    public static Optional<PinnedState> openExisting(Path root, Blueprint blueprint) {
         requireRoot();
-        if (Libc.fileSystemType(Mounts.BPFFS.toString()) != Libc.BPF_FS_MAGIC && dir.startsWith(Mounts.BPFFS)) {
+        if (Libc.fileSystemType(Mounts.BPFFS.toString()) != Libc.BPF_FS_MAGIC && root.startsWith(Mounts.BPFFS)) {
             return Optional.empty();
         }
-        return readMeta(dir).map(m -> new PinnedState(dir, checkCompatible(dir, m)));
+        Path dir = root.resolve(blueprint.name());
+        return readMeta(dir).map(m -> new PinnedState(dir, blueprint, checkCompatible(dir, blueprint, m)));
     }
 
-    /** Unpins everything (the links detach, the maps go); false when nothing was loaded. */
-    public static boolean unload(Path dir) {
+    /** Unpins everything under root (links detach, maps go); false when nothing was there. */
+    public static boolean unload(Path root) {
         requireRoot();
-        if (!Files.isDirectory(dir)) return false;
-        try (DirLock lock = DirLock.acquire(dir)) {
-            removePins(dir);
+        if (!Files.isDirectory(root)) return false;
+        try (DirLock lock = DirLock.acquire(root)) {
+            removePins(root);
         }
         try {
-            Files.deleteIfExists(dir);
+            Files.deleteIfExists(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,24 +109,11 @@ public final class PinnedState implements AutoCloseable {
         return meta;
     }
 
-    public BpfMap groups() {
-        return groups;
-    }
-
-    public BpfMap entities() {
-        return entities;
-    }
-
-    public BpfMap quotas() {
-        return quotas;
-    }
-
-    public BpfMap events() {
-        return events;
-    }
-
-    public BpfMap state() {
-        return state;
+    /** One of the blueprint's maps, opened for the lifetime of this state. */
+    public BpfMap map(String name) {
+        BpfMap m = maps.get(name);
+        if (m == null) throw new IllegalArgumentException("no map " + name + " in " + dir);
+        return m;
     }
 
     /** Serialises changes that read, then write (register, cap, deregister). */
@@ -156,11 +147,11 @@ public final class PinnedState implements AutoCloseable {
         }
     }
 
-    private static Meta checkCompatible(Path dir, Meta meta) {
-        if (meta.abiVersion() != Records.ABI_VERSION) {
+    private static Meta checkCompatible(Path dir, Blueprint blueprint, Meta meta) {
+        if (meta.abiVersion() != blueprint.abiVersion()) {
             throw new StateException(Errno.EOPNOTSUPP, "the state pinned at " + dir + " was loaded by restracker "
                     + meta.version() + " with an incompatible layout (ABI " + meta.abiVersion() + ", this is ABI "
-                    + Records.ABI_VERSION + "): run `restracker unload` (this ends all tracking) and try again");
+                    + blueprint.abiVersion() + "): run `restracker unload` (this ends all tracking) and try again");
         }
         return meta;
     }
@@ -183,44 +174,37 @@ public final class PinnedState implements AutoCloseable {
         }
     }
 
-    private static Meta load(Path dir) {
+    private static Meta load(Path dir, Blueprint blueprint) {
         Mounts.ensureTracefs();
         try {
             Files.createDirectories(dir.resolve("links"), DirLock.ROOT_ONLY);
         } catch (IOException e) {
             throw new NativeException(Errno.EACCES.number(), "cannot create " + dir + ": " + e.getMessage());
         }
-        try (BpfObject obj = BpfObject.open(OBJECT, objectBytes())) {
+        try (BpfObject obj = BpfObject.open(blueprint.object(), objectBytes(blueprint.object()))) {
             obj.load();
-            for (String sc : HookedSyscalls.ALL.keySet()) {
-                attach(obj, dir, "on_enter", "syscalls", "sys_enter_" + sc);
-                attach(obj, dir, "on_exit", "syscalls", "sys_exit_" + sc);
+            for (Blueprint.Attachment a : blueprint.attachments()) {
+                if (!Mounts.tracepointExists(a.category(), a.event())) continue; // reported by `doctor`
+                obj.attachTracepointPinned(a.program(), a.category(), a.event(),
+                        dir.resolve("links").resolve(a.event()).toString());
             }
-            attach(obj, dir, "on_exec", "sched", "sched_process_exec");
-            attach(obj, dir, "on_task_exit", "sched", "sched_process_exit");
-            for (String m : MAPS) obj.pinMap(m, dir.resolve(m).toString());
+            for (String m : blueprint.maps()) obj.pinMap(m, dir.resolve(m).toString());
+            obj.pinMap("meta", dir.resolve("meta").toString());
         } catch (RuntimeException e) {
             removePins(dir);
             throw e;
         }
         Instant now = Instant.now();
-        writeMeta(dir, now);
-        return new Meta(Records.ABI_VERSION, VERSION, now);
+        writeMeta(dir, blueprint, now);
+        return new Meta(blueprint.abiVersion(), VERSION, now);
     }
 
-    private static void attach(BpfObject obj, Path dir, String program, String category, String event) {
-        if (!Mounts.tracepointExists(category, event)) return; // reported by `doctor`
-        obj.attachTracepointPinned(program, category, event, dir.resolve("links").resolve(event).toString());
-    }
-
-    private static void writeMeta(Path dir, Instant now) {
+    private static void writeMeta(Path dir, Blueprint blueprint, Instant now) {
         try (BpfMap map = BpfMap.openPinned(dir.resolve("meta").toString()); Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment v = Records.META.allocate(arena);
             Records.META.setInt(v, "magic", Records.MAGIC);
-            Records.META.setInt(v, "abi_version", Records.ABI_VERSION);
-            Records.META.setInt(v, "entity_size", (int) Records.ENTITY.size());
-            Records.META.setInt(v, "event_size", (int) Records.EVENT.size());
+            Records.META.setInt(v, "abi_version", blueprint.abiVersion());
             Records.META.setLong(v, "loaded_ns", now.getEpochSecond() * 1_000_000_000L + now.getNano());
             Records.META.setString(v, "version", Records.VERSION_LEN, VERSION);
             int rc = map.update(key, v, BpfMap.ANY);
@@ -246,9 +230,9 @@ public final class PinnedState implements AutoCloseable {
         }
     }
 
-    private static byte[] objectBytes() {
-        try (InputStream in = PinnedState.class.getResourceAsStream("/bpf/" + OBJECT)) {
-            if (in == null) throw new IllegalStateException("the jar carries no bpf/" + OBJECT + ": rebuild restracker");
+    private static byte[] objectBytes(String object) {
+        try (InputStream in = PinnedState.class.getResourceAsStream("/bpf/" + object)) {
+            if (in == null) throw new IllegalStateException("the jar carries no bpf/" + object + ": rebuild restracker");
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -262,6 +246,6 @@ public final class PinnedState implements AutoCloseable {
 
     @Override
     public void close() {
-        for (BpfMap m : List.of(groups, entities, quotas, events, state)) m.close();
+        maps.values().forEach(BpfMap::close);
     }
 }

@@ -42,8 +42,7 @@ public final class Records {
             JAVA_LONG.withName("stale_entries"), MemoryLayout.sequenceLayout(5, JAVA_LONG).withName("pad"));
 
     public static final Struct META = Struct.of("rt_meta",
-            JAVA_INT.withName("magic"), JAVA_INT.withName("abi_version"), JAVA_INT.withName("entity_size"),
-            JAVA_INT.withName("event_size"), JAVA_LONG.withName("loaded_ns"),
+            JAVA_INT.withName("magic"), JAVA_INT.withName("abi_version"), JAVA_LONG.withName("loaded_ns"),
             MemoryLayout.sequenceLayout(VERSION_LEN, java.lang.foreign.ValueLayout.JAVA_BYTE).withName("version"));
 
     private Records() {}

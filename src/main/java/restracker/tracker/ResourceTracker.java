@@ -19,6 +19,7 @@ import restracker.bpf.BpfMap;
 import restracker.bpf.Errno;
 import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
+import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
 import restracker.kernel.HookedSyscalls;
 import restracker.kernel.PinnedState;
@@ -31,6 +32,10 @@ import restracker.kernel.Records;
  */
 public final class ResourceTracker implements AutoCloseable {
     private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
+
+    /** The kernel side: tracker.bpf.o, its maps, and its programs on every hooked syscall. */
+    public static final Blueprint BLUEPRINT = new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
+            List.of("groups", "entities", "quotas", "events", "state"), attachments());
 
     private final PinnedState state;
     /** The `state` map's memory, mapped on first use: counters shared atomically with the BPF side. */
@@ -46,12 +51,23 @@ public final class ResourceTracker implements AutoCloseable {
     }
 
     public static ResourceTracker open(Path pinDir) {
-        return new ResourceTracker(PinnedState.openOrLoad(pinDir));
+        return new ResourceTracker(PinnedState.openOrLoad(pinDir, BLUEPRINT));
     }
 
     /** The tracker if it is loaded at pinDir; never loads. */
     public static Optional<ResourceTracker> openExisting(Path pinDir) {
-        return PinnedState.openExisting(pinDir).map(ResourceTracker::new);
+        return PinnedState.openExisting(pinDir, BLUEPRINT).map(ResourceTracker::new);
+    }
+
+    private static List<Blueprint.Attachment> attachments() {
+        List<Blueprint.Attachment> list = new ArrayList<>();
+        for (String sc : HookedSyscalls.ALL.keySet()) {
+            list.add(new Blueprint.Attachment("on_enter", "syscalls", "sys_enter_" + sc));
+            list.add(new Blueprint.Attachment("on_exit", "syscalls", "sys_exit_" + sc));
+        }
+        list.add(new Blueprint.Attachment("on_exec", "sched", "sched_process_exec"));
+        list.add(new Blueprint.Attachment("on_task_exit", "sched", "sched_process_exit"));
+        return List.copyOf(list);
     }
 
     public PinnedState state() {
@@ -83,14 +99,14 @@ public final class ResourceTracker implements AutoCloseable {
                 Records.ENTITY.setLong(e, "base_files", Math.max(0, ProcFs.openFds(pid)));
             }
             Records.ENTITY.setLong(e, "registered_ns", Libc.boottimeNanos());
-            int rc = state.entities().update(key(arena, pid), e, BpfMap.NOEXIST);
+            int rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
             if (rc == Errno.EEXIST.number()) {
                 throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
             }
             checkSpace(rc, pid);
-            rc = state.groups().update(key(arena, task.tgid()), arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST);
+            rc = state.map("groups").update(key(arena, task.tgid()), arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST);
             if (rc != 0 && rc != Errno.EEXIST.number()) {
-                state.entities().delete(key(arena, pid));
+                state.map("entities").delete(key(arena, pid));
                 checkSpace(rc, pid);
             }
             // The task may have exited before the entry existed (its exit hook then saw nothing).
@@ -116,7 +132,7 @@ public final class ResourceTracker implements AutoCloseable {
     public List<EntityStats> list() {
         List<EntityStats> all = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            for (int pid : state.entities().intKeys()) stats(arena, pid).ifPresent(all::add);
+            for (int pid : state.map("entities").intKeys()) stats(arena, pid).ifPresent(all::add);
         }
         all.sort(java.util.Comparator.comparingInt(EntityStats::pid));
         return all;
@@ -126,7 +142,7 @@ public final class ResourceTracker implements AutoCloseable {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot deregister pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             MemorySegment e = Records.ENTITY.allocate(arena);
-            if (!state.entities().lookup(key(arena, pid), e)) {
+            if (!state.map("entities").lookup(key(arena, pid), e)) {
                 throw new TrackerException(ESRCH, "cannot deregister pid " + pid + ": it is not tracked");
             }
             removeEntity(arena, pid, Records.ENTITY.getInt(e, "tgid"));
@@ -148,7 +164,7 @@ public final class ResourceTracker implements AutoCloseable {
             MemorySegment q = Records.QUOTA.allocate(arena);
             Records.QUOTA.setLong(q, "heap", quota.heapBytes());
             Records.QUOTA.setLong(q, "files", quota.files());
-            int rc = state.quotas().update(key(arena, pid), q, replace ? BpfMap.ANY : BpfMap.NOEXIST);
+            int rc = state.map("quotas").update(key(arena, pid), q, replace ? BpfMap.ANY : BpfMap.NOEXIST);
             if (rc == Errno.EEXIST.number()) {
                 throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
             }
@@ -162,7 +178,7 @@ public final class ResourceTracker implements AutoCloseable {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             liveTask(pid, "reset");
             trackedEntity(arena, pid, "reset");
-            state.quotas().delete(key(arena, pid));
+            state.map("quotas").delete(key(arena, pid));
         }
     }
 
@@ -176,7 +192,7 @@ public final class ResourceTracker implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = Records.EVENT.allocate(arena);
             for (long seq = first; seq <= total; seq++) {
-                if (!state.events().lookup(key(arena, (int) (seq % Records.EVENT_SLOTS)), v)) continue;
+                if (!state.map("events").lookup(key(arena, (int) (seq % Records.EVENT_SLOTS)), v)) continue;
                 if (Records.EVENT.getLong(v, "seq") != seq) continue; // being rewritten right now
                 events.add(toEvent(v, now.minusNanos(bootNow - Records.EVENT.getLong(v, "time_ns"))));
             }
@@ -185,7 +201,7 @@ public final class ResourceTracker implements AutoCloseable {
     }
 
     private MemorySegment sharedState() {
-        if (sharedStateSegment == null) sharedStateSegment = state.state().mapShared(4096);
+        if (sharedStateSegment == null) sharedStateSegment = state.map("state").mapShared(4096);
         return sharedStateSegment;
     }
 
@@ -228,7 +244,7 @@ public final class ResourceTracker implements AutoCloseable {
         ev.setLong(v, "usage", usage);
         ev.setLong(v, "limit", limit);
         ev.setString(v, "comm", Records.COMM_LEN, task.comm());
-        int rc = state.events().update(key(arena, (int) (seq % Records.EVENT_SLOTS)), v, BpfMap.ANY);
+        int rc = state.map("events").update(key(arena, (int) (seq % Records.EVENT_SLOTS)), v, BpfMap.ANY);
         if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + task.pid());
     }
 
@@ -246,7 +262,7 @@ public final class ResourceTracker implements AutoCloseable {
 
     private Optional<EntityStats> stats(Arena arena, int pid) {
         MemorySegment e = Records.ENTITY.allocate(arena);
-        if (!state.entities().lookup(key(arena, pid), e)) return Optional.empty();
+        if (!state.map("entities").lookup(key(arena, pid), e)) return Optional.empty();
         var en = Records.ENTITY;
         int tgid = en.getInt(e, "tgid");
         Optional<ProcFs.Task> task = ProcFs.task(pid);
@@ -254,7 +270,7 @@ public final class ResourceTracker implements AutoCloseable {
             return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
         }
         MemorySegment q = Records.QUOTA.allocate(arena);
-        Quota quota = state.quotas().lookup(key(arena, pid), q)
+        Quota quota = state.map("quotas").lookup(key(arena, pid), q)
                 ? new Quota(Records.QUOTA.getLong(q, "heap"), Records.QUOTA.getLong(q, "files"))
                 : Quota.NONE;
         return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), task.get().comm(),
@@ -273,7 +289,7 @@ public final class ResourceTracker implements AutoCloseable {
 
     private MemorySegment trackedEntity(Arena arena, int pid, String op) {
         MemorySegment e = Records.ENTITY.allocate(arena);
-        if (!state.entities().lookup(key(arena, pid), e)) {
+        if (!state.map("entities").lookup(key(arena, pid), e)) {
             throw new TrackerException(EINVAL, "cannot " + op + " pid " + pid + ": it is not tracked (register it first)");
         }
         return e;
@@ -281,14 +297,14 @@ public final class ResourceTracker implements AutoCloseable {
 
     /** Deletes an entity and its quotas, and its group marker once no entity of the group is left. */
     private void removeEntity(Arena arena, int pid, int tgid) {
-        state.quotas().delete(key(arena, pid));
-        state.entities().delete(key(arena, pid));
+        state.map("quotas").delete(key(arena, pid));
+        state.map("entities").delete(key(arena, pid));
         MemorySegment scratch = Records.ENTITY.allocate(arena);
-        if (state.entities().lookup(key(arena, tgid), scratch)) return;
+        if (state.map("entities").lookup(key(arena, tgid), scratch)) return;
         for (int tid : ProcFs.threads(tgid)) {
-            if (state.entities().lookup(key(arena, tid), scratch)) return;
+            if (state.map("entities").lookup(key(arena, tid), scratch)) return;
         }
-        state.groups().delete(key(arena, tgid));
+        state.map("groups").delete(key(arena, tgid));
     }
 
     private static void checkSpace(int rc, int pid) {

@@ -17,21 +17,25 @@ import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
 import restracker.bpf.Errno;
 import restracker.testing.TestKernel;
+import restracker.tracker.ResourceTracker;
 
 /** Loading, reopening, unloading, and refusing a pin set it cannot read. */
 class PinnedStateTest {
+    private static final Blueprint BP = ResourceTracker.BLUEPRINT;
+    private Path root;
     private Path dir;
 
     @BeforeEach
     void fresh() {
         TestKernel.requireBpf();
-        dir = TestKernel.pinDir(PinnedStateTest.class);
-        PinnedState.unload(dir);
+        root = TestKernel.pinDir(PinnedStateTest.class);
+        dir = root.resolve(BP.name());
+        PinnedState.unload(root);
     }
 
     @AfterEach
     void cleanUp() {
-        PinnedState.unload(dir);
+        PinnedState.unload(root);
     }
 
     private void setMetaInt(String field, int value) {
@@ -46,17 +50,18 @@ class PinnedStateTest {
 
     @Test
     void loadPinsEverythingAndReopensWithoutReloading() throws Exception {
-        try (PinnedState s = PinnedState.openOrLoad(dir)) {
+        try (PinnedState s = PinnedState.openOrLoad(root, BP)) {
             assertEquals(Records.ABI_VERSION, s.meta().abiVersion());
-            for (String m : PinnedState.MAPS) assertTrue(Files.exists(dir.resolve(m)), m + " pinned");
+            for (String m : BP.maps()) assertTrue(Files.exists(dir.resolve(m)), m + " pinned");
+            assertTrue(Files.exists(dir.resolve("meta")));
             assertTrue(s.links().contains("sys_exit_openat"));
             assertTrue(s.links().contains("sched_process_exit"));
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)),
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root)),
                     "only root may reach the pins");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("quotas"))));
         }
-        var firstLoad = PinnedState.openExisting(dir).orElseThrow();
-        try (PinnedState again = PinnedState.openOrLoad(dir)) {
+        var firstLoad = PinnedState.openExisting(root, BP).orElseThrow();
+        try (PinnedState again = PinnedState.openOrLoad(root, BP)) {
             assertEquals(firstLoad.meta().loadedAt(), again.meta().loadedAt(), "the same state, not a new load");
         } finally {
             firstLoad.close();
@@ -65,39 +70,39 @@ class PinnedStateTest {
 
     @Test
     void unloadRemovesEverything() {
-        PinnedState.openOrLoad(dir).close();
-        assertTrue(PinnedState.unload(dir));
-        assertFalse(Files.exists(dir));
-        assertTrue(PinnedState.openExisting(dir).isEmpty());
-        assertFalse(PinnedState.unload(dir), "nothing left to unload");
+        PinnedState.openOrLoad(root, BP).close();
+        assertTrue(PinnedState.unload(root));
+        assertFalse(Files.exists(root));
+        assertTrue(PinnedState.openExisting(root, BP).isEmpty());
+        assertFalse(PinnedState.unload(root), "nothing left to unload");
     }
 
     @Test
     void anIncompatibleStateIsReportedNeverRead() {
-        PinnedState.openOrLoad(dir).close();
+        PinnedState.openOrLoad(root, BP).close();
         setMetaInt("abi_version", Records.ABI_VERSION + 1);
-        StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(dir));
+        StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
         assertEquals(Errno.EOPNOTSUPP, e.errno());
         assertTrue(e.getMessage().contains("incompatible") && e.getMessage().contains("restracker unload"),
                 e.getMessage());
-        assertThrows(StateException.class, () -> PinnedState.openExisting(dir));
+        assertThrows(StateException.class, () -> PinnedState.openExisting(root, BP));
     }
 
     @Test
     void anInterruptedLoadIsReplaced() {
-        PinnedState.openOrLoad(dir).close();
+        PinnedState.openOrLoad(root, BP).close();
         setMetaInt("magic", 0); // as if the loader died before writing the meta record
-        assertTrue(PinnedState.openExisting(dir).isEmpty(), "not mistaken for a loaded state");
-        try (PinnedState s = PinnedState.openOrLoad(dir)) {
+        assertTrue(PinnedState.openExisting(root, BP).isEmpty(), "not mistaken for a loaded state");
+        try (PinnedState s = PinnedState.openOrLoad(root, BP)) {
             assertEquals(Records.ABI_VERSION, s.meta().abiVersion());
         }
     }
 
     @Test
     void aMapRemovedBehindRestrackersBackIsReported() throws Exception {
-        PinnedState.openOrLoad(dir).close();
+        PinnedState.openOrLoad(root, BP).close();
         Files.delete(dir.resolve("quotas"));
-        StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(dir));
+        StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
         assertTrue(e.getMessage().contains("restracker unload"), e.getMessage());
     }
 }

@@ -181,9 +181,9 @@ class AccountingTest {
         }
         assertThrows(TrackerException.class, () -> tracker.fetch(pid));
         assertThrows(TrackerException.class, () -> tracker.fetch(tid));
-        assertFalse(tracker.state().entities().intKeys().contains(pid), "no entry is left in the kernel");
-        assertFalse(tracker.state().entities().intKeys().contains(tid));
-        assertFalse(tracker.state().groups().intKeys().contains(pid));
+        assertFalse(tracker.state().map("entities").intKeys().contains(pid), "no entry is left in the kernel");
+        assertFalse(tracker.state().map("entities").intKeys().contains(tid));
+        assertFalse(tracker.state().map("groups").intKeys().contains(pid));
     }
 
     @Test
@@ -192,7 +192,7 @@ class AccountingTest {
             tracker.register(w.pid());
             w.open("/dev/null");
             tracker.deregister(w.pid());
-            assertFalse(tracker.state().groups().intKeys().contains(w.pid()), "the group marker goes too");
+            assertFalse(tracker.state().map("groups").intKeys().contains(w.pid()), "the group marker goes too");
             tracker.register(w.pid());
             assertEquals(0, tracker.fetch(w.pid()).openFiles(), "a new registration counts from zero");
         }

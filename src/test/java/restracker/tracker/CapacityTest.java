@@ -39,7 +39,7 @@ class CapacityTest {
             tracker.register(w.pid());
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment entity = Records.ENTITY.allocate(arena);
-            BpfMap entities = tracker.state().entities();
+            BpfMap entities = tracker.state().map("entities");
             for (int i = 1; i < Records.MAX_ENTITIES; i++) {
                 key.set(ValueLayout.JAVA_INT, 0, FIRST_FAKE_ID + i);
                 assertEquals(0, entities.update(key, entity, BpfMap.NOEXIST), "entity " + (i + 1) + " fits");

@@ -151,7 +151,7 @@ class EnforcementTest {
             tracker.cap(pid, new Quota(Quota.UNLIMITED, 0), false);
             assertThrows(WorkloadDied.class, () -> w.open("/dev/null"));
         }
-        assertFalse(tracker.state().entities().intKeys().contains(pid));
-        assertFalse(tracker.state().quotas().intKeys().contains(pid));
+        assertFalse(tracker.state().map("entities").intKeys().contains(pid));
+        assertFalse(tracker.state().map("quotas").intKeys().contains(pid));
     }
 }

@@ -30,7 +30,7 @@ class EventLogTest {
     void wrappedRingCountsWhatItOverwrote() {
         assertEquals(new EventLog(java.util.List.of(), 0, 0), tracker.events());
         // As if 5,000 kills had been logged before: the sequence counter is shared with the BPF side.
-        MemorySegment state = tracker.state().state().mapShared(4096);
+        MemorySegment state = tracker.state().map("state").mapShared(4096);
         state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), 5000L);
         try (Workload w = Workload.start()) {
             tracker.register(w.pid());

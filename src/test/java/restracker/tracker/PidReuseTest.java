@@ -1,0 +1,67 @@
+package restracker.tracker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import restracker.bpf.BpfMap;
+import restracker.kernel.Records;
+import restracker.testing.TestKernel;
+import restracker.testing.Workload;
+
+/**
+ * An entry left by an earlier process must never apply to a new process that got the same pid.
+ * The entry is planted as a dead process would have left it (another start time, a zero file
+ * quota that would kill); the kernel must drop it at the new process's first counted call.
+ */
+class PidReuseTest {
+    private static ResourceTracker tracker;
+
+    @BeforeAll
+    static void load() {
+        tracker = TestKernel.tracker(PidReuseTest.class);
+    }
+
+    @AfterAll
+    static void unload() {
+        TestKernel.unload(PidReuseTest.class, tracker);
+    }
+
+    @Test
+    void aStaleEntryIsDroppedNotEnforced() {
+        try (Workload w = Workload.start(); Arena arena = Arena.ofConfined()) {
+            int pid = w.pid();
+            long startTicks = ProcFs.task(pid).orElseThrow().startTicks();
+            MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, pid);
+            MemorySegment e = Records.ENTITY.allocate(arena);
+            Records.ENTITY.setInt(e, "id", pid);
+            Records.ENTITY.setInt(e, "tgid", pid);
+            Records.ENTITY.setInt(e, "scope", Records.SCOPE_PROCESS);
+            Records.ENTITY.setLong(e, "start_ticks", startTicks - 1);
+            MemorySegment q = Records.QUOTA.allocate(arena);
+            Records.QUOTA.setLong(q, "heap", 0);
+            Records.QUOTA.setLong(q, "files", 0);
+            assertEquals(0, tracker.state().map("entities").update(key, e, BpfMap.NOEXIST));
+            assertEquals(0, tracker.state().map("quotas").update(key, q, BpfMap.NOEXIST));
+            assertEquals(0, tracker.state().map("groups").update(key, arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST));
+            assertThrows(TrackerException.class, () -> tracker.fetch(pid), "fetch does not show a stale entry");
+
+            w.open("/dev/null");
+            w.mmap(1 << 20);
+            assertTrue(w.alive(), "the new process is not bound by the old one's quotas");
+            assertFalse(tracker.state().map("entities").intKeys().contains(pid), "the kernel dropped the entry");
+            assertFalse(tracker.state().map("quotas").intKeys().contains(pid));
+            MemorySegment state = tracker.state().map("state").mapShared(4096);
+            assertEquals(1, state.get(ValueLayout.JAVA_LONG, Records.STATE.offset("stale_entries")));
+
+            assertEquals(Scope.PROCESS, tracker.register(pid), "and it can be registered afresh");
+        }
+    }
+}

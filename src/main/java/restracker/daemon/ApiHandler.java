@@ -1,0 +1,63 @@
+package restracker.daemon;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import restracker.tracker.EntityStats;
+
+/**
+ * The read-only JSON API under {@code /api/}: {@code processes}, {@code processes/{pid}} and
+ * {@code events}. Each request is one fresh reading of the kernel state.
+ */
+final class ApiHandler implements HttpHandler {
+    private final KernelView view;
+
+    ApiHandler(KernelView view) {
+        this.view = view;
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!Http.getOnly(ex)) return;
+            String path = ex.getRequestURI().getPath();
+            if (path.endsWith("/") && path.length() > "/api/".length()) path = path.substring(0, path.length() - 1);
+            KernelView.Reading r;
+            try {
+                r = view.read();
+            } catch (RuntimeException e) {
+                Http.json(ex, 500, Json.error("cannot read the kernel state: " + e.getMessage()));
+                return;
+            }
+            if (path.equals("/api/processes")) {
+                Map<String, Object> m = Json.object();
+                m.put("loaded", r.loaded());
+                m.put("time", r.at().toString());
+                m.put("processes", r.entities().stream().map(Json::entity).toList());
+                Http.json(ex, 200, m);
+            } else if (path.startsWith("/api/processes/")) {
+                process(ex, r, path.substring("/api/processes/".length()));
+            } else if (path.equals("/api/events")) {
+                Http.json(ex, 200, Json.events(r.log()));
+            } else {
+                Http.json(ex, 404, Json.error("no such endpoint: " + path
+                        + " (try /api/processes, /api/processes/PID, /api/events, /api/stream)"));
+            }
+        }
+    }
+
+    private static void process(HttpExchange ex, KernelView.Reading r, String pidText) throws IOException {
+        int pid;
+        try {
+            pid = Integer.parseInt(pidText);
+        } catch (NumberFormatException e) {
+            Http.json(ex, 400, Json.error("'" + pidText + "' is not a pid"));
+            return;
+        }
+        Optional<EntityStats> s = r.entities().stream().filter(e -> e.pid() == pid).findFirst();
+        if (s.isEmpty()) Http.json(ex, 404, Json.error("pid " + pid + " is not tracked"));
+        else Http.json(ex, 200, Json.entity(s.get()));
+    }
+}

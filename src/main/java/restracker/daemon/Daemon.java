@@ -1,0 +1,79 @@
+package restracker.daemon;
+
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import restracker.tracker.ResourceTracker;
+
+/**
+ * {@code restracker daemon}: an HTTP server over the kernel-resident state. It serves
+ * <ul>
+ *   <li>{@code /api/processes}, {@code /api/processes/{pid}}, {@code /api/events}: JSON, read-only;
+ *   <li>{@code /api/stream}: server-sent events of registrations and kills;
+ *   <li>{@code /metrics}: Prometheus metrics (the official client's exposition);
+ *   <li>{@code /}: the dashboard.
+ * </ul>
+ * It reads the pinned maps on each request and owns nothing: the kernel enforces the quotas
+ * whether or not a daemon runs, and a restarted daemon sees the same state. One virtual thread per
+ * request; the event stream is bounded (see {@link EventStream}).
+ */
+public final class Daemon implements AutoCloseable {
+    private final HttpServer server;
+    private final EventStream stream;
+    private final ExecutorService executor;
+
+    private Daemon(HttpServer server, EventStream stream, ExecutorService executor) {
+        this.server = server;
+        this.stream = stream;
+        this.executor = executor;
+    }
+
+    /**
+     * Loads the tracker into the kernel at pinDir if it is absent (as any CLI command does), then
+     * listens. Port 0 chooses a free port: see {@link #address()}.
+     */
+    public static Daemon start(Path pinDir, Listen listen) {
+        ResourceTracker.open(pinDir).close();
+        KernelView view = new KernelView(pinDir);
+        EventStream stream = new EventStream(view);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new TrackerCollector(view, stream));
+        JvmMetrics.builder().register(registry);
+        HttpServer server;
+        try {
+            server = HttpServer.create(listen.socketAddress(), 0);
+        } catch (IOException e) {
+            stream.close();
+            throw new UncheckedIOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        ApiHandler api = new ApiHandler(view);
+        server.createContext("/api/", new Guarded(api));
+        server.createContext("/api/stream", new Guarded(stream));
+        server.createContext("/metrics", new Guarded(new MetricsHandler(registry)));
+        server.createContext("/", new Guarded(new StaticHandler()));
+        server.start();
+        return new Daemon(server, stream, executor);
+    }
+
+    /** The address actually bound (the chosen port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Stops serving; the kernel state and its enforcement are untouched. */
+    @Override
+    public void close() {
+        stream.close();
+        server.stop(1);
+        executor.shutdownNow();
+    }
+}

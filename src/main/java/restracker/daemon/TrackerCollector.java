@@ -1,0 +1,111 @@
+package restracker.daemon;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+import restracker.kernel.PinnedState;
+import restracker.tracker.EntityStats;
+
+/**
+ * restracker's Prometheus metrics, read from the kernel at each scrape (one {@link KernelView}
+ * reading per scrape, so all series of a scrape agree). Per tracked entity (labels pid, comm,
+ * scope): usage, quotas (only where one is set), absolute figures; for the whole: kills by reason,
+ * overwritten events, and the daemon's own health. A failed reading still answers with the health
+ * series, and {@code restracker_tracker_loaded} 0.
+ */
+final class TrackerCollector implements MultiCollector {
+    private final KernelView view;
+    private final EventStream stream;
+
+    TrackerCollector(KernelView view, EventStream stream) {
+        this.view = view;
+        this.stream = stream;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        List<MetricSnapshot> out = new ArrayList<>();
+        KernelView.Reading r = null;
+        try {
+            r = view.read();
+        } catch (RuntimeException e) {
+            // counted in restracker_daemon_read_errors_total below; the health series still go out
+        }
+        boolean loaded = r != null && r.loaded();
+        out.add(gauge("restracker_tracker_loaded", "1 when the tracker is loaded in the kernel (pinned state found and readable), else 0",
+                null, loaded ? 1 : 0));
+        if (r != null) {
+            List<EntityStats> es = r.entities();
+            out.add(gauge("restracker_tracked_entities", "Processes and threads tracked now", null, es.size()));
+            out.add(perEntity("restracker_heap_bytes", "Heap (data segment) growth since registration",
+                    Unit.BYTES, es, EntityStats::heapBytes, false));
+            out.add(perEntity("restracker_heap_quota_bytes", "Heap quota; absent when unlimited",
+                    Unit.BYTES, es, s -> s.quota().heapBytes(), true));
+            out.add(perEntity("restracker_open_files", "Open file descriptors gained since registration",
+                    null, es, EntityStats::openFiles, false));
+            out.add(perEntity("restracker_open_files_quota", "Open file quota; absent when unlimited",
+                    null, es, s -> s.quota().files(), true));
+            out.add(perEntity("restracker_vmdata_bytes", "VmData of the process now (absolute)",
+                    Unit.BYTES, es, EntityStats::vmDataBytes, false));
+            out.add(perEntity("restracker_open_fds", "Open file descriptors of the process now (absolute)",
+                    null, es, EntityStats::openFds, false));
+            out.add(counter("restracker_events_overwritten", "Kill events overwritten in the kernel's ring before anyone read them",
+                    r.log().overwritten()));
+        }
+        CounterSnapshot.Builder kills = CounterSnapshot.builder().name("restracker_quota_kills")
+                .help("Processes and threads SIGKILLed for exceeding a quota, by quota (unknown: overwritten in the log before the daemon read it)");
+        for (Map.Entry<KillTally.Reason, Long> e : view.tally().counts().entrySet()) {
+            kills.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("reason", e.getKey().label()))
+                    .value(e.getValue()).build());
+        }
+        out.add(kills.build());
+        out.add(counter("restracker_daemon_read_errors", "Readings of the kernel state that failed", view.readErrors()));
+        out.add(GaugeSnapshot.builder().name("restracker_daemon_last_read_duration_seconds")
+                .help("How long the last reading of the kernel state took").unit(Unit.SECONDS)
+                .dataPoint(GaugeDataPointSnapshot.builder().value(view.lastReadTook().toNanos() / 1e9).build()).build());
+        out.add(gauge("restracker_daemon_stream_clients", "Clients connected to /api/stream", null, stream.clients()));
+        out.add(InfoSnapshot.builder().name("restracker_build").help("restracker's version and pin directory")
+                .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
+                        .labels(Labels.of("version", PinnedState.VERSION, "pin_dir", view.pinDir().toString())).build())
+                .build());
+        return new MetricSnapshots(out);
+    }
+
+    private static GaugeSnapshot gauge(String name, String help, Unit unit, double value) {
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+        if (unit != null) b.unit(unit);
+        return b.dataPoint(GaugeDataPointSnapshot.builder().value(value).build()).build();
+    }
+
+    private static CounterSnapshot counter(String name, String help, double value) {
+        return CounterSnapshot.builder().name(name).help(help)
+                .dataPoint(CounterDataPointSnapshot.builder().value(value).build()).build();
+    }
+
+    private static GaugeSnapshot perEntity(String name, String help, Unit unit, List<EntityStats> entities,
+            ToLongFunction<EntityStats> value, boolean skipUnlimited) {
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+        if (unit != null) b.unit(unit);
+        for (EntityStats s : entities) {
+            long v = value.applyAsLong(s);
+            if (skipUnlimited && v < 0) continue;
+            b.dataPoint(GaugeDataPointSnapshot.builder().value(v).labels(labels(s)).build());
+        }
+        return b.build();
+    }
+
+    static Labels labels(EntityStats s) {
+        return Labels.of("pid", Integer.toString(s.pid()), "comm", s.comm(), "scope", s.scope().label());
+    }
+}

@@ -1,0 +1,145 @@
+// restracker dashboard: polls the read-only JSON API, keeps a short history per tracked entity in
+// the page, draws it as SVG against the quotas, and shows the event stream. No framework, no
+// library; every text from the kernel (command names) goes in through textContent.
+"use strict";
+
+const POLL_MS = 2000;
+const HISTORY = 150; // points per entity (5 minutes at 2 s)
+const history = new Map(); // pid -> [{t, heap, files}]
+const SVG = "http://www.w3.org/2000/svg";
+
+function el(tag, attrs = {}, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function bytes(n) {
+  if (n < 0) return "unlimited";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i === 0 ? n : n.toFixed(n < 10 ? 1 : 0)) + " " + units[i];
+}
+
+function count(n) { return n < 0 ? "unlimited" : String(n); }
+
+function chart(points, key, quota) {
+  const w = 240, h = 44, pad = 2;
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "chart");
+  svg.setAttribute("width", w);
+  svg.setAttribute("height", h);
+  svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+  const max = Math.max(1, quota >= 0 ? quota : 0, ...points.map(p => p[key])) * 1.1;
+  const x = i => pad + (w - 2 * pad) * (points.length < 2 ? 1 : i / (HISTORY - 1));
+  const y = v => h - pad - (h - 2 * pad) * (v / max);
+  const offset = HISTORY - points.length;
+  const coords = points.map((p, i) => `${x(i + offset).toFixed(1)},${y(p[key]).toFixed(1)}`);
+  if (coords.length === 1) coords.unshift(`${(x(offset) - 3).toFixed(1)},${y(points[0][key]).toFixed(1)}`);
+  const area = document.createElementNS(SVG, "polygon");
+  area.setAttribute("class", "area");
+  const first = coords[0].split(",")[0], last = coords[coords.length - 1].split(",")[0];
+  area.setAttribute("points", `${first},${h - pad} ${coords.join(" ")} ${last},${h - pad}`);
+  svg.appendChild(area);
+  const line = document.createElementNS(SVG, "polyline");
+  line.setAttribute("class", "usage");
+  line.setAttribute("points", coords.join(" "));
+  svg.appendChild(line);
+  if (quota >= 0) {
+    const q = document.createElementNS(SVG, "line");
+    q.setAttribute("class", "quota");
+    q.setAttribute("x1", pad); q.setAttribute("x2", w - pad);
+    q.setAttribute("y1", y(quota)); q.setAttribute("y2", y(quota));
+    svg.appendChild(q);
+  }
+  return svg;
+}
+
+function renderProcesses(data) {
+  const now = Date.now();
+  const seen = new Set();
+  for (const p of data.processes) {
+    seen.add(p.pid);
+    const h = history.get(p.pid) || [];
+    h.push({ t: now, heap: p.heapsize_bytes, files: p.openfile_count });
+    if (h.length > HISTORY) h.shift();
+    history.set(p.pid, h);
+  }
+  for (const pid of [...history.keys()]) if (!seen.has(pid)) history.delete(pid);
+
+  const body = document.querySelector("#processes tbody");
+  body.replaceChildren();
+  for (const p of data.processes) {
+    const tr = el("tr", { "data-pid": p.pid });
+    const over = (p.heapsize_quota_bytes >= 0 && p.heapsize_bytes > 0.9 * p.heapsize_quota_bytes)
+      || (p.openfile_quota >= 0 && p.openfile_count > 0.9 * p.openfile_quota);
+    if (over) tr.className = "over";
+    tr.append(el("td", { class: "num pid" }, String(p.pid)), el("td", {}, p.comm), el("td", {}, p.scope),
+      el("td", { class: "num" }, `${bytes(p.heapsize_bytes)} / ${bytes(p.heapsize_quota_bytes)}`));
+    const hc = el("td"); hc.appendChild(chart(history.get(p.pid), "heap", p.heapsize_quota_bytes)); tr.appendChild(hc);
+    tr.appendChild(el("td", { class: "num" }, `${p.openfile_count} / ${count(p.openfile_quota)}`));
+    const fc = el("td"); fc.appendChild(chart(history.get(p.pid), "files", p.openfile_quota)); tr.appendChild(fc);
+    body.appendChild(tr);
+  }
+  document.getElementById("no-processes").hidden = data.processes.length > 0;
+  document.getElementById("tracked-count").textContent = `(${data.processes.length})`;
+}
+
+function renderKills(data) {
+  const body = document.querySelector("#kills tbody");
+  body.replaceChildren();
+  const recent = data.events.slice(-20).reverse();
+  for (const e of recent) {
+    const usage = e.quota === "heap" ? bytes(e.usage) : String(e.usage);
+    const limit = e.quota === "heap" ? bytes(e.limit) : String(e.limit);
+    const tr = el("tr", { "data-seq": e.seq });
+    tr.append(el("td", {}, new Date(e.time).toLocaleTimeString()), el("td", { class: "num" }, String(e.pid)),
+      el("td", {}, e.comm), el("td", {}, e.quota), el("td", { class: "num" }, usage),
+      el("td", { class: "num" }, limit), el("td", {}, e.syscall === "cap" ? "cap" : e.syscall + "()"));
+    body.appendChild(tr);
+  }
+  document.getElementById("no-kills").hidden = data.events.length > 0;
+  document.getElementById("kill-count").textContent = `(${data.total} in all` +
+    (data.overwritten > 0 ? `, ${data.overwritten} overwritten` : "") + ")";
+}
+
+function status(text, bad) {
+  const s = document.getElementById("status");
+  s.textContent = text;
+  s.className = bad ? "status bad" : "status";
+}
+
+async function refresh() {
+  try {
+    const [procs, events] = await Promise.all([
+      fetch("/api/processes").then(r => r.json()),
+      fetch("/api/events").then(r => r.json()),
+    ]);
+    renderProcesses(procs);
+    renderKills(events);
+    status(procs.loaded ? `live · updated ${new Date().toLocaleTimeString()}` : "the tracker is not loaded in the kernel", !procs.loaded);
+  } catch (e) {
+    status("daemon unreachable: " + e, true);
+  }
+}
+
+function live() {
+  // ?stream=off: no event stream (a page that never finishes loading cannot be snapshotted).
+  if (!window.EventSource || new URLSearchParams(location.search).get("stream") === "off") return;
+  const list = document.getElementById("live");
+  const add = (kind, text) => {
+    const li = el("li", { class: kind }, `${new Date().toLocaleTimeString()}  ${text}`);
+    list.prepend(li);
+    while (list.children.length > 100) list.lastChild.remove();
+  };
+  const src = new EventSource("/api/stream");
+  src.addEventListener("register", m => { const p = JSON.parse(m.data); add("register", `tracking ${p.scope} ${p.pid} (${p.comm})`); refresh(); });
+  src.addEventListener("deregister", m => { const p = JSON.parse(m.data); add("deregister", `no longer tracked: ${p.pid} (${p.comm})`); refresh(); });
+  src.addEventListener("kill", m => { const e = JSON.parse(m.data); add("kill", `killed ${e.pid} (${e.comm}): ${e.quota} ${e.usage} > ${e.limit}`); refresh(); });
+}
+
+refresh();
+setInterval(refresh, POLL_MS);
+live();

@@ -23,8 +23,9 @@ import restracker.tracker.KillEvent;
  * of registrations, so one poller reads the state every {@link #POLL} while anyone listens and
  * sends what changed since its last reading: {@code register} (an entity newly tracked),
  * {@code deregister} (an entity gone: deregistered, exited or killed) and {@code kill} (a new event
- * in the kernel's kill log). An entity tracked for less than one poll interval may go unseen; the
- * kill log itself misses nothing (see /api/events).
+ * in the kernel's kill log). A new client first gets {@code ready} once the poller has taken the
+ * reading its changes are counted from. An entity tracked for less than one poll interval may go
+ * unseen; the kill log itself misses nothing (see /api/events).
  *
  * <p>Bounded: at most {@link #MAX_CLIENTS} clients (more get 503), each with a queue of
  * {@link #QUEUE} events; a client too slow to keep up is disconnected (browsers reconnect).
@@ -37,7 +38,7 @@ final class EventStream implements HttpHandler, AutoCloseable {
     private static final String CLOSE = new String("<close>");
 
     private final KernelView view;
-    private final List<BlockingQueue<String>> clients = new CopyOnWriteArrayList<>();
+    private final List<Client> clients = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "restracker-stream-poller");
         t.setDaemon(true);
@@ -47,13 +48,28 @@ final class EventStream implements HttpHandler, AutoCloseable {
     private Map<Integer, EntityStats> lastEntities;
     private long lastSeq;
 
+    /** One connected client: its queue, and whether it has had its ready frame. */
+    private static final class Client {
+        final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+        volatile boolean ready;
+    }
+
     EventStream(KernelView view) {
         this.view = view;
-        poller.scheduleWithFixedDelay(this::poll, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::pollSafely, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     int clients() {
         return clients.size();
+    }
+
+    /** A scheduled task that throws is never run again: no failure may leave the poller. */
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            System.err.println("restracker daemon: event stream poll failed: " + e);
+        }
     }
 
     private void poll() {
@@ -69,11 +85,18 @@ final class EventStream implements HttpHandler, AutoCloseable {
         }
         Map<Integer, EntityStats> now = new HashMap<>();
         for (EntityStats s : r.entities()) now.put(s.pid(), s);
-        if (lastEntities == null) { // first reading for these clients: a baseline, nothing to announce
-            lastEntities = now;
-            lastSeq = r.log().total();
-            return;
+        if (lastEntities != null) announceChanges(r, now);
+        lastEntities = now;
+        lastSeq = r.log().total();
+        for (Client c : clients) {
+            if (!c.ready) {
+                c.ready = true;
+                offer(c, "event: ready\ndata: {}\n\n");
+            }
         }
+    }
+
+    private void announceChanges(KernelView.Reading r, Map<Integer, EntityStats> now) {
         if (r.log().total() < lastSeq) lastSeq = 0; // the state was unloaded and loaded again
         for (EntityStats s : r.entities()) {
             if (!lastEntities.containsKey(s.pid())) broadcast("register", Json.write(Json.entity(s)));
@@ -90,17 +113,19 @@ final class EventStream implements HttpHandler, AutoCloseable {
         for (KillEvent e : r.log().events()) {
             if (e.seq() > lastSeq) broadcast("kill", Json.write(Json.event(e)));
         }
-        lastEntities = now;
-        lastSeq = r.log().total();
     }
 
     private void broadcast(String event, String data) {
         String frame = "event: " + event + "\ndata: " + data + "\n\n";
-        for (BlockingQueue<String> q : clients) {
-            if (!q.offer(frame)) { // too slow: drop the client rather than grow without bound
-                q.clear();
-                q.offer(CLOSE);
-            }
+        for (Client c : clients) {
+            if (c.ready) offer(c, frame);
+        }
+    }
+
+    private static void offer(Client c, String frame) {
+        if (!c.queue.offer(frame)) { // too slow: drop the client rather than grow without bound
+            c.queue.clear();
+            c.queue.offer(CLOSE);
         }
     }
 
@@ -108,13 +133,13 @@ final class EventStream implements HttpHandler, AutoCloseable {
     public void handle(HttpExchange ex) throws IOException {
         try (ex) {
             if (!Http.getOnly(ex)) return;
-            BlockingQueue<String> q = new ArrayBlockingQueue<>(QUEUE);
+            Client client = new Client();
             synchronized (clients) {
                 if (clients.size() >= MAX_CLIENTS) {
                     Http.json(ex, 503, Json.error("too many stream clients (at most " + MAX_CLIENTS + ")"));
                     return;
                 }
-                clients.add(q);
+                clients.add(client);
             }
             try {
                 ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -123,7 +148,7 @@ final class EventStream implements HttpHandler, AutoCloseable {
                 OutputStream out = ex.getResponseBody();
                 write(out, "retry: 2000\n: restracker event stream (register, deregister, kill)\n\n");
                 while (true) {
-                    String frame = q.poll(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
+                    String frame = client.queue.poll(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
                     if (frame == CLOSE) return;
                     write(out, frame == null ? ": keepalive\n\n" : frame);
                 }
@@ -132,7 +157,7 @@ final class EventStream implements HttpHandler, AutoCloseable {
             } catch (IOException e) {
                 // the client went away
             } finally {
-                clients.remove(q);
+                clients.remove(client);
             }
         }
     }
@@ -146,9 +171,9 @@ final class EventStream implements HttpHandler, AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
-        for (BlockingQueue<String> q : clients) {
-            q.clear();
-            q.offer(CLOSE);
+        for (Client c : clients) {
+            c.queue.clear();
+            c.queue.offer(CLOSE);
         }
     }
 }

@@ -1,0 +1,109 @@
+package restracker.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import restracker.cli.Main;
+import restracker.testing.TestKernel;
+import restracker.testing.Workload;
+import restracker.tracker.Quota;
+import restracker.tracker.ResourceTracker;
+
+/**
+ * `restracker daemon` as operators run it, a JVM of its own: stopped and started again it gives the
+ * same answer, because the state is the kernel's; while no daemon runs the kernel still enforces.
+ */
+class DaemonRestartTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)/");
+    private static ResourceTracker tracker;
+
+    @BeforeAll
+    static void load() {
+        tracker = TestKernel.tracker(DaemonRestartTest.class);
+    }
+
+    @AfterAll
+    static void unload() {
+        TestKernel.unload(DaemonRestartTest.class, tracker);
+    }
+
+    /** A daemon JVM on a free loopback port, and a client for it. */
+    record Running(Process process, Client client) implements AutoCloseable {
+        /** SIGTERM, as systemd stops it; the shutdown hook closes the server. */
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the daemon did not stop within 30 s of SIGTERM");
+            }
+        }
+    }
+
+    static Running startDaemon() throws Exception {
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "daemon", "--listen", "127.0.0.1:0");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("RESTRACKER_PIN_DIR", TestKernel.pinDir(DaemonRestartTest.class).toString());
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        Matcher m = LISTENING.matcher(line == null ? "" : line);
+        if (!m.find()) {
+            p.destroyForcibly();
+            throw new AssertionError("the daemon did not say where it listens: " + line);
+        }
+        return new Running(p, new Client(m.group(1)));
+    }
+
+    private static String processes(Client c) {
+        String body = c.get("/api/processes").body();
+        return body.substring(body.indexOf("\"processes\":")); // without the reading's time
+    }
+
+    @Test
+    void restartedDaemonSeesTheSameStateAndTheKernelEnforcesMeanwhile() throws Exception {
+        try (Workload kept = Workload.start(); Workload victim = Workload.start()) {
+            tracker.register(kept.pid());
+            tracker.cap(kept.pid(), new Quota(32L << 20, 8), false);
+            kept.mmap(2 << 20);
+            tracker.register(victim.pid());
+            tracker.cap(victim.pid(), new Quota(Quota.UNLIMITED, 0), false);
+            String before, keptBefore;
+            Running first = startDaemon();
+            try (first) {
+                before = processes(first.client());
+                keptBefore = first.client().get("/api/processes/" + kept.pid()).body();
+                assertTrue(before.contains("\"pid\":" + kept.pid() + ","), before);
+                assertTrue(before.contains("\"pid\":" + victim.pid() + ","), before);
+            }
+            assertEquals(128 + 15, first.process().exitValue(), "stopped by SIGTERM");
+
+            // No daemon now: the kernel alone kills the victim at its first open.
+            assertThrows(Workload.WorkloadDied.class, () -> victim.open("/dev/null"));
+            assertEquals(128 + 9, victim.waitForExit());
+
+            try (Running second = startDaemon()) {
+                String after = processes(second.client());
+                assertEquals(keptBefore, second.client().get("/api/processes/" + kept.pid()).body(), "as before the restart");
+                assertEquals("\"processes\":[" + keptBefore.strip() + "]}", after.strip(), "the kept process only: the victim is gone");
+                String events = second.client().get("/api/events").body();
+                assertTrue(events.contains("\"pid\":" + victim.pid() + ","), "the kill made while no daemon ran: " + events);
+                assertEquals(1, DaemonTest.metric(second.client().get("/metrics").body(),
+                        "restracker_quota_kills_total{reason=\"files\"}"));
+            }
+        }
+    }
+}

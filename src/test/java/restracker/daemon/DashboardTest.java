@@ -1,0 +1,96 @@
+package restracker.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import restracker.testing.TestKernel;
+import restracker.testing.Workload;
+import restracker.tracker.Quota;
+import restracker.tracker.ResourceTracker;
+
+/** The dashboard in a real headless Chromium (Debian's chromium package): it renders the tracked pid. */
+class DashboardTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static ResourceTracker tracker;
+    private static Daemon daemon;
+    private static String base;
+
+    @BeforeAll
+    static void start() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            if (TestKernel.onCi()) throw new AssertionError("chromium is missing: scripts/setup installs it");
+            Assumptions.abort("chromium is not installed (apt-get install chromium)");
+        }
+        tracker = TestKernel.tracker(DashboardTest.class);
+        daemon = Daemon.start(TestKernel.pinDir(DashboardTest.class), new Listen("127.0.0.1", 0));
+        base = "http://127.0.0.1:" + daemon.address().getPort() + "/";
+    }
+
+    @AfterAll
+    static void stop() {
+        if (daemon != null) daemon.close();
+        if (tracker != null) TestKernel.unload(DashboardTest.class, tracker);
+    }
+
+    /** Runs headless Chromium with a throw-away profile; returns its stdout. */
+    private static String chromium(String... args) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory("restracker-chromium-");
+        try {
+            List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                    "--user-data-dir=" + profile));
+            cmd.addAll(Arrays.asList(args));
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("chromium did not finish within 90 s: " + cmd);
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } finally {
+            try (Stream<Path> walk = Files.walk(profile)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void thePageRendersTheTrackedPid() throws Exception {
+        try (Workload w = Workload.start()) {
+            tracker.register(w.pid());
+            tracker.cap(w.pid(), new Quota(16L << 20, 4), false);
+            w.mmap(4 << 20);
+            // The live page keeps its event stream open, so that virtual time never runs out:
+            // the DOM is taken without the stream, after the page's first fetches.
+            String dom = chromium("--virtual-time-budget=5000", "--dump-dom", base + "?stream=off");
+            assertTrue(dom.contains("<tr data-pid=\"" + w.pid() + "\""), "a row for the tracked pid in:\n" + dom);
+            assertTrue(dom.contains("4.0 MiB / 16 MiB"), "heap against its quota in:\n" + dom);
+            assertTrue(dom.contains("<svg class=\"chart\""), "the charts in:\n" + dom);
+
+            Path png = Path.of("target", "dashboard-screenshot.png").toAbsolutePath();
+            Files.deleteIfExists(png);
+            chromium("--timeout=5000", "--window-size=1280,720", "--screenshot=" + png, base);
+            assertTrue(Files.size(png) > 10_000, "a screenshot of the live page at " + png);
+            byte[] magic = Arrays.copyOf(Files.readAllBytes(png), 8);
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, magic);
+            tracker.deregister(w.pid());
+        }
+        assertEquals(0, tracker.list().size());
+    }
+}

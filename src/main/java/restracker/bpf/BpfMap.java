@@ -78,6 +78,20 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /** Deletes every element of a hash map whose keys are keySize bytes; returns how many it deleted. */
+    public long clear(long keySize) {
+        long deleted = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(keySize, 8);
+            for (;;) {
+                int rc = call(() -> (int) Libbpf.MAP_NEXT_KEY.invokeExact(fd, MemorySegment.NULL, key));
+                if (rc == -Errno.ENOENT.number()) return deleted;
+                check(rc, "iterate over");
+                if (delete(key)) deleted++;
+            }
+        }
+    }
+
     /** Maps the (BPF_F_MMAPABLE) map's memory into this process. */
     public MemorySegment mapShared(long size) {
         return Libc.mapShared(fd, size);

@@ -2,6 +2,8 @@ package restracker.bpf;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A BPF object file opened from memory (the jar carries the .bpf.o), loaded into the kernel, its
@@ -87,6 +89,106 @@ public final class BpfObject implements AutoCloseable {
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
+    }
+
+    /** The names of the object's programs, in ELF order. */
+    public List<String> programs() {
+        List<String> names = new ArrayList<>();
+        try {
+            MemorySegment p = MemorySegment.NULL;
+            for (;;) {
+                p = (MemorySegment) Libbpf.NEXT_PROGRAM.invokeExact(object, p);
+                if (p.address() == 0) return names;
+                MemorySegment name = (MemorySegment) Libbpf.PROGRAM_NAME.invokeExact(p);
+                names.add(name.reinterpret(256).getString(0));
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Points an fentry/fexit program at another kernel function than its SEC() names (before load). */
+    public void setAttachTarget(String program, String function) {
+        MemorySegment prog = program(program);
+        try (Arena call = Arena.ofConfined()) {
+            int rc = (int) Libbpf.SET_ATTACH_TARGET.invokeExact(prog, 0, call.allocateFrom(function));
+            if (rc < 0) throw new NativeException(-rc, "cannot point " + program + " at " + function + ": " + lastLog());
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Makes the object use an existing (pinned) map instead of creating its own (before load). */
+    public void reuseMap(String map, BpfMap existing) {
+        MemorySegment m = map(map);
+        try {
+            int rc = (int) Libbpf.MAP_REUSE_FD.invokeExact(m, existing.fd());
+            if (rc < 0) throw new NativeException(-rc, "cannot make " + name + " use the map " + map + ": " + lastLog());
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * Attaches program where its SEC() says (tp_btf, fentry, kprobe, ...) and pins the link at
+     * pinPath; the NativeException carries the kernel's errno and libbpf's explanation.
+     */
+    public void attachPinned(String program, String pinPath) {
+        MemorySegment prog = program(program);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(call);
+            MemorySegment link = (MemorySegment) Libbpf.ATTACH.invokeExact(err, prog);
+            if (link.address() == 0) {
+                throw new NativeException(Native.errno(err), "cannot attach " + program + ": " + lastLog());
+            }
+            pinLink(link, program, pinPath);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Attaches a kprobe program to the entry of a kernel function and pins the link at pinPath. */
+    public void attachKprobePinned(String program, String function, String pinPath) {
+        MemorySegment prog = program(program);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(call);
+            MemorySegment link = (MemorySegment) Libbpf.ATTACH_KPROBE.invokeExact(err, prog, false,
+                    call.allocateFrom(function));
+            if (link.address() == 0) {
+                throw new NativeException(Native.errno(err), "cannot attach a kprobe to " + function + ": " + lastLog());
+            }
+            pinLink(link, program, pinPath);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Attaches program where its SEC() says and detaches it at once: whether the kernel allows it. */
+    public void attachAndDetach(String program) {
+        MemorySegment prog = program(program);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(call);
+            MemorySegment link = (MemorySegment) Libbpf.ATTACH.invokeExact(err, prog);
+            if (link.address() == 0) {
+                throw new NativeException(Native.errno(err), "cannot attach " + program + ": " + lastLog());
+            }
+            int ignored = (int) Libbpf.LINK_DESTROY.invokeExact(link);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Pins link at pinPath and lets go of restracker's handle; the pin keeps it attached. */
+    private static void pinLink(MemorySegment link, String program, String pinPath) throws Throwable {
+        try (Arena call = Arena.ofConfined()) {
+            int rc = (int) Libbpf.LINK_PIN.invokeExact(link, call.allocateFrom(pinPath));
+            if (rc < 0) {
+                int ignored = (int) Libbpf.LINK_DESTROY.invokeExact(link);
+                throw new NativeException(-rc, "cannot pin the link of " + program + " at " + pinPath);
+            }
+        }
+        Libbpf.LINK_DISCONNECT.invokeExact(link);
+        int freed = (int) Libbpf.LINK_DESTROY.invokeExact(link);
     }
 
     public void pinMap(String map, String pinPath) {

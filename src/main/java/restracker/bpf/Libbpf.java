@@ -40,6 +40,18 @@ final class Libbpf {
     static final MethodHandle MAP_DELETE = fn("bpf_map_delete_elem", INT, INT, PTR);
     static final MethodHandle MAP_NEXT_KEY = fn("bpf_map_get_next_key", INT, INT, PTR, PTR);
     static final MethodHandle OBJ_INFO = fn("bpf_obj_get_info_by_fd", INT, INT, PTR, PTR);
+    static final MethodHandle NEXT_PROGRAM = fn("bpf_object__next_program", PTR, PTR, PTR);
+    static final MethodHandle PROGRAM_NAME = fn("bpf_program__name", PTR, PTR);
+    static final MethodHandle SET_ATTACH_TARGET = fn("bpf_program__set_attach_target", INT, PTR, INT, PTR);
+    static final MethodHandle ATTACH = Native.withErrno(LIB, "bpf_program__attach",
+            FunctionDescriptor.of(PTR, PTR));
+    static final MethodHandle ATTACH_KPROBE = Native.withErrno(LIB, "bpf_program__attach_kprobe",
+            FunctionDescriptor.of(PTR, PTR, Native.LINKER.canonicalLayouts().get("bool"), PTR));
+    static final MethodHandle MAP_REUSE_FD = fn("bpf_map__reuse_fd", INT, PTR, INT);
+    static final MethodHandle BTF_LOAD_VMLINUX = Native.withErrno(LIB, "btf__load_vmlinux_btf",
+            FunctionDescriptor.of(PTR));
+    static final MethodHandle BTF_FIND_BY_NAME_KIND = fn("btf__find_by_name_kind", INT, PTR, PTR, INT);
+    static final MethodHandle BTF_FREE = Native.plain(LIB, "btf__free", FunctionDescriptor.ofVoid(PTR));
     static final MethodHandle PROBE_PROG_TYPE = fn("libbpf_probe_bpf_prog_type", INT, INT, PTR);
     static final MethodHandle PROBE_HELPER = fn("libbpf_probe_bpf_helper", INT, INT, INT, PTR);
     static final MethodHandle MAJOR = fn("libbpf_major_version", INT);

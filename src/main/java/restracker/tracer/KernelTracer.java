@@ -1,0 +1,223 @@
+package restracker.tracer;
+
+import static restracker.bpf.Errno.ALREADY;
+import static restracker.bpf.Errno.EINVAL;
+import static restracker.bpf.Errno.ENOSPC;
+import static restracker.bpf.Errno.ESRCH;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import restracker.bpf.BpfMap;
+import restracker.bpf.Errno;
+import restracker.bpf.Libc;
+import restracker.bpf.NativeException;
+import restracker.kernel.Blueprint;
+import restracker.kernel.DirLock;
+import restracker.kernel.PinnedState;
+import restracker.tracker.ProcFs;
+
+/**
+ * The seed's kernel-operations tracer (/dev/tracer's TRACER_ADD_PROCESS and TRACER_REMOVE_PROCESS,
+ * /proc/tracer's table) over pinned BPF maps: per traced process, kmalloc and kfree calls and
+ * bytes, times switched out, and up, down_interruptible, mutex_lock and mutex_unlock calls where the
+ * kernel lets them be hooked. Counting happens in the kernel; this class only edits and reads the
+ * table, so it may come and go like a system call.
+ *
+ * <p>The kernel side is loaded lazily, by the first {@link #open}: until then no kmalloc hook
+ * costs anything. While nothing is traced each hook returns at its first instruction.
+ */
+public final class KernelTracer implements AutoCloseable {
+    private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
+
+    /** The tables and the exit hook; the counting hooks are loaded onto them by {@link TracerHooks}. */
+    public static final Blueprint BLUEPRINT = new Blueprint("tracer", "tracer.bpf.o", TracerRecords.ABI_VERSION,
+            List.of("traced", "allocs", "state", "info"),
+            List.of(new Blueprint.Attachment("on_exit", "sched", "sched_process_exit")));
+
+    private final PinnedState state;
+    private final Map<Counter, CounterSource> sources;
+    private MemorySegment shared;
+
+    private KernelTracer(PinnedState state) {
+        this.state = state;
+        try {
+            this.sources = TracerHooks.ensureLoaded(state, BLUEPRINT);
+        } catch (RuntimeException e) {
+            state.close();
+            throw e;
+        }
+    }
+
+    /** Opens the tracer at the configured pin directory, loading it into the kernel if needed. */
+    public static KernelTracer open() {
+        return open(PinnedState.configuredDir());
+    }
+
+    public static KernelTracer open(Path pinDir) {
+        return new KernelTracer(PinnedState.openOrLoad(pinDir, BLUEPRINT));
+    }
+
+    /** The tracer if it is loaded at pinDir; never loads it. */
+    public static Optional<KernelTracer> openExisting(Path pinDir) {
+        return PinnedState.openExisting(pinDir, BLUEPRINT).map(KernelTracer::new);
+    }
+
+    public PinnedState state() {
+        return state;
+    }
+
+    /** How each counter is measured on this kernel, in column order. */
+    public Map<Counter, CounterSource> sources() {
+        return sources;
+    }
+
+    /**
+     * Starts tracing process pid (all its threads; a kernel thread too). Errors: pid &lt; 1 or a
+     * thread that does not lead its process → EINVAL; no such process, a zombie, or a process that
+     * is exiting → ESRCH; already traced → 23; table full → ENOSPC.
+     */
+    public void add(int pid) {
+        if (pid < 1) throw new TracerException(EINVAL, "cannot trace pid " + pid + ": a pid is a positive number");
+        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
+            ProcFs.Task task = liveTask(pid);
+            if (task.tgid() != pid) {
+                throw new TracerException(EINVAL, "cannot trace pid " + pid + ": it is a thread of process " + task.tgid()
+                        + ", and the tracer counts whole processes: add " + task.tgid());
+            }
+            reconcile();
+            if (traced().lookup(key(arena, pid), TracerRecords.ENTRY.allocate(arena))) {
+                throw new TracerException(ALREADY, "pid " + pid + " is already traced");
+            }
+            // Open the hooks' gate first: from here on every kfree forgets the blocks it frees, so the
+            // table of outstanding blocks, emptied when nothing was traced, stays exact.
+            long before = (long) LONG_AT.getAndAdd(shared(), offset("traced"), 1L);
+            if (before == 0) forgetAllocations();
+            MemorySegment e = TracerRecords.ENTRY.allocate(arena);
+            TracerRecords.ENTRY.setInt(e, "pid", pid);
+            TracerRecords.ENTRY.setLong(e, "start_ticks", task.startTicks());
+            TracerRecords.ENTRY.setLong(e, "added_ns", Libc.boottimeNanos());
+            int rc = traced().update(key(arena, pid), e, BpfMap.NOEXIST);
+            if (rc != 0) {
+                LONG_AT.getAndAdd(shared(), offset("traced"), -1L);
+                if (rc == Errno.EEXIST.number()) throw new TracerException(ALREADY, "pid " + pid + " is already traced");
+                if (rc == Errno.E2BIG.number() || rc == Errno.ENOSPC.number() || rc == Errno.ENOMEM.number()) {
+                    throw new TracerException(ENOSPC, "cannot trace pid " + pid + ": " + TracerRecords.MAX_PIDS
+                            + " processes are traced already, the most the tracer holds");
+                }
+                throw new NativeException(rc, "cannot update the tracer's table for pid " + pid);
+            }
+            // Its exit hook may have run before the entry existed: then nothing would ever remove it.
+            Optional<ProcFs.Task> again = ProcFs.task(pid);
+            if (again.isEmpty() || again.get().isZombie() || again.get().startTicks() != task.startTicks()
+                    || Proc.exiting(pid)) {
+                drop(arena, pid);
+                throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it exited meanwhile");
+            }
+        }
+    }
+
+    /** Stops tracing pid; ESRCH when it is not traced. */
+    public void remove(int pid) {
+        if (pid < 1) throw new TracerException(EINVAL, "cannot remove pid " + pid + ": a pid is a positive number");
+        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
+            if (!drop(arena, pid)) {
+                throw new TracerException(ESRCH, "cannot remove pid " + pid + ": it is not traced");
+            }
+            reconcile();
+        }
+    }
+
+    /** Every traced process with its counts, by pid. */
+    public TracerSnapshot snapshot() {
+        List<TracedProcess> all = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment e = TracerRecords.ENTRY.allocate(arena);
+            for (int pid : traced().intKeys()) {
+                if (!traced().lookup(key(arena, pid), e)) continue; // exited this instant
+                Optional<ProcFs.Task> task = ProcFs.task(pid);
+                if (task.isEmpty() || task.get().startTicks() != TracerRecords.ENTRY.getLong(e, "start_ticks")) {
+                    drop(arena, pid); // gone without its exit hook seeing it (it raced add)
+                    continue;
+                }
+                all.add(toProcess(e, task.get().comm()));
+            }
+        }
+        all.sort(Comparator.comparingInt(TracedProcess::pid));
+        return new TracerSnapshot(List.copyOf(all), sources,
+                (long) LONG_AT.getVolatile(shared(), offset("allocs_dropped")));
+    }
+
+    private TracedProcess toProcess(MemorySegment e, String comm) {
+        var en = TracerRecords.ENTRY;
+        return new TracedProcess(en.getInt(e, "pid"), comm, en.getLong(e, "kmalloc"), en.getLong(e, "kfree"),
+                en.getLong(e, "kmalloc_mem"), en.getLong(e, "kfree_mem"), en.getLong(e, "sched"),
+                measured(Counter.UP, en.getLong(e, "up")), measured(Counter.DOWN, en.getLong(e, "down")),
+                measured(Counter.LOCK, en.getLong(e, "lock")), measured(Counter.UNLOCK, en.getLong(e, "unlock")));
+    }
+
+    private OptionalLong measured(Counter c, long value) {
+        return sources.get(c).measured() ? OptionalLong.of(value) : OptionalLong.empty();
+    }
+
+    /** Deletes pid's entry; false when there was none. The one who deletes it counts it out. */
+    private boolean drop(Arena arena, int pid) {
+        if (!traced().delete(key(arena, pid))) return false;
+        LONG_AT.getAndAdd(shared(), offset("traced"), -1L);
+        return true;
+    }
+
+    /** Empties the table of outstanding blocks; only while no process is traced (nothing adds to it). */
+    private void forgetAllocations() {
+        state.map("allocs").clear(Long.BYTES);
+        LONG_AT.setVolatile(shared(), offset("allocs_live"), 0L);
+    }
+
+    /**
+     * With the lock held, an empty table means nothing is traced: a count left above 0 by a
+     * restracker killed between its two steps is set right, so that the hooks' gate closes again.
+     */
+    private void reconcile() {
+        if (traced().intKeys().isEmpty()) LONG_AT.setVolatile(shared(), offset("traced"), 0L);
+    }
+
+    private BpfMap traced() {
+        return state.map("traced");
+    }
+
+    private MemorySegment shared() {
+        if (shared == null) shared = state.map("state").mapShared(4096);
+        return shared;
+    }
+
+    private static long offset(String field) {
+        return TracerRecords.STATE.offset(field);
+    }
+
+    private static ProcFs.Task liveTask(int pid) {
+        Optional<ProcFs.Task> task = ProcFs.task(pid);
+        if (task.isEmpty()) throw new TracerException(ESRCH, "cannot trace pid " + pid + ": no such process");
+        if (task.get().isZombie()) {
+            throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it has exited (a zombie)");
+        }
+        if (Proc.exiting(pid)) throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it is exiting");
+        return task.get();
+    }
+
+    private static MemorySegment key(Arena arena, int pid) {
+        return arena.allocateFrom(ValueLayout.JAVA_INT, pid);
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+}

@@ -13,7 +13,7 @@ import restracker.kernel.PinnedState;
 @Command(name = "restracker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Per-process heap and open-file tracking with quotas enforced in the kernel.",
         subcommands = {RegisterCommand.class, FetchCommand.class, DeregisterCommand.class, CapCommand.class,
-                ResetCommand.class, RunCommand.class, EventsCommand.class, StatusCommand.class,
+                ResetCommand.class, RunCommand.class, EventsCommand.class, TracerCommand.class, StatusCommand.class,
                 UnloadCommand.class, DoctorCommand.class, DaemonCommand.class})
 public final class Main implements Runnable {
     static final int USAGE = 2;

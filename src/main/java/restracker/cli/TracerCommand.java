@@ -1,0 +1,117 @@
+package restracker.cli;
+
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import restracker.kernel.PinnedState;
+import restracker.tracer.KernelTracer;
+import restracker.tracer.TracerSnapshot;
+
+/**
+ * `restracker tracer add PID | remove PID | show [--json] | watch`: the seed's /dev/tracer ioctls
+ * and /proc/tracer. The kernel side is loaded by the first `tracer add`; show and watch never load it.
+ */
+@Command(name = "tracer", description = "Count kmalloc/kfree calls and bytes, schedules, semaphore and mutex calls per process.",
+        subcommands = {TracerCommand.Add.class, TracerCommand.Remove.class, TracerCommand.Show.class,
+                TracerCommand.Watch.class})
+final class TracerCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: add, remove, show or watch");
+    }
+
+    @Command(name = "add", description = "Start tracing process PID (all its threads; kernel threads too).")
+    static final class Add implements Runnable {
+        @Parameters(paramLabel = "PID", converter = PidArgument.class)
+        int pid;
+
+        @Override
+        public void run() {
+            try (KernelTracer t = KernelTracer.open()) {
+                t.add(pid);
+                System.out.println("tracing process " + pid);
+            }
+        }
+    }
+
+    @Command(name = "remove", description = "Stop tracing process PID.")
+    static final class Remove implements Runnable {
+        @Parameters(paramLabel = "PID", converter = PidArgument.class)
+        int pid;
+
+        @Override
+        public void run() {
+            Optional<KernelTracer> tracer = KernelTracer.openExisting(PinnedState.configuredDir());
+            if (tracer.isEmpty()) {
+                // Same answer as a loaded tracer gives, without loading it.
+                if (pid < 1) throw new restracker.tracer.TracerException(restracker.bpf.Errno.EINVAL,
+                        "cannot remove pid " + pid + ": a pid is a positive number");
+                throw new restracker.tracer.TracerException(restracker.bpf.Errno.ESRCH,
+                        "cannot remove pid " + pid + ": it is not traced");
+            }
+            try (KernelTracer t = tracer.get()) {
+                t.remove(pid);
+                System.out.println("stopped tracing process " + pid);
+            }
+        }
+    }
+
+    @Command(name = "show", description = "Print the table of traced processes (the seed's /proc/tracer).")
+    static final class Show implements Runnable {
+        @Option(names = "--json", description = "Print JSON; counters this kernel cannot measure are null.")
+        boolean json;
+
+        @Override
+        public void run() {
+            System.out.print(render(json));
+        }
+    }
+
+    @Command(name = "watch", description = "Show the table again every second until interrupted.")
+    static final class Watch implements Callable<Integer> {
+        @Option(names = {"-n", "--interval"}, paramLabel = "SECONDS", defaultValue = "1",
+                description = "Seconds between refreshes (default ${DEFAULT-VALUE}).")
+        double interval;
+
+        @Option(names = "--count", paramLabel = "N", description = "Stop after N tables (default: never).")
+        Integer count;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (!(interval > 0)) throw new IllegalArgumentException("the interval must be more than 0 seconds");
+            boolean terminal = System.console() != null;
+            for (int i = 0; count == null || i < count; i++) {
+                if (i > 0) Thread.sleep((long) (interval * 1000));
+                String table = render(false);
+                String title = "restracker tracer, every " + interval + " s: " + LocalTime.now()
+                        .format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "   (Ctrl-C to stop)";
+                System.out.print((terminal ? "\033[H\033[2J" : i > 0 ? "\n" : "") + title + "\n\n" + table);
+                System.out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** The table (or JSON) of the tracer at the configured pin directory; header only when it is not loaded. */
+    static String render(boolean json) {
+        Optional<KernelTracer> tracer = KernelTracer.openExisting(PinnedState.configuredDir());
+        if (tracer.isEmpty()) {
+            if (!json) return TracerTable.text(List.of());
+            return Json.write(TracerTable.json(new TracerSnapshot(List.of(), Map.of(), 0), false)) + "\n";
+        }
+        try (KernelTracer t = tracer.get()) {
+            TracerSnapshot s = t.snapshot();
+            return json ? Json.write(TracerTable.json(s, true)) + "\n" : TracerTable.text(s.processes());
+        }
+    }
+}

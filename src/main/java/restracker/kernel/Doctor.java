@@ -1,5 +1,7 @@
 package restracker.kernel;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +13,8 @@ import restracker.bpf.Libc;
 public final class Doctor {
     /** One probe; required ones must pass for the tracker and limiter to work. */
     public record Finding(String what, boolean ok, boolean required, String detail) {}
+
+    private static final String PROBE_OBJECT = "tracer_probe.bpf.o";
 
     private Doctor() {}
 
@@ -37,12 +41,76 @@ public final class Doctor {
         f.add(helper("bpf_loop (fd table scan)", Features.HELPER_LOOP, true));
         f.add(helper("bpf_ktime_get_boot_ns", Features.HELPER_KTIME_GET_BOOT_NS, true));
         f.add(syscallTracepoints(tracefs));
-        boolean kprobes = Files.exists(Mounts.TRACEFS.resolve("kprobe_events"));
-        f.add(new Finding("kprobes", kprobes, false, kprobes ? "available"
-                : tracefs ? "unavailable: the kernel is built without CONFIG_KPROBES" : "unknown: tracefs is not mounted"));
-        f.add(new Finding("fentry/fexit", false, false,
-                "not probed by the tracker, which does not need them (the kernel tracer's lock counters will)"));
+        f.addAll(tracerProbes(root));
         return f;
+    }
+
+    /**
+     * The kernel tracer's hooks, each tried for real (load, then attach, of an empty program from
+     * tracer_probe.bpf.o): tp_btf for kmalloc/kfree/sched_switch; fentry, else kprobes, for the
+     * up/down/lock/unlock counters.
+     */
+    private static List<Finding> tracerProbes(boolean root) {
+        List<Finding> f = new ArrayList<>();
+        if (!root) {
+            f.add(new Finding("tracer hooks", false, false, "not probed: loading BPF programs needs root"));
+            return f;
+        }
+        byte[] elf;
+        try (InputStream in = Doctor.class.getResourceAsStream("/bpf/" + PROBE_OBJECT)) {
+            if (in == null) throw new IOException("the jar carries no bpf/" + PROBE_OBJECT);
+            elf = in.readAllBytes();
+        } catch (IOException e) {
+            f.add(new Finding("tracer hooks", false, false, "not probed: " + e.getMessage() + " (rebuild restracker)"));
+            return f;
+        }
+        Features.ProgramProbe tp = Features.tryProgram(PROBE_OBJECT, elf, "probe_tp_btf");
+        f.add(new Finding("tp_btf programs", tp.ok(), false, tp.ok()
+                ? "allowed (the tracer's kmalloc, kfree and sched_switch hooks)"
+                : "refused: " + refusal(tp, "a tp_btf program on sched:sched_switch") + "; the kernel tracer cannot run here"));
+        Features.ProgramProbe fentry = Features.tryProgram(PROBE_OBJECT, elf, "probe_fentry");
+        f.add(new Finding("fentry", fentry.ok(), false, fentry.ok() ? "allowed (BPF trampolines work)"
+                : "refused: " + refusal(fentry, "an fentry program on mutex_unlock") + fentryWhy(fentry)));
+        Features.ProgramProbe kprobe = Features.tryProgram(PROBE_OBJECT, elf, "probe_kprobe");
+        f.add(new Finding("kprobes", kprobe.ok(), false, kprobe.ok() ? "allowed"
+                : "refused: " + refusal(kprobe, "a kprobe on mutex_unlock") + kprobeWhy(kprobe)));
+        String counters = "up, down, lock and unlock";
+        f.add(new Finding("tracer lock counters", fentry.ok() || kprobe.ok(), false, fentry.ok()
+                ? counters + " are counted through fentry"
+                : kprobe.ok() ? counters + " are counted through kprobes (fentry is refused)"
+                : "not measured on this kernel (shown as - and null): they need fentry or kprobes on the kernel"
+                        + " functions, which have no tracepoints, and this kernel allows neither"));
+        return f;
+    }
+
+    private static String refusal(Features.ProgramProbe p, String what) {
+        return (p.stage().equals("load") ? "loading " : "attaching ") + what + " fails with " + errnoLabel(p);
+    }
+
+    private static String errnoLabel(Features.ProgramProbe p) {
+        return p.errno() != restracker.bpf.Errno.UNKNOWN ? p.errno().label() : "errno " + p.rawErrno();
+    }
+
+    private static String fentryWhy(Features.ProgramProbe p) {
+        if (p.rawErrno() == 1 || p.rawErrno() == 13) {
+            return ", although restracker runs as root: this kernel does not let BPF programs attach through"
+                    + " trampolines (a security policy of the kernel or its hypervisor blocks them)";
+        }
+        if (p.rawErrno() == 524 || p.rawErrno() == 95) {
+            return ": this kernel has no BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS is off, or the"
+                    + " architecture lacks them)";
+        }
+        return "";
+    }
+
+    private static String kprobeWhy(Features.ProgramProbe p) {
+        boolean pmu = Files.exists(Path.of("/sys/bus/event_source/devices/kprobe"));
+        boolean legacy = Files.exists(Mounts.TRACEFS.resolve("kprobe_events"));
+        if (!pmu && !legacy) {
+            return ": the kernel is built without CONFIG_KPROBES (no kprobe PMU in /sys/bus/event_source/devices,"
+                    + " no kprobe_events in tracefs)";
+        }
+        return "";
     }
 
     private static Finding programType(String what, int type, boolean required) {

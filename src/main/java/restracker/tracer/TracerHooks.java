@@ -135,7 +135,7 @@ final class TracerHooks {
                     obj.load();
                 } catch (NativeException e) {
                     if (variant == Hook.NONE) throw e;
-                    why.add(variant.label() + " refused at load (" + e.errno().label() + ")");
+                    why.add(variant.label() + " refused at load with " + e.errno().label());
                     continue;
                 }
                 Map<Counter, CounterSource> sources = tracepointSources();
@@ -155,7 +155,7 @@ final class TracerHooks {
                             }
                         }
                         failed.forEach((errno, fns) ->
-                                why.add(variant.label() + " cannot attach to " + String.join(", ", fns) + " (" + errno + ")"));
+                                why.add(variant.label() + " cannot attach to " + String.join(", ", fns) + ": " + errno));
                         boolean none = sources.keySet().stream().noneMatch(Counter::needsFunctionHook);
                         // kprobe programs that loaded but found nowhere to attach are harmless: keep this object.
                         if (none && variant == Hook.FENTRY) continue;

@@ -14,7 +14,8 @@ final class StatusCommand implements Runnable {
         var dir = PinnedState.configuredDir();
         Optional<ResourceTracker> tracker = ResourceTracker.openExisting(dir);
         if (tracker.isEmpty()) {
-            System.out.println("restracker is not loaded (nothing pinned at " + dir + ")");
+            System.out.println("the tracker is not loaded (nothing pinned at " + dir.resolve("tracker") + ")");
+            System.out.println(TracerCommand.statusLine(dir));
             return;
         }
         try (ResourceTracker t = tracker.get()) {
@@ -38,5 +39,6 @@ final class StatusCommand implements Runnable {
             System.out.println("quota kills: " + log.total() + (log.overwritten() > 0
                     ? " (" + log.overwritten() + " overwritten in the log)" : ""));
         }
+        System.out.println(TracerCommand.statusLine(dir));
     }
 }

@@ -102,6 +102,20 @@ final class TracerCommand implements Runnable {
         }
     }
 
+    /** One line for `restracker status`: whether the tracer is loaded, what it traces, how it counts locks. */
+    static String statusLine(java.nio.file.Path dir) {
+        Optional<KernelTracer> tracer = KernelTracer.openExisting(dir);
+        if (tracer.isEmpty()) return "tracer: not loaded (the first `restracker tracer add` loads it)";
+        try (KernelTracer t = tracer.get()) {
+            var lock = t.sources().get(restracker.tracer.Counter.LOCK);
+            var up = t.sources().get(restracker.tracer.Counter.UP);
+            String locks = lock.measured() || up.measured()
+                    ? "up/down/lock/unlock through " + (lock.measured() ? lock : up).hook().label()
+                    : "up/down/lock/unlock not measured here (" + lock.reason() + ")";
+            return "tracer: loaded, " + t.snapshot().processes().size() + " traced; " + locks;
+        }
+    }
+
     /** The table (or JSON) of the tracer at the configured pin directory; header only when it is not loaded. */
     static String render(boolean json) {
         Optional<KernelTracer> tracer = KernelTracer.openExisting(PinnedState.configuredDir());

@@ -26,7 +26,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -345,6 +350,192 @@ static void cmd_exec(char *args, char *out)
     reply_err(out, errno, "execv");
 }
 
+/* ---------- kernel work for the tracer's tests ---------- */
+
+/* Opens, reads to the end and closes path n times: the kernel kmallocs and
+ * kfrees on each round (seq_file buffers for /proc files). */
+static void cmd_readfile(char *args, char *out)
+{
+    static char buf[65536];
+    long long n, total = 0;
+    char *path;
+    if (parse_long(next_tok(&args), 0, INT_MAX, &n) || !(path = rest_of_line(&args))) {
+        reply(out, "err %d usage: readfile <n> <path>", EINVAL);
+        return;
+    }
+    for (long long i = 0; i < n; i++) {
+        int fd = open(path, O_RDONLY);
+        if (fd < 0) {
+            reply_err(out, errno, "open");
+            return;
+        }
+        ssize_t r;
+        while ((r = read(fd, buf, sizeof buf)) > 0)
+            total += r;
+        close(fd);
+    }
+    reply(out, "ok %lld", total);
+}
+
+/* n times: a new pipe, one byte through it, both ends closed (kmalloc'd
+ * pipe_inode_info and buffer array, freed again). */
+static void cmd_pipes(char *args, char *out)
+{
+    long long n;
+    int fds[2];
+    char c = 'x';
+    if (parse_long(next_tok(&args), 0, INT_MAX, &n)) {
+        reply(out, "err %d usage: pipes <n>", EINVAL);
+        return;
+    }
+    for (long long i = 0; i < n; i++) {
+        if (pipe(fds)) {
+            reply_err(out, errno, "pipe");
+            return;
+        }
+        if (write(fds[1], &c, 1) != 1 || read(fds[0], &c, 1) != 1) {
+            int e = errno;
+            close(fds[0]);
+            close(fds[1]);
+            reply_err(out, e, "pipe write/read");
+            return;
+        }
+        close(fds[0]);
+        close(fds[1]);
+    }
+    reply(out, "ok");
+}
+
+/* One pipe, then n times one byte written and read back: each write and
+ * each read takes the pipe's mutex once (mutex_lock + mutex_unlock). */
+static void cmd_pipe_rw(char *args, char *out)
+{
+    long long n;
+    int fds[2];
+    char c = 'x';
+    if (parse_long(next_tok(&args), 0, INT_MAX, &n)) {
+        reply(out, "err %d usage: pipe_rw <n>", EINVAL);
+        return;
+    }
+    if (pipe(fds)) {
+        reply_err(out, errno, "pipe");
+        return;
+    }
+    int e = 0;
+    for (long long i = 0; i < n && !e; i++)
+        if (write(fds[1], &c, 1) != 1 || read(fds[0], &c, 1) != 1)
+            e = errno;
+    close(fds[0]);
+    close(fds[1]);
+    if (e)
+        reply_err(out, e, "pipe write/read");
+    else
+        reply(out, "ok");
+}
+
+/* seccomp_notify: a helper thread of this process installs a user-notification
+ * filter on itself for getppid and calls getppid n times; this thread receives
+ * and answers each notification. In the kernel each notification is one up()
+ * (by the helper) and each receive one down_interruptible() (by this thread). */
+struct notify_helper {
+    long long n;
+    int listener;          /* set by the helper: the filter's listener fd, or -errno */
+    pid_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+static void *notify_helper_main(void *arg)
+{
+    struct notify_helper *h = arg;
+    struct sock_filter insns[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = { sizeof insns / sizeof insns[0], insns };
+    int fd = -EINVAL;
+    /* no_new_privs and the filter are this thread's alone, and end with it. */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+        fd = -errno;
+    else if ((fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                                SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0)
+        fd = -errno;
+    pthread_mutex_lock(&h->mu);
+    h->tid = my_tid();
+    h->listener = fd;
+    pthread_cond_broadcast(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    if (fd >= 0)
+        for (long long i = 0; i < h->n; i++)
+            syscall(SYS_getppid);
+    return NULL;
+}
+
+static void cmd_seccomp_notify(char *args, char *out)
+{
+    static struct notify_helper h;
+    long long n;
+    if (parse_long(next_tok(&args), 0, INT_MAX, &n)) {
+        reply(out, "err %d usage: seccomp_notify <n>", EINVAL);
+        return;
+    }
+    void *stack = mmap(NULL, THREAD_STACK, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        reply_err(out, errno, "mmap helper stack");
+        return;
+    }
+    pthread_attr_t attr;
+    pthread_t th;
+    pthread_attr_init(&attr);
+    pthread_attr_setstack(&attr, stack, THREAD_STACK);
+    h.n = n;
+    h.listener = 0;
+    pthread_mutex_init(&h.mu, NULL);
+    pthread_cond_init(&h.cv, NULL);
+    int rc = pthread_create(&th, &attr, notify_helper_main, &h);
+    pthread_attr_destroy(&attr);
+    if (rc) {
+        munmap(stack, THREAD_STACK);
+        reply_err(out, rc, "pthread_create");
+        return;
+    }
+    pthread_mutex_lock(&h.mu);
+    while (h.listener == 0)
+        pthread_cond_wait(&h.cv, &h.mu);
+    pthread_mutex_unlock(&h.mu);
+    int e = h.listener < 0 ? -h.listener : 0;
+    for (long long i = 0; i < n && !e; i++) {
+        struct seccomp_notif req;
+        struct seccomp_notif_resp resp;
+        memset(&req, 0, sizeof req);
+        if (ioctl(h.listener, SECCOMP_IOCTL_NOTIF_RECV, &req)) {
+            if (errno == EINTR) {
+                i--;
+                continue;
+            }
+            e = errno;
+            break;
+        }
+        memset(&resp, 0, sizeof resp);
+        resp.id = req.id;
+        resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        if (ioctl(h.listener, SECCOMP_IOCTL_NOTIF_SEND, &resp))
+            e = errno;
+    }
+    if (h.listener > 0)
+        close(h.listener); /* a helper still waiting gets ENOSYS and goes on */
+    pthread_join(th, NULL);
+    wait_task_gone(h.tid);
+    munmap(stack, THREAD_STACK);
+    if (e)
+        reply_err(out, e, "seccomp user notification");
+    else
+        reply(out, "ok %lld", n);
+}
+
 /* Runs one command line (modified in place) and formats the reply into out. */
 static void run_command(char *line, char *out)
 {
@@ -497,6 +688,14 @@ static void run_command(char *line, char *out)
         reply(out, "err %d exit_thread only works as: on <tid> exit_thread", EINVAL);
     } else if (!strcmp(cmd, "exec")) {
         cmd_exec(args, out);
+    } else if (!strcmp(cmd, "readfile")) {
+        cmd_readfile(args, out);
+    } else if (!strcmp(cmd, "pipes")) {
+        cmd_pipes(args, out);
+    } else if (!strcmp(cmd, "pipe_rw")) {
+        cmd_pipe_rw(args, out);
+    } else if (!strcmp(cmd, "seccomp_notify")) {
+        cmd_seccomp_notify(args, out);
     } else if (!strcmp(cmd, "fork_exit")) {
         pid_t child = fork();
         if (child < 0)

@@ -248,7 +248,55 @@ public final class Workload implements AutoCloseable {
         on(tid, "exit_thread");
     }
 
+    /** Opens, reads to the end and closes path n times (the kernel kmallocs and kfrees each round). */
+    public void readFile(int n, String path) {
+        send("readfile " + n + " " + path);
+    }
+
+    /** n times: a new pipe, one byte through it, both ends closed. */
+    public void pipes(int n) {
+        send("pipes " + n);
+    }
+
+    /** One pipe, n bytes written and read back one at a time (one pipe mutex per write and per read). */
+    public void pipeReadWrite(int n) {
+        send("pipe_rw " + n);
+    }
+
+    /**
+     * n seccomp user notifications between a helper thread and the main thread: n up() and n
+     * down_interruptible() calls in the kernel, on top of a fixed cost per call of the command.
+     */
+    public void seccompNotify(int n) {
+        send("seccomp_notify " + n);
+    }
+
     // ---- the kernel's own figures, for comparison ----
+
+    /** The tids of the process's threads now. */
+    public java.util.List<Integer> tids() {
+        try (Stream<Path> s = Files.list(proc("task"))) {
+            return s.map(p -> Integer.parseInt(p.getFileName().toString())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** voluntary + nonvoluntary context switches, summed over the process's threads now. */
+    public long contextSwitches() {
+        long sum = 0;
+        for (int tid : tids()) {
+            Path status = proc("task").resolve(Integer.toString(tid)).resolve("status");
+            try (Stream<String> lines = Files.lines(status)) {
+                sum += lines.filter(l -> l.startsWith("voluntary_ctxt_switches:")
+                                || l.startsWith("nonvoluntary_ctxt_switches:"))
+                        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip())).sum();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sum;
+    }
 
     /** VmData from /proc/PID/status, in bytes. */
     public long vmDataBytes() {

@@ -1,0 +1,42 @@
+/*
+ * A timed loop of one kind of system call, for restracker's overhead benchmarks.
+ * usage: syscall-loop getppid|openclose|mmap ITERATIONS  -> prints ns per iteration
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 2 ? atol(argv[2]) : 1000000;
+	const char *kind = argc > 1 ? argv[1] : "getppid";
+	double t0 = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		if (!strcmp(kind, "getppid")) {
+			getppid();
+		} else if (!strcmp(kind, "openclose")) {
+			close(open("/dev/null", O_RDONLY));
+		} else if (!strcmp(kind, "mmap")) {
+			void *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			munmap(p, 1 << 20);
+		} else {
+			fprintf(stderr, "unknown loop %s\n", kind);
+			return 2;
+		}
+	}
+	printf("%.1f\n", (now_ns() - t0) / n);
+	return 0;
+}

@@ -3,11 +3,15 @@
  * restracker's kernel-operations tracer (seed 004), part two: the counting
  * hooks, loaded onto the maps that tracer.bpf.o pinned.
  *
- *   kmalloc, kmalloc_mem	tp_btf kmem:kmalloc (bytes_req)
- *   kfree, kfree_mem		tp_btf kmem:kfree (the size remembered at kmalloc)
- *   sched			tp_btf sched:sched_switch (current is the task switched out)
+ *   kmalloc, kmalloc_mem	raw_tp kmem:kmalloc (bytes_req)
+ *   kfree, kfree_mem		raw_tp kmem:kfree (the size remembered at kmalloc)
+ *   sched			raw_tp sched:sched_switch (current is the task switched out)
  *   up, down, lock, unlock	fentry or kprobe on up, down_interruptible,
  *				mutex_lock (or mutex_lock_nested), mutex_unlock
+ *
+ * Raw tracepoints rather than tp_btf: the same cost (no record is built, unlike
+ * a classic tracepoint program), and older kernels (Debian 12's 6.1) refuse
+ * tp_btf reads of kmalloc's `const void *ptr` argument.
  *
  * The lock hooks exist in two variants; user space loads the first one the
  * kernel accepts (bpf_program__set_autoload) and records it in `info`, or
@@ -35,26 +39,32 @@ char LICENSE[] SEC("license") = "GPL";
 enum counter { UP, DOWN, LOCK, UNLOCK };
 
 /*
- * The traced entry of the current task's process, or NULL. An entry whose
- * start time is not its process's names an earlier process with the same
- * pid (its exit went unseen): it is dropped.
+ * Whether a traced entry names an earlier process with the same pid (its exit
+ * went unseen): its start time is not that of the current task's process.
+ * Such an entry is dropped.
  */
-static __always_inline struct rt_tracer_entry *current_entry(struct rt_tracer_state *st)
+static __always_inline bool stale(struct rt_tracer_state *st, struct rt_tracer_entry *e, __u32 tgid)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct rt_tracer_entry *e = bpf_map_lookup_elem(&traced, &tgid);
-	struct task_struct *task;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
-	if (!e)
-		return NULL;
-	task = (struct task_struct *)bpf_get_current_task();
 	if (e->start_ticks == BPF_CORE_READ(task, group_leader, start_boottime) / NSEC_PER_TICK)
-		return e;
+		return false;
 	if (bpf_map_delete_elem(&traced, &tgid) == 0) {
 		__sync_fetch_and_add(&st->traced, -1);
 		__sync_fetch_and_add(&st->stale, 1);
 	}
-	return NULL;
+	return true;
+}
+
+/* The traced entry of the current task's process, or NULL. */
+static __always_inline struct rt_tracer_entry *current_entry(struct rt_tracer_state *st)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct rt_tracer_entry *e = bpf_map_lookup_elem(&traced, &tgid);
+
+	if (!e || stale(st, e, tgid))
+		return NULL;
+	return e;
 }
 
 /* Remembers the size of a block a traced process allocated, for its kfree. */
@@ -70,13 +80,13 @@ static __always_inline void remember(struct rt_tracer_state *st, __u64 ptr, __u6
 		__sync_fetch_and_add(&st->allocs_dropped, 1);
 }
 
-/* kmalloc(call_site, ptr, bytes_req, bytes_alloc, gfp_flags, node) */
-SEC("tp_btf/kmalloc")
-int on_kmalloc(__u64 *ctx)
+/* kmalloc(call_site, ptr, bytes_req, bytes_alloc, gfp_flags[, node]) */
+SEC("raw_tp/kmalloc")
+int on_kmalloc(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct rt_tracer_state *st = tracer_state();
 	struct rt_tracer_entry *e;
-	__u64 ptr = ctx[1], bytes_req = ctx[2];
+	__u64 ptr = ctx->args[1], bytes_req = ctx->args[2];
 
 	if (!st || !st->traced)
 		return 0;
@@ -91,12 +101,12 @@ int on_kmalloc(__u64 *ctx)
 }
 
 /* kfree(call_site, ptr) */
-SEC("tp_btf/kfree")
-int on_kfree(__u64 *ctx)
+SEC("raw_tp/kfree")
+int on_kfree(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct rt_tracer_state *st = tracer_state();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u64 ptr = ctx[1], size = 0, *seen;
+	__u64 ptr = ctx->args[1], size = 0, *seen;
 	struct rt_tracer_entry *e;
 	bool paired = false;
 
@@ -114,7 +124,7 @@ int on_kfree(__u64 *ctx)
 			}
 		}
 	}
-	if (!e || !current_entry(st))
+	if (!e || stale(st, e, tgid))
 		return 0;
 	__sync_fetch_and_add(&e->kfree, 1);
 	if (paired)
@@ -123,8 +133,8 @@ int on_kfree(__u64 *ctx)
 }
 
 /* sched_switch(preempt, prev, next, prev_state): current is prev. */
-SEC("tp_btf/sched_switch")
-int on_sched_switch(__u64 *ctx)
+SEC("raw_tp/sched_switch")
+int on_sched_switch(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct rt_tracer_state *st = tracer_state();
 	struct rt_tracer_entry *e;

@@ -11,8 +11,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-SEC("tp_btf/sched_switch")
-int probe_tp_btf(void *ctx) { return 0; }
+SEC("raw_tp/sched_switch")
+int probe_raw_tp(void *ctx) { return 0; }
 
 SEC("fentry/mutex_unlock")
 int probe_fentry(void *ctx) { return 0; }

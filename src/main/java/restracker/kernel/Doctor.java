@@ -47,7 +47,7 @@ public final class Doctor {
 
     /**
      * The kernel tracer's hooks, each tried for real (load, then attach, of an empty program from
-     * tracer_probe.bpf.o): tp_btf for kmalloc/kfree/sched_switch; fentry, else kprobes, for the
+     * tracer_probe.bpf.o): raw tracepoints for kmalloc/kfree/sched_switch; fentry, else kprobes, for the
      * up/down/lock/unlock counters.
      */
     private static List<Finding> tracerProbes(boolean root) {
@@ -64,10 +64,10 @@ public final class Doctor {
             f.add(new Finding("tracer hooks", false, false, "not probed: " + e.getMessage() + " (rebuild restracker)"));
             return f;
         }
-        Features.ProgramProbe tp = Features.tryProgram(PROBE_OBJECT, elf, "probe_tp_btf");
-        f.add(new Finding("tp_btf programs", tp.ok(), false, tp.ok()
+        Features.ProgramProbe tp = Features.tryProgram(PROBE_OBJECT, elf, "probe_raw_tp");
+        f.add(new Finding("raw tracepoint attach", tp.ok(), false, tp.ok()
                 ? "allowed (the tracer's kmalloc, kfree and sched_switch hooks)"
-                : "refused: " + refusal(tp, "a tp_btf program on sched:sched_switch") + "; the kernel tracer cannot run here"));
+                : "refused: " + refusal(tp, "a raw_tp program on sched_switch") + "; the kernel tracer cannot run here"));
         Features.ProgramProbe fentry = Features.tryProgram(PROBE_OBJECT, elf, "probe_fentry");
         f.add(new Finding("fentry", fentry.ok(), false, fentry.ok() ? "allowed (BPF trampolines work)"
                 : "refused: " + refusal(fentry, "an fentry program on mutex_unlock") + fentryWhy(fentry)));

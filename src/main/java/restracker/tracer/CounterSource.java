@@ -16,7 +16,7 @@ public record CounterSource(Counter counter, Hook hook, String target, String re
         TRACEPOINT, FENTRY, KPROBE, NONE;
 
         public String label() {
-            return this == TRACEPOINT ? "tp_btf" : name().toLowerCase(java.util.Locale.ROOT);
+            return this == TRACEPOINT ? "raw_tp" : name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
@@ -24,7 +24,7 @@ public record CounterSource(Counter counter, Hook hook, String target, String re
         return hook != Hook.NONE;
     }
 
-    /** "fentry mutex_lock", "tp_btf kmem:kmalloc", or "not measured: <reason>". */
+    /** "fentry mutex_lock", "raw_tp kmem:kmalloc", or "not measured: <reason>". */
     public String describe() {
         return measured() ? hook.label() + " " + target : "not measured: " + reason;
     }

@@ -29,7 +29,7 @@ import restracker.tracer.CounterSource.Hook;
  * pinned, its links pinned beside the exit hook's (tracer/links/), and the outcome recorded in
  * the pinned `info` record, written last so that an interrupted load is recognised and redone.
  *
- * <p>The kmalloc, kfree and sched_switch hooks are tp_btf programs. The lock counters need a hook
+ * <p>The kmalloc, kfree and sched_switch hooks are raw tracepoint programs. The lock counters need a hook
  * on a kernel function: fentry is tried first, then kprobes; a variant the kernel refuses is left
  * out of the object (autoload off) and the object is loaded again without it. Where neither
  * works the counters are recorded as not measured, with the reason.
@@ -38,7 +38,7 @@ final class TracerHooks {
     static final String OBJECT = "tracer_hooks.bpf.o";
     private static final List<String> SHARED_MAPS = List.of("traced", "allocs", "state");
 
-    /** tp_btf program -> link name. */
+    /** raw tracepoint program -> link name. */
     private static final Map<String, String> TRACEPOINTS = Map.of("on_kmalloc", "kmalloc", "on_kfree", "kfree",
             "on_sched_switch", "sched_switch");
 

@@ -78,6 +78,17 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /** Whether the map has no element (one get_next_key; for hash maps). */
+    public boolean isEmpty(long keySize) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(keySize, 8);
+            int rc = call(() -> (int) Libbpf.MAP_NEXT_KEY.invokeExact(fd, MemorySegment.NULL, key));
+            if (rc == -Errno.ENOENT.number()) return true;
+            check(rc, "iterate over");
+            return false;
+        }
+    }
+
     /** Deletes every element of a hash map whose keys are keySize bytes; returns how many it deleted. */
     public long clear(long keySize) {
         long deleted = 0;

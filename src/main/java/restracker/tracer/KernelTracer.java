@@ -186,7 +186,7 @@ public final class KernelTracer implements AutoCloseable {
      * restracker killed between its two steps is set right, so that the hooks' gate closes again.
      */
     private void reconcile() {
-        if (traced().intKeys().isEmpty()) LONG_AT.setVolatile(shared(), offset("traced"), 0L);
+        if (traced().isEmpty(Integer.BYTES)) LONG_AT.setVolatile(shared(), offset("traced"), 0L);
     }
 
     private BpfMap traced() {

@@ -89,7 +89,7 @@ final class TracerCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             if (!(interval > 0)) throw new IllegalArgumentException("the interval must be more than 0 seconds");
-            boolean terminal = System.console() != null;
+            boolean terminal = System.console() != null && System.console().isTerminal();
             for (int i = 0; count == null || i < count; i++) {
                 if (i > 0) Thread.sleep((long) (interval * 1000));
                 String table = render(false);

@@ -65,8 +65,9 @@ class LockCountersTest {
         assumeMeasured(Counter.LOCK, Counter.UNLOCK);
         try (Workload w = Workload.start()) {
             tracer.add(w.pid());
-            long[] base = delta(w, () -> w.pipeReadWrite(0), p -> p.lock().getAsLong(), p -> p.unlock().getAsLong());
-            long[] more = delta(w, () -> w.pipeReadWrite(1000), p -> p.lock().getAsLong(), p -> p.unlock().getAsLong());
+            // Commands of the same length: the workload reads its stdin pipe a byte at a time.
+            long[] base = delta(w, () -> w.send("pipe_rw 0000"), p -> p.lock().getAsLong(), p -> p.unlock().getAsLong());
+            long[] more = delta(w, () -> w.send("pipe_rw 1000"), p -> p.lock().getAsLong(), p -> p.unlock().getAsLong());
             assertEquals(2000, more[0] - base[0], "mutex_lock: one per pipe write and one per read");
             assertEquals(2000, more[1] - base[1], "mutex_unlock: one per pipe write and one per read");
         }
@@ -78,14 +79,18 @@ class LockCountersTest {
         assumeMeasured(Counter.UP, Counter.DOWN);
         try (Workload w = Workload.start()) {
             tracer.add(w.pid());
-            long[] base = delta(w, () -> w.seccompNotify(0), p -> p.up().getAsLong(), p -> p.down().getAsLong());
-            long[] more = delta(w, () -> w.seccompNotify(500), p -> p.up().getAsLong(), p -> p.down().getAsLong());
+            long[] base = delta(w, () -> w.send("seccomp_notify 000"), p -> p.up().getAsLong(), p -> p.down().getAsLong());
+            long[] more = delta(w, () -> w.send("seccomp_notify 500"), p -> p.up().getAsLong(), p -> p.down().getAsLong());
             assertEquals(500, more[0] - base[0], "up: one per notification");
             assertEquals(500, more[1] - base[1], "down_interruptible: one per receive");
         }
     }
 
-    /** The growth of two counters over one command, the workload quiet before and after. */
+    /**
+     * The growth of counters over one command, the workload quiet before and after; the difference
+     * of two such commands cancels what the command loop itself costs (reading the command from its
+     * stdin pipe, writing the answer).
+     */
     @SafeVarargs
     private static long[] delta(Workload w, Runnable command, ToLongFunction<TracedProcess>... counters) {
         Quiet.await(w);

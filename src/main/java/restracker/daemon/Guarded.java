@@ -15,7 +15,7 @@ record Guarded(HttpHandler inner) implements HttpHandler {
             inner.handle(ex);
         } catch (IOException e) {
             throw e; // the client went away: nothing to answer
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // LinkageError: e.g. the jar was replaced under us
             System.err.println("restracker daemon: " + ex.getRequestMethod() + " " + ex.getRequestURI() + " failed: " + e);
             try {
                 Http.json(ex, 500, Json.error(e.toString()));

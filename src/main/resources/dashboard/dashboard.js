@@ -105,6 +105,28 @@ function renderKills(data) {
     (data.overwritten > 0 ? `, ${data.overwritten} overwritten` : "") + ")";
 }
 
+const TRACER_COLUMNS = ["kmalloc", "kfree", "kmalloc_mem", "kfree_mem", "sched", "up", "down", "lock", "unlock"];
+
+function renderTracer(data) {
+  const body = document.querySelector("#tracer tbody");
+  body.replaceChildren();
+  for (const p of data.processes) {
+    const tr = el("tr", { "data-pid": p.pid });
+    tr.append(el("td", { class: "num" }, String(p.pid)), el("td", {}, p.comm));
+    for (const c of TRACER_COLUMNS) {
+      const why = data.counters[c] && !data.counters[c].measured ? data.counters[c].reason : null;
+      tr.appendChild(el("td", why ? { class: "num", title: "not measured: " + why } : { class: "num" },
+        p[c] === null ? "-" : String(p[c])));
+    }
+    body.appendChild(tr);
+  }
+  const none = document.getElementById("no-tracer");
+  none.hidden = data.processes.length > 0;
+  none.textContent = data.loaded ? "No process is traced. restracker tracer add PID traces one."
+    : "The tracer is not loaded: restracker tracer add PID loads it.";
+  document.getElementById("traced-count").textContent = `(${data.processes.length})`;
+}
+
 function status(text, bad) {
   const s = document.getElementById("status");
   s.textContent = text;
@@ -113,12 +135,14 @@ function status(text, bad) {
 
 async function refresh() {
   try {
-    const [procs, events] = await Promise.all([
+    const [procs, events, tracer] = await Promise.all([
       fetch("/api/processes").then(r => r.json()),
       fetch("/api/events").then(r => r.json()),
+      fetch("/api/tracer").then(r => r.json()),
     ]);
     renderProcesses(procs);
     renderKills(events);
+    renderTracer(tracer);
     status(procs.loaded ? `live · updated ${new Date().toLocaleTimeString()}` : "the tracker is not loaded in the kernel", !procs.loaded);
   } catch (e) {
     status("daemon unreachable: " + e, true);

@@ -8,8 +8,8 @@ import java.util.Optional;
 import restracker.tracker.EntityStats;
 
 /**
- * The read-only JSON API under {@code /api/}: {@code processes}, {@code processes/{pid}} and
- * {@code events}. Each request is one fresh reading of the kernel state.
+ * The read-only JSON API under {@code /api/}: {@code processes}, {@code processes/{pid}},
+ * {@code events} and {@code tracer} (the kernel-operations tracer's table). Each request is one fresh reading of the kernel state.
  */
 final class ApiHandler implements HttpHandler {
     private final KernelView view;
@@ -24,6 +24,14 @@ final class ApiHandler implements HttpHandler {
             if (!Http.getOnly(ex)) return;
             String path = ex.getRequestURI().getPath();
             if (path.endsWith("/") && path.length() > "/api/".length()) path = path.substring(0, path.length() - 1);
+            if (path.equals("/api/tracer")) {
+                try {
+                    Http.json(ex, 200, Json.tracer(view.readTracer()));
+                } catch (RuntimeException e) {
+                    Http.json(ex, 500, Json.error("cannot read the tracer's state: " + e.getMessage()));
+                }
+                return;
+            }
             KernelView.Reading r;
             try {
                 r = view.read();
@@ -43,7 +51,7 @@ final class ApiHandler implements HttpHandler {
                 Http.json(ex, 200, Json.events(r.log()));
             } else {
                 Http.json(ex, 404, Json.error("no such endpoint: " + path
-                        + " (try /api/processes, /api/processes/PID, /api/events, /api/stream)"));
+                        + " (try /api/processes, /api/processes/PID, /api/events, /api/tracer, /api/stream)"));
             }
         }
     }

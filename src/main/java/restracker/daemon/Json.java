@@ -3,6 +3,11 @@ package restracker.daemon;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import restracker.tracer.Counter;
+import restracker.tracer.CounterSource;
+import restracker.tracer.TracedProcess;
+import restracker.tracer.TracerSnapshot;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracker.KillEvent;
@@ -55,6 +60,39 @@ final class Json {
         m.put("events", log.events().stream().map(Json::event).toList());
         m.put("overwritten", log.overwritten());
         m.put("total", log.total());
+        return m;
+    }
+
+    /** The shape of {@code restracker tracer show --json}; an unmeasured counter is null, never 0. */
+    static Map<String, Object> tracer(java.util.Optional<TracerSnapshot> snapshot) {
+        Map<String, Object> m = object();
+        m.put("loaded", snapshot.isPresent());
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        Map<String, Object> counters = object();
+        if (snapshot.isPresent()) {
+            for (TracedProcess p : snapshot.get().processes()) {
+                Map<String, Object> r = object();
+                r.put("pid", p.pid());
+                r.put("comm", p.comm());
+                for (Counter c : Counter.values()) {
+                    OptionalLong v = p.get(c);
+                    r.put(c.label(), v.isPresent() ? v.getAsLong() : null);
+                }
+                rows.add(r);
+            }
+            for (Map.Entry<Counter, CounterSource> e : snapshot.get().sources().entrySet()) {
+                CounterSource src = e.getValue();
+                Map<String, Object> c = object();
+                c.put("measured", src.measured());
+                c.put("hook", src.measured() ? src.hook().label() : null);
+                c.put("target", src.measured() ? src.target() : null);
+                if (!src.measured()) c.put("reason", src.reason());
+                counters.put(e.getKey().label(), c);
+            }
+        }
+        m.put("processes", rows);
+        m.put("counters", counters);
+        m.put("allocations_dropped", snapshot.map(TracerSnapshot::allocationsDropped).orElse(0L));
         return m;
     }
 

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
+import restracker.tracer.KernelTracer;
+import restracker.tracer.TracerSnapshot;
 import restracker.tracker.ResourceTracker;
 
 /**
@@ -53,6 +55,23 @@ final class KernelView {
             tally.observe(r.log());
             lastReadTook = r.took();
             return r;
+        } catch (RuntimeException e) {
+            readErrors.incrementAndGet();
+            throw e;
+        }
+    }
+
+    /**
+     * The kernel-operations tracer's table, if the tracer is loaded (the daemon never loads it:
+     * {@code restracker tracer add} does); counts a failure before rethrowing it.
+     */
+    Optional<TracerSnapshot> readTracer() {
+        try {
+            Optional<KernelTracer> opened = KernelTracer.openExisting(pinDir);
+            if (opened.isEmpty()) return Optional.empty();
+            try (KernelTracer t = opened.get()) {
+                return Optional.of(t.snapshot());
+            }
         } catch (RuntimeException e) {
             readErrors.incrementAndGet();
             throw e;

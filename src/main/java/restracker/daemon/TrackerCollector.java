@@ -14,14 +14,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
+import java.util.Optional;
+import java.util.OptionalLong;
 import restracker.kernel.PinnedState;
+import restracker.tracer.Counter;
+import restracker.tracer.CounterSource;
+import restracker.tracer.TracedProcess;
+import restracker.tracer.TracerSnapshot;
 import restracker.tracker.EntityStats;
 
 /**
  * restracker's Prometheus metrics, read from the kernel at each scrape (one {@link KernelView}
  * reading per scrape, so all series of a scrape agree). Per tracked entity (labels pid, comm,
  * scope): usage, quotas (only where one is set), absolute figures; for the whole: kills by reason,
- * overwritten events, and the daemon's own health. A failed reading still answers with the health
+ * overwritten events, and the daemon's own health. Per traced process (labels pid, comm), the
+ * kernel-operations tracer's counters when the tracer is loaded; a counter this kernel cannot
+ * measure has no series (never a made-up 0), and {@code restracker_tracer_column_measured} says so. A failed reading still answers with the health
  * series, and {@code restracker_tracker_loaded} 0.
  */
 final class TrackerCollector implements MultiCollector {
@@ -63,6 +71,7 @@ final class TrackerCollector implements MultiCollector {
             out.add(counter("restracker_events_overwritten", "Kill events overwritten in the kernel's ring before anyone read them",
                     r.log().overwritten()));
         }
+        tracer(out);
         CounterSnapshot.Builder kills = CounterSnapshot.builder().name("restracker_quota_kills")
                 .help("Processes and threads SIGKILLed for exceeding a quota, by quota (unknown: overwritten in the log before the daemon read it)");
         for (Map.Entry<KillTally.Reason, Long> e : view.tally().counts().entrySet()) {
@@ -80,6 +89,64 @@ final class TrackerCollector implements MultiCollector {
                         .labels(Labels.of("version", PinnedState.VERSION, "pin_dir", view.pinDir().toString())).build())
                 .build());
         return new MetricSnapshots(out);
+    }
+
+    /** Metric name, unit and help per tracer counter (the seed's columns). */
+    private record TracerMetric(String name, Unit unit, String help) {}
+
+    private static TracerMetric tracerMetric(Counter c) {
+        return switch (c) {
+            case KMALLOC -> new TracerMetric("restracker_tracer_kmalloc_calls", null, "kmalloc calls since the process was added");
+            case KFREE -> new TracerMetric("restracker_tracer_kfree_calls", null, "kfree calls since the process was added");
+            case KMALLOC_MEM -> new TracerMetric("restracker_tracer_kmalloc_requested_bytes", Unit.BYTES,
+                    "Bytes requested from kmalloc since the process was added");
+            case KFREE_MEM -> new TracerMetric("restracker_tracer_kfree_bytes", Unit.BYTES,
+                    "Bytes freed by kfree (blocks whose allocation was seen) since the process was added");
+            case SCHED -> new TracerMetric("restracker_tracer_context_switches", null,
+                    "Times the process was switched out by schedule() since it was added");
+            case UP -> new TracerMetric("restracker_tracer_up_calls", null, "up() calls since the process was added");
+            case DOWN -> new TracerMetric("restracker_tracer_down_interruptible_calls", null,
+                    "down_interruptible() calls since the process was added");
+            case LOCK -> new TracerMetric("restracker_tracer_mutex_lock_calls", null, "mutex_lock() calls since the process was added");
+            case UNLOCK -> new TracerMetric("restracker_tracer_mutex_unlock_calls", null,
+                    "mutex_unlock() calls since the process was added");
+        };
+    }
+
+    private void tracer(List<MetricSnapshot> out) {
+        Optional<TracerSnapshot> snap;
+        try {
+            snap = view.readTracer();
+        } catch (RuntimeException e) {
+            snap = Optional.empty(); // counted in restracker_daemon_read_errors_total
+        }
+        out.add(gauge("restracker_tracer_loaded", "1 when the kernel-operations tracer is loaded (restracker tracer add loads it), else 0",
+                null, snap.isPresent() ? 1 : 0));
+        if (snap.isEmpty()) return;
+        TracerSnapshot s = snap.get();
+        GaugeSnapshot.Builder measured = GaugeSnapshot.builder().name("restracker_tracer_column_measured")
+                .help("1 when this kernel lets the tracer measure the column (hook: how), 0 when not: then it has no series");
+        for (Map.Entry<Counter, CounterSource> e : s.sources().entrySet()) {
+            CounterSource src = e.getValue();
+            measured.dataPoint(GaugeDataPointSnapshot.builder().value(src.measured() ? 1 : 0)
+                    .labels(Labels.of("column", e.getKey().label(), "hook", src.measured() ? src.hook().label() : "none")).build());
+        }
+        out.add(measured.build());
+        for (Counter c : Counter.values()) {
+            TracerMetric m = tracerMetric(c);
+            CounterSnapshot.Builder b = CounterSnapshot.builder().name(m.name()).help(m.help());
+            if (m.unit() != null) b.unit(m.unit());
+            for (TracedProcess p : s.processes()) {
+                OptionalLong v = p.get(c);
+                if (v.isEmpty()) continue;
+                b.dataPoint(CounterDataPointSnapshot.builder().value(v.getAsLong())
+                        .labels(Labels.of("pid", Integer.toString(p.pid()), "comm", p.comm())).build());
+            }
+            out.add(b.build());
+        }
+        out.add(counter("restracker_tracer_allocations_dropped",
+                "kmallocs of traced processes not remembered (table full): their frees do not count in kfree bytes",
+                s.allocationsDropped()));
     }
 
     private static GaugeSnapshot gauge(String name, String help, Unit unit, double value) {

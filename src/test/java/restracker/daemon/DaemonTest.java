@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.testing.TestKernel;
+import restracker.tracer.Counter;
+import restracker.tracer.KernelTracer;
 import restracker.testing.Workload;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
@@ -110,6 +112,28 @@ class DaemonTest {
             assertTrue(r.body().contains("process_resident_memory_bytes"), "the daemon's own health");
             promtool(r.body());
             tracker.deregister(w.pid());
+        }
+    }
+
+    @Test
+    void tracerCountersShowInTheApiAndMetrics() throws Exception {
+        try (Workload w = Workload.start(); KernelTracer tracer = KernelTracer.open(TestKernel.pinDir(DaemonTest.class))) {
+            tracer.add(w.pid());
+            for (int i = 0; i < 20; i++) w.close(w.open("/dev/null")); // kernel work: allocations, switches
+            Client.Response api = client.get("/api/tracer");
+            assertTrue(api.body().contains("\"loaded\":true") && api.body().contains("\"pid\":" + w.pid() + ","), api.body());
+            String metrics = client.get("/metrics").body();
+            assertEquals(1, metric(metrics, "restracker_tracer_loaded"));
+            String labels = "{comm=\"workload\",pid=\"" + w.pid() + "\"}";
+            metric(metrics, "restracker_tracer_context_switches_total" + labels); // a series per measured column
+            metric(metrics, "restracker_tracer_kmalloc_calls_total" + labels);
+            for (Counter c : Counter.values()) {
+                boolean measured = tracer.sources().get(c).measured();
+                assertEquals(measured ? 1 : 0, metric(metrics, "restracker_tracer_column_measured{column=\"" + c.label()
+                        + "\",hook=\"" + (measured ? tracer.sources().get(c).hook().label() : "none") + "\"}"));
+            }
+            promtool(metrics);
+            tracer.remove(w.pid());
         }
     }
 

@@ -77,15 +77,16 @@ class DashboardTest {
             tracker.cap(w.pid(), new Quota(16L << 20, 4), false);
             w.mmap(4 << 20);
             // The live page keeps its event stream open, so that virtual time never runs out:
-            // the DOM is taken without the stream, after the page's first fetches.
+            // the DOM and the picture are taken without the stream, after the page's first fetches.
             String dom = chromium("--virtual-time-budget=5000", "--dump-dom", base + "?stream=off");
             assertTrue(dom.contains("<tr data-pid=\"" + w.pid() + "\""), "a row for the tracked pid in:\n" + dom);
             assertTrue(dom.contains("4.0 MiB / 16 MiB"), "heap against its quota in:\n" + dom);
             assertTrue(dom.contains("<svg class=\"chart\""), "the charts in:\n" + dom);
+            assertTrue(dom.contains("id=\"tracer\"") && dom.contains("The tracer is not loaded"), "the tracer's table in:\n" + dom);
 
             Path png = Path.of("target", "dashboard-screenshot.png").toAbsolutePath();
             Files.deleteIfExists(png);
-            chromium("--timeout=5000", "--window-size=1280,720", "--screenshot=" + png, base);
+            chromium("--virtual-time-budget=5000", "--window-size=1280,720", "--screenshot=" + png, base + "?stream=off");
             assertTrue(Files.size(png) > 10_000, "a screenshot of the live page at " + png);
             byte[] magic = Arrays.copyOf(Files.readAllBytes(png), 8);
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, magic);

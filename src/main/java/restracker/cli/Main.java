@@ -14,7 +14,7 @@ import restracker.kernel.PinnedState;
         description = "Per-process heap and open-file tracking with quotas enforced in the kernel.",
         subcommands = {RegisterCommand.class, FetchCommand.class, DeregisterCommand.class, CapCommand.class,
                 ResetCommand.class, RunCommand.class, EventsCommand.class, TracerCommand.class, StatusCommand.class,
-                UnloadCommand.class, DoctorCommand.class, DaemonCommand.class})
+                UnloadCommand.class, DoctorCommand.class, DaemonCommand.class, TopCommand.class})
 public final class Main implements Runnable {
     static final int USAGE = 2;
 

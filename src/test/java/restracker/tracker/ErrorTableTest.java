@@ -52,7 +52,8 @@ class ErrorTableTest {
     @Test
     void registerZombie() throws Exception {
         // The JVM reaps its own children at once, so the zombie is a child of sleep, which never waits.
-        Process parent = new ProcessBuilder("sh", "-c", "true & echo $!; exec sleep 30").start();
+        // The child outlives the shell's exec: a shell may reap a job that ends before it execs.
+        Process parent = new ProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; exec sleep 30").start();
         try {
             int pid = Integer.parseInt(parent.inputReader().readLine().strip());
             for (int i = 0; i < 500 && !ProcFs.task(pid).map(ProcFs.Task::isZombie).orElse(false); i++) {

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -20,9 +22,14 @@ import restracker.testing.Workload;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 
-/** A real Prometheus server (Debian's prometheus package) on loopback scrapes the daemon; a series comes back. */
+/**
+ * A real Prometheus server (Debian's prometheus package) on loopback scrapes the daemon; a series
+ * comes back, and every query of the Grafana dashboard (deploy/grafana) runs on what it scraped.
+ */
 class PrometheusScrapeTest {
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+    private static final Path GRAFANA = Path.of("deploy/grafana/restracker-dashboard.json");
+    private static final Pattern EXPR = Pattern.compile("\"expr\": \"((?:[^\"\\\\]|\\\\.)*)\"");
     private static ResourceTracker tracker;
     private static Daemon daemon;
 
@@ -87,6 +94,19 @@ class PrometheusScrapeTest {
                             + Files.readString(dir.resolve("prometheus.log")));
             String up = prom.get("/api/v1/query?query=" + URLEncoder.encode("up{job=\"restracker\"}", StandardCharsets.UTF_8)).body();
             assertTrue(up.contains("\"1\"]"), "the target is up: " + up);
+            // Every query of the Grafana dashboard is valid PromQL over these metrics, and most find a series.
+            Matcher m = EXPR.matcher(Files.readString(GRAFANA));
+            int queries = 0, withData = 0;
+            while (m.find()) {
+                String expr = m.group(1).replace("\\\"", "\"").replace("\\\\", "\\").replace("$__range", "1h")
+                        .replace("$instance", ".*").replace("$job", ".*");
+                String r = prom.get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)).body();
+                assertTrue(r.contains("\"status\":\"success\""), expr + " -> " + r);
+                queries++;
+                if (r.contains("\"value\":[")) withData++;
+            }
+            assertTrue(queries >= 10, "the dashboard's queries were found: " + queries);
+            assertTrue(withData >= queries / 2, withData + " of " + queries + " dashboard queries have data");
         } finally {
             prometheus.destroy();
             if (!prometheus.waitFor(30, TimeUnit.SECONDS)) prometheus.destroyForcibly().waitFor();

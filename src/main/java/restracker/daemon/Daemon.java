@@ -1,5 +1,6 @@
 package restracker.daemon;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import restracker.tracker.ResourceTracker;
@@ -22,7 +24,8 @@ import restracker.tracker.ResourceTracker;
  * </ul>
  * It reads the pinned maps on each request and owns nothing: the kernel enforces the quotas
  * whether or not a daemon runs, and a restarted daemon sees the same state. One virtual thread per
- * request; the event stream is bounded (see {@link EventStream}).
+ * request; the event stream is bounded (see {@link EventStream}). On loopback it answers requests
+ * for loopback names only (see {@link LoopbackHostFilter}).
  */
 public final class Daemon implements AutoCloseable {
     private final HttpServer server;
@@ -56,10 +59,14 @@ public final class Daemon implements AutoCloseable {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         ApiHandler api = new ApiHandler(view);
-        server.createContext("/api/", new Guarded(api));
-        server.createContext("/api/stream", new Guarded(stream));
-        server.createContext("/metrics", new Guarded(new MetricsHandler(registry)));
-        server.createContext("/", new Guarded(new StaticHandler()));
+        List<HttpContext> contexts = List.of(
+                server.createContext("/api/", new Guarded(api)),
+                server.createContext("/api/stream", new Guarded(stream)),
+                server.createContext("/metrics", new Guarded(new MetricsHandler(registry))),
+                server.createContext("/", new Guarded(new StaticHandler())));
+        if (listen.loopbackOnly()) {
+            for (HttpContext c : contexts) c.getFilters().add(new LoopbackHostFilter());
+        }
         server.start();
         return new Daemon(server, stream, executor);
     }

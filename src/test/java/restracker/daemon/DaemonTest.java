@@ -74,6 +74,25 @@ class DaemonTest {
     }
 
     @Test
+    void onLoopbackOnlyRequestsForLoopbackNamesAreServed() throws Exception {
+        assertTrue(rawGet("localhost:" + daemon.address().getPort()).startsWith("HTTP/1.1 200"));
+        assertTrue(rawGet("127.0.0.1").startsWith("HTTP/1.1 200"));
+        assertTrue(rawGet("[::1]:9464").startsWith("HTTP/1.1 200"));
+        String rebound = rawGet("attacker.example:" + daemon.address().getPort());
+        assertTrue(rebound.startsWith("HTTP/1.1 403") && rebound.contains("localhost only"), rebound);
+        assertTrue(!LoopbackHostFilter.isLoopbackName("127.0.0.1.attacker.example"));
+    }
+
+    /** GET /api/processes with the given Host header, over a plain socket (HttpClient will not set Host). */
+    private static String rawGet(String host) throws IOException {
+        try (var s = new java.net.Socket("127.0.0.1", daemon.address().getPort())) {
+            s.getOutputStream().write(("GET /api/processes HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void aQuotaKillShowsInMetricsEventsAndTheStream() throws Exception {
         double filesKillsBefore = metric(client.get("/metrics").body(), "restracker_quota_kills_total{reason=\"files\"}");
         try (Client.Stream stream = client.stream(); Workload w = Workload.start()) {

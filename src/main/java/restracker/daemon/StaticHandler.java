@@ -7,13 +7,22 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** The dashboard: a few static files carried in the jar under /dashboard/, served at {@code /}. */
+/**
+ * The dashboard: a few static files carried in the jar under /dashboard/, served at {@code /}. They
+ * are read once, at start, so a jar rebuilt under a running daemon does not break the page.
+ */
 final class StaticHandler implements HttpHandler {
     private static final Map<String, String> FILES = Map.of(
             "/", "index.html",
             "/index.html", "index.html",
             "/dashboard.js", "dashboard.js",
             "/dashboard.css", "dashboard.css");
+
+    private final Map<String, byte[]> contents = new java.util.HashMap<>();
+
+    StaticHandler() {
+        for (String name : FILES.values()) contents.computeIfAbsent(name, StaticHandler::resource);
+    }
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
@@ -24,7 +33,7 @@ final class StaticHandler implements HttpHandler {
                 Http.json(ex, 404, Json.error("no such page: " + ex.getRequestURI().getPath()));
                 return;
             }
-            Http.send(ex, 200, contentType(name), resource(name));
+            Http.send(ex, 200, contentType(name), contents.get(name));
         }
     }
 

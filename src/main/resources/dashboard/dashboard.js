@@ -1,11 +1,12 @@
-// restracker dashboard: polls the read-only JSON API, keeps a short history per tracked entity in
-// the page, draws it as SVG against the quotas, and shows the event stream. No framework, no
+// restracker dashboard: starts from the daemon's recent samples (/api/history), polls the
+// read-only JSON API, keeps ten minutes per tracked entity in the page, draws them as SVG against
+// the quotas, and shows the event stream. No framework, no
 // library; every text from the kernel (command names) goes in through textContent.
 "use strict";
 
 const POLL_MS = 2000;
-const HISTORY = 150; // points per entity (5 minutes at 2 s)
-const history = new Map(); // pid -> [{t, heap, files}]
+const WINDOW_MS = 10 * 60 * 1000; // the charts show the last ten minutes
+const history = new Map(); // pid -> [{t, heap, files}], oldest first
 const SVG = "http://www.w3.org/2000/svg";
 
 function el(tag, attrs = {}, text) {
@@ -25,7 +26,8 @@ function bytes(n) {
 
 function count(n) { return n < 0 ? "unlimited" : String(n); }
 
-function chart(points, key, quota) {
+// Usage over the last WINDOW_MS as a line (time on x), the quota as a dashed line.
+function chart(points, key, quota, now) {
   const w = 240, h = 44, pad = 2;
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "chart");
@@ -33,20 +35,21 @@ function chart(points, key, quota) {
   svg.setAttribute("height", h);
   svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
   const max = Math.max(1, quota >= 0 ? quota : 0, ...points.map(p => p[key])) * 1.1;
-  const x = i => pad + (w - 2 * pad) * (points.length < 2 ? 1 : i / (HISTORY - 1));
+  const x = t => pad + (w - 2 * pad) * Math.max(0, (t - (now - WINDOW_MS)) / WINDOW_MS);
   const y = v => h - pad - (h - 2 * pad) * (v / max);
-  const offset = HISTORY - points.length;
-  const coords = points.map((p, i) => `${x(i + offset).toFixed(1)},${y(p[key]).toFixed(1)}`);
-  if (coords.length === 1) coords.unshift(`${(x(offset) - 3).toFixed(1)},${y(points[0][key]).toFixed(1)}`);
-  const area = document.createElementNS(SVG, "polygon");
-  area.setAttribute("class", "area");
-  const first = coords[0].split(",")[0], last = coords[coords.length - 1].split(",")[0];
-  area.setAttribute("points", `${first},${h - pad} ${coords.join(" ")} ${last},${h - pad}`);
-  svg.appendChild(area);
-  const line = document.createElementNS(SVG, "polyline");
-  line.setAttribute("class", "usage");
-  line.setAttribute("points", coords.join(" "));
-  svg.appendChild(line);
+  const coords = points.map(p => `${x(p.t).toFixed(1)},${y(p[key]).toFixed(1)}`);
+  if (coords.length === 1) coords.unshift(`${(x(points[0].t) - 3).toFixed(1)},${y(points[0][key]).toFixed(1)}`);
+  if (coords.length > 0) {
+    const area = document.createElementNS(SVG, "polygon");
+    area.setAttribute("class", "area");
+    const first = coords[0].split(",")[0], last = coords[coords.length - 1].split(",")[0];
+    area.setAttribute("points", `${first},${h - pad} ${coords.join(" ")} ${last},${h - pad}`);
+    svg.appendChild(area);
+    const line = document.createElementNS(SVG, "polyline");
+    line.setAttribute("class", "usage");
+    line.setAttribute("points", coords.join(" "));
+    svg.appendChild(line);
+  }
   if (quota >= 0) {
     const q = document.createElementNS(SVG, "line");
     q.setAttribute("class", "quota");
@@ -57,14 +60,25 @@ function chart(points, key, quota) {
   return svg;
 }
 
+// The daemon keeps the last minutes of each entity: the charts start from there, not empty.
+async function seedHistory() {
+  try {
+    const data = await fetch("/api/history").then(r => r.json());
+    for (const [pid, samples] of Object.entries(data.processes)) {
+      history.set(Number(pid), samples.map(([t, heap, files]) => ({ t, heap, files })));
+    }
+  } catch (e) {
+    // an older daemon, or none: the charts start when the page opens
+  }
+}
+
 function renderProcesses(data) {
   const now = Date.now();
   const seen = new Set();
   for (const p of data.processes) {
     seen.add(p.pid);
-    const h = history.get(p.pid) || [];
+    const h = (history.get(p.pid) || []).filter(s => s.t > now - WINDOW_MS);
     h.push({ t: now, heap: p.heapsize_bytes, files: p.openfile_count });
-    if (h.length > HISTORY) h.shift();
     history.set(p.pid, h);
   }
   for (const pid of [...history.keys()]) if (!seen.has(pid)) history.delete(pid);
@@ -78,9 +92,9 @@ function renderProcesses(data) {
     if (over) tr.className = "over";
     tr.append(el("td", { class: "num pid" }, String(p.pid)), el("td", {}, p.comm), el("td", {}, p.scope),
       el("td", { class: "num" }, `${bytes(p.heapsize_bytes)} / ${bytes(p.heapsize_quota_bytes)}`));
-    const hc = el("td"); hc.appendChild(chart(history.get(p.pid), "heap", p.heapsize_quota_bytes)); tr.appendChild(hc);
+    const hc = el("td"); hc.appendChild(chart(history.get(p.pid), "heap", p.heapsize_quota_bytes, now)); tr.appendChild(hc);
     tr.appendChild(el("td", { class: "num" }, `${p.openfile_count} / ${count(p.openfile_quota)}`));
-    const fc = el("td"); fc.appendChild(chart(history.get(p.pid), "files", p.openfile_quota)); tr.appendChild(fc);
+    const fc = el("td"); fc.appendChild(chart(history.get(p.pid), "files", p.openfile_quota, now)); tr.appendChild(fc);
     body.appendChild(tr);
   }
   document.getElementById("no-processes").hidden = data.processes.length > 0;
@@ -164,6 +178,8 @@ function live() {
   src.addEventListener("kill", m => { const e = JSON.parse(m.data); add("kill", `killed ${e.pid} (${e.comm}): ${e.quota} ${e.usage} > ${e.limit}`); refresh(); });
 }
 
-refresh();
-setInterval(refresh, POLL_MS);
-live();
+seedHistory().then(() => {
+  refresh();
+  setInterval(refresh, POLL_MS);
+  live();
+});

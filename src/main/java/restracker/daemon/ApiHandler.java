@@ -9,13 +9,16 @@ import restracker.tracker.EntityStats;
 
 /**
  * The read-only JSON API under {@code /api/}: {@code processes}, {@code processes/{pid}},
- * {@code events} and {@code tracer} (the kernel-operations tracer's table). Each request is one fresh reading of the kernel state.
+ * {@code events}, {@code history} (the daemon's recent samples, for charts) and {@code tracer} (the
+ * kernel-operations tracer's table). Each request is one fresh reading of the kernel state.
  */
 final class ApiHandler implements HttpHandler {
     private final KernelView view;
+    private final History history;
 
-    ApiHandler(KernelView view) {
+    ApiHandler(KernelView view, History history) {
         this.view = view;
+        this.history = history;
     }
 
     @Override
@@ -24,6 +27,10 @@ final class ApiHandler implements HttpHandler {
             if (!Http.getOnly(ex)) return;
             String path = ex.getRequestURI().getPath();
             if (path.endsWith("/") && path.length() > "/api/".length()) path = path.substring(0, path.length() - 1);
+            if (path.equals("/api/history")) {
+                Http.json(ex, 200, Json.history(history.snapshot()));
+                return;
+            }
             if (path.equals("/api/tracer")) {
                 try {
                     Http.json(ex, 200, Json.tracer(view.readTracer()));
@@ -51,7 +58,7 @@ final class ApiHandler implements HttpHandler {
                 Http.json(ex, 200, Json.events(r.log()));
             } else {
                 Http.json(ex, 404, Json.error("no such endpoint: " + path
-                        + " (try /api/processes, /api/processes/PID, /api/events, /api/tracer, /api/stream)"));
+                        + " (try /api/processes, /api/processes/PID, /api/events, /api/history, /api/tracer, /api/stream)"));
             }
         }
     }

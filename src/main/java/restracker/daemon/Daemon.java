@@ -17,7 +17,8 @@ import restracker.tracker.ResourceTracker;
 /**
  * {@code restracker daemon}: an HTTP server over the kernel-resident state. It serves
  * <ul>
- *   <li>{@code /api/processes}, {@code /api/processes/{pid}}, {@code /api/events}: JSON, read-only;
+ *   <li>{@code /api/processes}, {@code /api/processes/{pid}}, {@code /api/events},
+ *       {@code /api/tracer}, {@code /api/history}: JSON, read-only;
  *   <li>{@code /api/stream}: server-sent events of registrations and kills;
  *   <li>{@code /metrics}: Prometheus metrics (the official client's exposition);
  *   <li>{@code /}: the dashboard.
@@ -30,11 +31,13 @@ import restracker.tracker.ResourceTracker;
 public final class Daemon implements AutoCloseable {
     private final HttpServer server;
     private final EventStream stream;
+    private final History history;
     private final ExecutorService executor;
 
-    private Daemon(HttpServer server, EventStream stream, ExecutorService executor) {
+    private Daemon(HttpServer server, EventStream stream, History history, ExecutorService executor) {
         this.server = server;
         this.stream = stream;
+        this.history = history;
         this.executor = executor;
     }
 
@@ -46,6 +49,7 @@ public final class Daemon implements AutoCloseable {
         ResourceTracker.open(pinDir).close();
         KernelView view = new KernelView(pinDir);
         EventStream stream = new EventStream(view);
+        History history = History.sampling(view);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new TrackerCollector(view, stream));
         JvmMetrics.builder().register(registry);
@@ -54,11 +58,12 @@ public final class Daemon implements AutoCloseable {
             server = HttpServer.create(listen.socketAddress(), 0);
         } catch (IOException e) {
             stream.close();
+            history.close();
             throw new UncheckedIOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
-        ApiHandler api = new ApiHandler(view);
+        ApiHandler api = new ApiHandler(view, history);
         List<HttpContext> contexts = List.of(
                 server.createContext("/api/", new Guarded(api)),
                 server.createContext("/api/stream", new Guarded(stream)),
@@ -68,7 +73,7 @@ public final class Daemon implements AutoCloseable {
             for (HttpContext c : contexts) c.getFilters().add(new LoopbackHostFilter());
         }
         server.start();
-        return new Daemon(server, stream, executor);
+        return new Daemon(server, stream, history, executor);
     }
 
     /** The address actually bound (the chosen port when 0 was asked for). */
@@ -80,6 +85,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         stream.close();
+        history.close();
         server.stop(1);
         executor.shutdownNow();
     }

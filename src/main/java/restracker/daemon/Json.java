@@ -96,6 +96,17 @@ final class Json {
         return m;
     }
 
+    /** {@code {"interval_seconds":5,"processes":{"PID":[[epoch ms, heap bytes, open files], ...]}}} */
+    static Map<String, Object> history(Map<Integer, List<History.Sample>> samples) {
+        Map<String, Object> m = object();
+        m.put("interval_seconds", History.INTERVAL.toSeconds());
+        Map<String, Object> processes = new java.util.TreeMap<>();
+        samples.forEach((pid, list) -> processes.put(Integer.toString(pid),
+                list.stream().map(s -> List.of(s.timeMillis(), s.heapBytes(), s.openFiles())).toList()));
+        m.put("processes", processes);
+        return m;
+    }
+
     static Map<String, Object> error(String message) {
         Map<String, Object> m = object();
         m.put("error", message);

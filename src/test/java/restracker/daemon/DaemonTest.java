@@ -64,6 +64,20 @@ class DaemonTest {
     }
 
     @Test
+    void historyKeepsRecentSamplesOfATrackedPid() throws InterruptedException {
+        try (Workload w = Workload.start()) {
+            tracker.register(w.pid());
+            String body = "";
+            for (int i = 0; i < 60 && !body.contains("\"" + w.pid() + "\":[["); i++) {
+                Thread.sleep(250);
+                body = client.get("/api/history").body();
+            }
+            assertTrue(body.contains("\"interval_seconds\":5") && body.contains("\"" + w.pid() + "\":[["), body);
+            tracker.deregister(w.pid());
+        }
+    }
+
+    @Test
     void answersPlainErrors() {
         assertEquals(400, client.get("/api/processes/abc").status());
         assertEquals(404, client.get("/api/nothing").status());

@@ -47,10 +47,30 @@ public final class KernelTracer implements AutoCloseable {
     private final Map<Counter, CounterSource> sources;
     private MemorySegment shared;
 
-    private KernelTracer(PinnedState state) {
+    /**
+     * The function-hook variants tried for the lock counters, in order, when the tracer is loaded:
+     * $RESTRACKER_LOCK_HOOKS ("kprobe", "fentry,kprobe", "none"), else fentry then kprobes.
+     */
+    public static List<CounterSource.Hook> configuredLockHooks() {
+        String env = System.getenv("RESTRACKER_LOCK_HOOKS");
+        if (env == null || env.isBlank()) return TracerHooks.DEFAULT_PREFERENCE;
+        List<CounterSource.Hook> hooks = new ArrayList<>();
+        for (String h : env.split(",")) {
+            switch (h.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "fentry" -> hooks.add(CounterSource.Hook.FENTRY);
+                case "kprobe", "kprobes" -> hooks.add(CounterSource.Hook.KPROBE);
+                case "none", "" -> { }
+                default -> throw new IllegalArgumentException("RESTRACKER_LOCK_HOOKS: unknown hook '" + h.strip()
+                        + "' (use fentry, kprobe or none, comma-separated)");
+            }
+        }
+        return List.copyOf(hooks);
+    }
+
+    private KernelTracer(PinnedState state, List<CounterSource.Hook> lockHooks) {
         this.state = state;
         try {
-            this.sources = TracerHooks.ensureLoaded(state, BLUEPRINT);
+            this.sources = TracerHooks.ensureLoaded(state, BLUEPRINT, lockHooks);
         } catch (RuntimeException e) {
             state.close();
             throw e;
@@ -63,12 +83,20 @@ public final class KernelTracer implements AutoCloseable {
     }
 
     public static KernelTracer open(Path pinDir) {
-        return new KernelTracer(PinnedState.openOrLoad(pinDir, BLUEPRINT));
+        return open(pinDir, configuredLockHooks());
+    }
+
+    /**
+     * Opens the tracer at pinDir, loading it if needed with the lock counters' hooks tried in the
+     * order given (an empty list leaves them unmeasured); a tracer already loaded keeps its hooks.
+     */
+    public static KernelTracer open(Path pinDir, List<CounterSource.Hook> lockHooks) {
+        return new KernelTracer(PinnedState.openOrLoad(pinDir, BLUEPRINT), lockHooks);
     }
 
     /** The tracer if it is loaded at pinDir; never loads it. */
     public static Optional<KernelTracer> openExisting(Path pinDir) {
-        return PinnedState.openExisting(pinDir, BLUEPRINT).map(KernelTracer::new);
+        return PinnedState.openExisting(pinDir, BLUEPRINT).map(s -> new KernelTracer(s, configuredLockHooks()));
     }
 
     public PinnedState state() {

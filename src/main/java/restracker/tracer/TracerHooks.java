@@ -52,17 +52,22 @@ final class TracerHooks {
             new FunctionHook(Counter.LOCK, "lock", List.of("mutex_lock", "mutex_lock_nested")),
             new FunctionHook(Counter.UNLOCK, "unlock", List.of("mutex_unlock")));
 
+    static final List<Hook> DEFAULT_PREFERENCE = List.of(Hook.FENTRY, Hook.KPROBE);
+
     private TracerHooks() {}
 
-    /** The sources recorded in the pinned state, loading the hooks first if they are not (all) there. */
-    static Map<Counter, CounterSource> ensureLoaded(PinnedState state, Blueprint blueprint) {
+    /**
+     * The sources recorded in the pinned state, loading the hooks first if they are not (all)
+     * there, the lock counters' variants tried in the order of lockHooks.
+     */
+    static Map<Counter, CounterSource> ensureLoaded(PinnedState state, Blueprint blueprint, List<Hook> lockHooks) {
         Optional<Map<Counter, CounterSource>> sources = read(state);
         if (sources.isPresent()) return sources.get();
         try (DirLock lock = state.lock()) {
             sources = read(state);
             if (sources.isPresent()) return sources.get();
             removeHookLinks(state.dir().resolve("links"), blueprint);
-            return load(state, blueprint);
+            return load(state, blueprint, lockHooks);
         }
     }
 
@@ -108,7 +113,7 @@ final class TracerHooks {
     }
 
     /** Loads and attaches the hooks (the caller holds the lock); returns what each counter uses. */
-    private static Map<Counter, CounterSource> load(PinnedState state, Blueprint blueprint) {
+    private static Map<Counter, CounterSource> load(PinnedState state, Blueprint blueprint, List<Hook> lockHooks) {
         byte[] elf = objectBytes();
         Path links = state.dir().resolve("links");
         Set<String> present = Features.kernelFunctions(FUNCTIONS.stream().flatMap(f -> f.functions().stream()).toList());
@@ -119,7 +124,13 @@ final class TracerHooks {
             if (fn.isPresent()) targets.put(f, fn.get());
             else why.add("the kernel has no " + String.join(" or ", f.functions()));
         }
-        for (Hook variant : List.of(Hook.FENTRY, Hook.KPROBE, Hook.NONE)) {
+        if (lockHooks.isEmpty()) why.add("no function hooks were asked for (RESTRACKER_LOCK_HOOKS)");
+        List<Hook> variants = new ArrayList<>(new java.util.LinkedHashSet<>(lockHooks));
+        variants.remove(Hook.NONE);
+        variants.add(Hook.NONE);
+        for (int i = 0; i < variants.size(); i++) {
+            Hook variant = variants.get(i);
+            boolean last = i == variants.size() - 2; // the last one with function hooks
             if (variant != Hook.NONE && targets.isEmpty()) continue;
             try (BpfObject obj = BpfObject.open(OBJECT, elf)) {
                 for (String map : SHARED_MAPS) obj.reuseMap(map, state.map(map));
@@ -157,8 +168,9 @@ final class TracerHooks {
                         failed.forEach((errno, fns) ->
                                 why.add(variant.label() + " cannot attach to " + String.join(", ", fns) + ": " + errno));
                         boolean none = sources.keySet().stream().noneMatch(Counter::needsFunctionHook);
-                        // kprobe programs that loaded but found nowhere to attach are harmless: keep this object.
-                        if (none && variant == Hook.FENTRY) continue;
+                        // Programs that loaded but found nowhere to attach are harmless: the last variant's
+                        // object is kept (no reload just to leave them out).
+                        if (none && !last) continue;
                     }
                     for (var tp : TRACEPOINTS.entrySet()) obj.attachPinned(tp.getKey(), links.resolve(tp.getValue()).toString());
                 } catch (RuntimeException e) {

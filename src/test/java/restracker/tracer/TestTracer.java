@@ -12,11 +12,16 @@ final class TestTracer {
 
     /** Loads a fresh tracer for testClass (unloading any leftover of an earlier run first). */
     static KernelTracer load(Class<?> testClass) {
+        return load(testClass, KernelTracer.configuredLockHooks());
+    }
+
+    /** As {@link #load(Class)}, the lock counters' hooks tried in the order given. */
+    static KernelTracer load(Class<?> testClass, java.util.List<CounterSource.Hook> lockHooks) {
         TestKernel.requireBpf();
         Path dir = TestKernel.pinDir(testClass);
         PinnedState.unload(dir);
         try {
-            return KernelTracer.open(dir);
+            return KernelTracer.open(dir, lockHooks);
         } catch (RuntimeException e) {
             String reason = "the tracer cannot load its BPF programs here: " + e.getMessage();
             if (TestKernel.onCi()) Assertions.fail(reason + " (on CI these tests must run)", e);

@@ -25,7 +25,7 @@ public final class BpfMap implements AutoCloseable {
     /** Opens a pinned map; ENOENT when nothing is pinned at path. */
     public static BpfMap openPinned(String path) {
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) Libbpf.OBJ_GET.invokeExact(arena.allocateFrom(path));
+            int fd = (int) BpfSyscalls.OBJ_GET.invokeExact(arena.allocateFrom(path));
             if (fd < 0) throw new NativeException(-fd, "cannot open the pinned BPF map " + path);
             return new BpfMap(path, fd);
         } catch (Throwable t) {
@@ -39,7 +39,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Copies the value at key into value; false when the key is absent. */
     public boolean lookup(MemorySegment key, MemorySegment value) {
-        int rc = call(() -> (int) Libbpf.MAP_LOOKUP.invokeExact(fd, key, value));
+        int rc = call(() -> (int) BpfSyscalls.LOOKUP.invokeExact(fd, key, value));
         if (rc == -Errno.ENOENT.number()) return false;
         check(rc, "look up an element of");
         return true;
@@ -47,13 +47,13 @@ public final class BpfMap implements AutoCloseable {
 
     /** Stores value at key; returns 0 or the errno (EEXIST with NOEXIST, E2BIG when full, ...). */
     public int update(MemorySegment key, MemorySegment value, long flags) {
-        int rc = call(() -> (int) Libbpf.MAP_UPDATE.invokeExact(fd, key, value, flags));
+        int rc = call(() -> (int) BpfSyscalls.UPDATE.invokeExact(fd, key, value, flags));
         return rc < 0 ? -rc : 0;
     }
 
     /** Removes key; false when it was absent. */
     public boolean delete(MemorySegment key) {
-        int rc = call(() -> (int) Libbpf.MAP_DELETE.invokeExact(fd, key));
+        int rc = call(() -> (int) BpfSyscalls.DELETE.invokeExact(fd, key));
         if (rc == -Errno.ENOENT.number()) return false;
         check(rc, "delete an element of");
         return true;
@@ -68,7 +68,7 @@ public final class BpfMap implements AutoCloseable {
             MemorySegment cur = arena.allocate(ValueLayout.JAVA_INT);
             for (;;) {
                 MemorySegment p = prev;
-                int rc = call(() -> (int) Libbpf.MAP_NEXT_KEY.invokeExact(fd, p, next));
+                int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.invokeExact(fd, p, next));
                 if (rc == -Errno.ENOENT.number()) return keys;
                 check(rc, "iterate over");
                 keys.add(next.get(ValueLayout.JAVA_INT, 0));
@@ -82,7 +82,7 @@ public final class BpfMap implements AutoCloseable {
     public boolean isEmpty(long keySize) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(keySize, 8);
-            int rc = call(() -> (int) Libbpf.MAP_NEXT_KEY.invokeExact(fd, MemorySegment.NULL, key));
+            int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.invokeExact(fd, MemorySegment.NULL, key));
             if (rc == -Errno.ENOENT.number()) return true;
             check(rc, "iterate over");
             return false;
@@ -95,7 +95,7 @@ public final class BpfMap implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(keySize, 8);
             for (;;) {
-                int rc = call(() -> (int) Libbpf.MAP_NEXT_KEY.invokeExact(fd, MemorySegment.NULL, key));
+                int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.invokeExact(fd, MemorySegment.NULL, key));
                 if (rc == -Errno.ENOENT.number()) return deleted;
                 check(rc, "iterate over");
                 if (delete(key)) deleted++;

@@ -4,19 +4,19 @@ import static restracker.bpf.Native.INT;
 import static restracker.bpf.Native.LONG;
 import static restracker.bpf.Native.PTR;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Bindings to libbpf (libbpf.so.1), resolved once. libbpf 1.x returns -errno from int functions
+ * Bindings to libbpf's object, program and link API (libbpf.so.1), resolved once, on the first
+ * load or probe: a CLI call that only reads or writes pinned maps never creates these
+ * (see {@link BpfSyscalls}). libbpf 1.x returns -errno from int functions
  * and NULL with errno set from pointer functions; callers turn both into {@link NativeException}.
  * Its log (the verifier's among it) is collected by {@link LibbpfLog} instead of going to stderr.
  */
 final class Libbpf {
-    static final SymbolLookup LIB = load();
+    static final SymbolLookup LIB = LibbpfLibrary.LOOKUP;
 
     static final MethodHandle OPEN_MEM = Native.withErrno(LIB, "bpf_object__open_mem",
             FunctionDescriptor.of(PTR, PTR, LONG, PTR));
@@ -34,12 +34,6 @@ final class Libbpf {
     static final MethodHandle LINK_DESTROY = fn("bpf_link__destroy", INT, PTR);
     static final MethodHandle MAP_PIN = fn("bpf_map__pin", INT, PTR, PTR);
     static final MethodHandle MAP_FD = fn("bpf_map__fd", INT, PTR);
-    static final MethodHandle OBJ_GET = fn("bpf_obj_get", INT, PTR);
-    static final MethodHandle MAP_LOOKUP = fn("bpf_map_lookup_elem", INT, INT, PTR, PTR);
-    static final MethodHandle MAP_UPDATE = fn("bpf_map_update_elem", INT, INT, PTR, PTR, LONG);
-    static final MethodHandle MAP_DELETE = fn("bpf_map_delete_elem", INT, INT, PTR);
-    static final MethodHandle MAP_NEXT_KEY = fn("bpf_map_get_next_key", INT, INT, PTR, PTR);
-    static final MethodHandle OBJ_INFO = fn("bpf_obj_get_info_by_fd", INT, INT, PTR, PTR);
     static final MethodHandle NEXT_PROGRAM = fn("bpf_object__next_program", PTR, PTR, PTR);
     static final MethodHandle PROGRAM_NAME = fn("bpf_program__name", PTR, PTR);
     static final MethodHandle SET_ATTACH_TARGET = fn("bpf_program__set_attach_target", INT, PTR, INT, PTR);
@@ -58,15 +52,6 @@ final class Libbpf {
     static final MethodHandle MINOR = fn("libbpf_minor_version", INT);
 
     private Libbpf() {}
-
-    private static SymbolLookup load() {
-        try {
-            return SymbolLookup.libraryLookup("libbpf.so.1", Arena.global());
-        } catch (IllegalArgumentException e) {
-            throw new NativeException(2, "libbpf.so.1 is not installed: install the libbpf1 package"
-                    + " (apt-get install libbpf1)");
-        }
-    }
 
     private static MethodHandle fn(String name, java.lang.foreign.MemoryLayout ret,
             java.lang.foreign.MemoryLayout... args) {

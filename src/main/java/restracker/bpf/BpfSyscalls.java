@@ -1,0 +1,28 @@
+package restracker.bpf;
+
+import static restracker.bpf.Native.INT;
+import static restracker.bpf.Native.LONG;
+import static restracker.bpf.Native.PTR;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * libbpf's thin wrappers of the bpf(2) map commands: all that a CLI call on pinned maps needs.
+ * Kept apart from {@link Libbpf} because every downcall handle costs start-up time, and this
+ * class is initialised alone on that path. Each returns 0 or -errno (libbpf 1.x).
+ */
+final class BpfSyscalls {
+    static final MethodHandle OBJ_GET = fn("bpf_obj_get", INT, PTR);
+    static final MethodHandle LOOKUP = fn("bpf_map_lookup_elem", INT, INT, PTR, PTR);
+    static final MethodHandle UPDATE = fn("bpf_map_update_elem", INT, INT, PTR, PTR, LONG);
+    static final MethodHandle DELETE = fn("bpf_map_delete_elem", INT, INT, PTR);
+    static final MethodHandle NEXT_KEY = fn("bpf_map_get_next_key", INT, INT, PTR, PTR);
+
+    private BpfSyscalls() {}
+
+    private static MethodHandle fn(String name, MemoryLayout ret, MemoryLayout... args) {
+        return Native.plain(LibbpfLibrary.LOOKUP, name, FunctionDescriptor.of(ret, args));
+    }
+}

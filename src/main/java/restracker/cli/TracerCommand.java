@@ -1,5 +1,6 @@
 package restracker.cli;
 
+import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -10,8 +11,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import restracker.bpf.Errno;
 import restracker.kernel.PinnedState;
+import restracker.tracer.Counter;
 import restracker.tracer.KernelTracer;
+import restracker.tracer.TracerException;
 import restracker.tracer.TracerSnapshot;
 
 /**
@@ -54,10 +58,8 @@ final class TracerCommand implements Runnable {
             Optional<KernelTracer> tracer = KernelTracer.openExisting(PinnedState.configuredDir());
             if (tracer.isEmpty()) {
                 // Same answer as a loaded tracer gives, without loading it.
-                if (pid < 1) throw new restracker.tracer.TracerException(restracker.bpf.Errno.EINVAL,
-                        "cannot remove pid " + pid + ": a pid is a positive number");
-                throw new restracker.tracer.TracerException(restracker.bpf.Errno.ESRCH,
-                        "cannot remove pid " + pid + ": it is not traced");
+                if (pid < 1) throw new TracerException(Errno.EINVAL, "cannot remove pid " + pid + ": a pid is a positive number");
+                throw new TracerException(Errno.ESRCH, "cannot remove pid " + pid + ": it is not traced");
             }
             try (KernelTracer t = tracer.get()) {
                 t.remove(pid);
@@ -103,12 +105,12 @@ final class TracerCommand implements Runnable {
     }
 
     /** One line for `restracker status`: whether the tracer is loaded, what it traces, how it counts locks. */
-    static String statusLine(java.nio.file.Path dir) {
+    static String statusLine(Path dir) {
         Optional<KernelTracer> tracer = KernelTracer.openExisting(dir);
         if (tracer.isEmpty()) return "tracer: not loaded (the first `restracker tracer add` loads it)";
         try (KernelTracer t = tracer.get()) {
-            var lock = t.sources().get(restracker.tracer.Counter.LOCK);
-            var up = t.sources().get(restracker.tracer.Counter.UP);
+            var lock = t.sources().get(Counter.LOCK);
+            var up = t.sources().get(Counter.UP);
             String locks = lock.measured() || up.measured()
                     ? "up/down/lock/unlock through " + (lock.measured() ? lock : up).hook().label()
                     : "up/down/lock/unlock not measured here (" + lock.reason() + ")";

@@ -1,9 +1,10 @@
 package restracker.cli;
 
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import restracker.json.Json;
+import restracker.json.JsonViews;
 import restracker.kernel.PinnedState;
 import restracker.tracker.EventLog;
 import restracker.tracker.KillEvent;
@@ -24,11 +25,7 @@ final class EventsCommand implements Runnable {
         try (ResourceTracker t = tracker.get()) {
             EventLog log = t.events();
             if (json) {
-                Map<String, Object> m = Json.object();
-                m.put("events", log.events().stream().map(EventsCommand::toJson).toList());
-                m.put("overwritten", log.overwritten());
-                m.put("total", log.total());
-                System.out.println(Json.write(m));
+                System.out.println(Json.write(JsonViews.events(log)));
                 return;
             }
             if (log.overwritten() > 0) {
@@ -42,21 +39,4 @@ final class EventsCommand implements Runnable {
             }
         }
     }
-
-    private static Map<String, Object> toJson(KillEvent e) {
-        Map<String, Object> m = Json.object();
-        m.put("seq", e.seq());
-        m.put("time", e.time().toString());
-        m.put("pid", e.pid());
-        m.put("tid", e.tid());
-        m.put("comm", e.comm());
-        m.put("entity", e.entity());
-        m.put("scope", e.scope().label());
-        m.put("quota", e.reason().label());
-        m.put("usage", e.usage());
-        m.put("limit", e.limit());
-        m.put("syscall", e.syscall());
-        return m;
-    }
-
 }

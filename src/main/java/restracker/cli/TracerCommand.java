@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import restracker.bpf.Errno;
+import restracker.json.Json;
+import restracker.json.JsonViews;
 import restracker.kernel.PinnedState;
 import restracker.tracer.Counter;
 import restracker.tracer.KernelTracer;
@@ -123,11 +125,11 @@ final class TracerCommand implements Runnable {
         Optional<KernelTracer> tracer = KernelTracer.openExisting(PinnedState.configuredDir());
         if (tracer.isEmpty()) {
             if (!json) return TracerTable.text(List.of());
-            return Json.write(TracerTable.json(new TracerSnapshot(List.of(), Map.of(), 0), false)) + "\n";
+            return Json.write(JsonViews.tracer(new TracerSnapshot(List.of(), Map.of(), 0), false)) + "\n";
         }
         try (KernelTracer t = tracer.get()) {
             TracerSnapshot s = t.snapshot();
-            return json ? Json.write(TracerTable.json(s, true)) + "\n" : TracerTable.text(s.processes());
+            return json ? Json.write(JsonViews.tracer(s, true)) + "\n" : TracerTable.text(s.processes());
         }
     }
 }

@@ -2,11 +2,8 @@ package restracker.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import restracker.tracer.Counter;
-import restracker.tracer.CounterSource;
 import restracker.tracer.TracedProcess;
-import restracker.tracer.TracerSnapshot;
 
 /** The seed's /proc/tracer table, and the same as JSON. */
 final class TracerTable {
@@ -51,35 +48,5 @@ final class TracerTable {
             sb.append(cells.get(i));
         }
         return sb.toString();
-    }
-
-    static Map<String, Object> json(TracerSnapshot s, boolean loaded) {
-        Map<String, Object> m = Json.object();
-        m.put("loaded", loaded);
-        List<Object> rows = new ArrayList<>();
-        for (TracedProcess p : s.processes()) {
-            Map<String, Object> r = Json.object();
-            r.put("pid", p.pid());
-            r.put("comm", p.comm());
-            for (Counter c : Counter.values()) {
-                var v = p.get(c);
-                r.put(c.label(), v.isPresent() ? v.getAsLong() : null);
-            }
-            rows.add(r);
-        }
-        m.put("processes", rows);
-        Map<String, Object> counters = Json.object();
-        for (Map.Entry<Counter, CounterSource> e : s.sources().entrySet()) {
-            CounterSource src = e.getValue();
-            Map<String, Object> c = Json.object();
-            c.put("measured", src.measured());
-            c.put("hook", src.measured() ? src.hook().label() : null);
-            c.put("target", src.measured() ? src.target() : null);
-            if (!src.measured()) c.put("reason", src.reason());
-            counters.put(e.getKey().label(), c);
-        }
-        m.put("counters", counters);
-        m.put("allocations_dropped", s.allocationsDropped());
-        return m;
     }
 }

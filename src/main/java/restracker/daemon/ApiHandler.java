@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import restracker.json.Json;
+import restracker.json.JsonViews;
 import restracker.tracker.EntityStats;
 
 /**
@@ -28,14 +30,14 @@ final class ApiHandler implements HttpHandler {
             String path = ex.getRequestURI().getPath();
             if (path.endsWith("/") && path.length() > "/api/".length()) path = path.substring(0, path.length() - 1);
             if (path.equals("/api/history")) {
-                Http.json(ex, 200, Json.history(history.snapshot()));
+                Http.json(ex, 200, ApiJson.history(history.snapshot()));
                 return;
             }
             if (path.equals("/api/tracer")) {
                 try {
-                    Http.json(ex, 200, Json.tracer(view.readTracer()));
+                    Http.json(ex, 200, ApiJson.tracer(view.readTracer()));
                 } catch (RuntimeException e) {
-                    Http.json(ex, 500, Json.error("cannot read the tracer's state: " + e.getMessage()));
+                    Http.json(ex, 500, ApiJson.error("cannot read the tracer's state: " + e.getMessage()));
                 }
                 return;
             }
@@ -43,21 +45,21 @@ final class ApiHandler implements HttpHandler {
             try {
                 r = view.read();
             } catch (RuntimeException e) {
-                Http.json(ex, 500, Json.error("cannot read the kernel state: " + e.getMessage()));
+                Http.json(ex, 500, ApiJson.error("cannot read the kernel state: " + e.getMessage()));
                 return;
             }
             if (path.equals("/api/processes")) {
                 Map<String, Object> m = Json.object();
                 m.put("loaded", r.loaded());
                 m.put("time", r.at().toString());
-                m.put("processes", r.entities().stream().map(Json::entity).toList());
+                m.put("processes", r.entities().stream().map(JsonViews::entity).toList());
                 Http.json(ex, 200, m);
             } else if (path.startsWith("/api/processes/")) {
                 process(ex, r, path.substring("/api/processes/".length()));
             } else if (path.equals("/api/events")) {
-                Http.json(ex, 200, Json.events(r.log()));
+                Http.json(ex, 200, JsonViews.events(r.log()));
             } else {
-                Http.json(ex, 404, Json.error("no such endpoint: " + path
+                Http.json(ex, 404, ApiJson.error("no such endpoint: " + path
                         + " (try /api/processes, /api/processes/PID, /api/events, /api/history, /api/tracer, /api/stream)"));
             }
         }
@@ -68,11 +70,11 @@ final class ApiHandler implements HttpHandler {
         try {
             pid = Integer.parseInt(pidText);
         } catch (NumberFormatException e) {
-            Http.json(ex, 400, Json.error("'" + pidText + "' is not a pid"));
+            Http.json(ex, 400, ApiJson.error("'" + pidText + "' is not a pid"));
             return;
         }
         Optional<EntityStats> s = r.entities().stream().filter(e -> e.pid() == pid).findFirst();
-        if (s.isEmpty()) Http.json(ex, 404, Json.error("pid " + pid + " is not tracked"));
-        else Http.json(ex, 200, Json.entity(s.get()));
+        if (s.isEmpty()) Http.json(ex, 404, ApiJson.error("pid " + pid + " is not tracked"));
+        else Http.json(ex, 200, JsonViews.entity(s.get()));
     }
 }

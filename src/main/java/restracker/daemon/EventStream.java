@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import restracker.json.Json;
+import restracker.json.JsonViews;
 import restracker.tracker.EntityStats;
 import restracker.tracker.KillEvent;
 
@@ -99,7 +101,7 @@ final class EventStream implements HttpHandler, AutoCloseable {
     private void announceChanges(KernelView.Reading r, Map<Integer, EntityStats> now) {
         if (r.log().total() < lastSeq) lastSeq = 0; // the state was unloaded and loaded again
         for (EntityStats s : r.entities()) {
-            if (!lastEntities.containsKey(s.pid())) broadcast("register", Json.write(Json.entity(s)));
+            if (!lastEntities.containsKey(s.pid())) broadcast("register", Json.write(JsonViews.entity(s)));
         }
         for (EntityStats s : lastEntities.values()) {
             if (!now.containsKey(s.pid())) {
@@ -111,7 +113,7 @@ final class EventStream implements HttpHandler, AutoCloseable {
             }
         }
         for (KillEvent e : r.log().events()) {
-            if (e.seq() > lastSeq) broadcast("kill", Json.write(Json.event(e)));
+            if (e.seq() > lastSeq) broadcast("kill", Json.write(JsonViews.event(e)));
         }
     }
 
@@ -136,7 +138,7 @@ final class EventStream implements HttpHandler, AutoCloseable {
             Client client = new Client();
             synchronized (clients) {
                 if (clients.size() >= MAX_CLIENTS) {
-                    Http.json(ex, 503, Json.error("too many stream clients (at most " + MAX_CLIENTS + ")"));
+                    Http.json(ex, 503, ApiJson.error("too many stream clients (at most " + MAX_CLIENTS + ")"));
                     return;
                 }
                 clients.add(client);

@@ -18,7 +18,7 @@ record Guarded(HttpHandler inner) implements HttpHandler {
         } catch (RuntimeException | LinkageError e) { // LinkageError: e.g. the jar was replaced under us
             System.err.println("restracker daemon: " + ex.getRequestMethod() + " " + ex.getRequestURI() + " failed: " + e);
             try {
-                Http.json(ex, 500, Json.error(e.toString()));
+                Http.json(ex, 500, ApiJson.error(e.toString()));
             } catch (IOException | RuntimeException ignored) {
                 // the response was already under way
             } finally {

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import restracker.json.Json;
 
 /** Small helpers shared by the daemon's handlers. */
 final class Http {
@@ -14,7 +15,7 @@ final class Http {
         String m = ex.getRequestMethod();
         if (m.equals("GET") || m.equals("HEAD")) return true;
         ex.getResponseHeaders().set("Allow", "GET, HEAD");
-        json(ex, 405, Json.error("method " + m + " is not allowed: this API only reads (GET)"));
+        json(ex, 405, ApiJson.error("method " + m + " is not allowed: this API only reads (GET)"));
         return false;
     }
 

@@ -16,7 +16,7 @@ final class LoopbackHostFilter extends Filter {
         String host = ex.getRequestHeaders().getFirst("Host");
         if (host != null && !isLoopbackName(host)) {
             try (ex) {
-                Http.json(ex, 403, Json.error("this daemon listens on loopback and answers requests for localhost only, not "
+                Http.json(ex, 403, ApiJson.error("this daemon listens on loopback and answers requests for localhost only, not "
                         + host));
             }
             return;

@@ -30,7 +30,7 @@ final class StaticHandler implements HttpHandler {
             if (!Http.getOnly(ex)) return;
             String name = FILES.get(ex.getRequestURI().getPath());
             if (name == null) {
-                Http.json(ex, 404, Json.error("no such page: " + ex.getRequestURI().getPath()));
+                Http.json(ex, 404, ApiJson.error("no such page: " + ex.getRequestURI().getPath()));
                 return;
             }
             Http.send(ex, 200, contentType(name), contents.get(name));

@@ -1,18 +1,18 @@
-package restracker.cli;
+package restracker.json;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The little JSON restracker prints: objects of strings, numbers, null and nested values. */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static Map<String, Object> object() {
+    public static Map<String, Object> object() {
         return new LinkedHashMap<>();
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         append(sb, value);
         return sb.toString();

@@ -1,0 +1,38 @@
+package restracker.daemon;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import restracker.json.Json;
+import restracker.json.JsonViews;
+import restracker.tracer.TracerSnapshot;
+
+/** The daemon's own answers; the shapes it shares with the CLI are in {@link JsonViews}. */
+final class ApiJson {
+    private static final TracerSnapshot NO_TRACER = new TracerSnapshot(List.of(), Map.of(), 0);
+
+    private ApiJson() {}
+
+    /** `/api/tracer`: as `tracer show --json`, with "loaded": false when the tracer is not loaded. */
+    static Map<String, Object> tracer(Optional<TracerSnapshot> snapshot) {
+        return JsonViews.tracer(snapshot.orElse(NO_TRACER), snapshot.isPresent());
+    }
+
+    /** {@code {"interval_seconds":5,"processes":{"PID":[[epoch ms, heap bytes, open files], ...]}}} */
+    static Map<String, Object> history(Map<Integer, List<History.Sample>> samples) {
+        Map<String, Object> m = Json.object();
+        m.put("interval_seconds", History.INTERVAL.toSeconds());
+        Map<String, Object> processes = new TreeMap<>();
+        samples.forEach((pid, list) -> processes.put(Integer.toString(pid),
+                list.stream().map(s -> List.of(s.timeMillis(), s.heapBytes(), s.openFiles())).toList()));
+        m.put("processes", processes);
+        return m;
+    }
+
+    static Map<String, Object> error(String message) {
+        Map<String, Object> m = Json.object();
+        m.put("error", message);
+        return m;
+    }
+}

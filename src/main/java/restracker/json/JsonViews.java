@@ -1,0 +1,92 @@
+package restracker.json;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import restracker.tracer.Counter;
+import restracker.tracer.CounterSource;
+import restracker.tracer.TracedProcess;
+import restracker.tracer.TracerSnapshot;
+import restracker.tracker.EntityStats;
+import restracker.tracker.EventLog;
+import restracker.tracker.KillEvent;
+
+/**
+ * The JSON shapes of restracker's answers, the same from the CLI (--json) and the daemon's API,
+ * so that a script can move from one to the other unchanged.
+ */
+public final class JsonViews {
+    private JsonViews() {}
+
+    /** `fetch --json`, `/api/processes/{pid}`. */
+    public static Map<String, Object> entity(EntityStats s) {
+        Map<String, Object> m = Json.object();
+        m.put("pid", s.pid());
+        m.put("scope", s.scope().label());
+        m.put("tgid", s.tgid());
+        m.put("comm", s.comm());
+        m.put("heapsize_bytes", s.heapBytes());
+        m.put("openfile_count", s.openFiles());
+        m.put("heapsize_quota_bytes", s.quota().heapBytes());
+        m.put("openfile_quota", s.quota().files());
+        m.put("vmdata_bytes", s.vmDataBytes());
+        m.put("open_fds", s.openFds());
+        return m;
+    }
+
+    public static Map<String, Object> event(KillEvent e) {
+        Map<String, Object> m = Json.object();
+        m.put("seq", e.seq());
+        m.put("time", e.time().toString());
+        m.put("pid", e.pid());
+        m.put("tid", e.tid());
+        m.put("comm", e.comm());
+        m.put("entity", e.entity());
+        m.put("scope", e.scope().label());
+        m.put("quota", e.reason().label());
+        m.put("usage", e.usage());
+        m.put("limit", e.limit());
+        m.put("syscall", e.syscall());
+        return m;
+    }
+
+    /** `events --json`, `/api/events`. */
+    public static Map<String, Object> events(EventLog log) {
+        Map<String, Object> m = Json.object();
+        m.put("events", log.events().stream().map(JsonViews::event).toList());
+        m.put("overwritten", log.overwritten());
+        m.put("total", log.total());
+        return m;
+    }
+
+    /** `tracer show --json`, `/api/tracer`: an unmeasured counter is null, never 0. */
+    public static Map<String, Object> tracer(TracerSnapshot s, boolean loaded) {
+        Map<String, Object> m = Json.object();
+        m.put("loaded", loaded);
+        List<Object> rows = new ArrayList<>();
+        for (TracedProcess p : s.processes()) {
+            Map<String, Object> r = Json.object();
+            r.put("pid", p.pid());
+            r.put("comm", p.comm());
+            for (Counter c : Counter.values()) {
+                var v = p.get(c);
+                r.put(c.label(), v.isPresent() ? v.getAsLong() : null);
+            }
+            rows.add(r);
+        }
+        m.put("processes", rows);
+        Map<String, Object> counters = Json.object();
+        for (Map.Entry<Counter, CounterSource> e : s.sources().entrySet()) {
+            CounterSource src = e.getValue();
+            Map<String, Object> c = Json.object();
+            c.put("measured", src.measured());
+            c.put("hook", src.measured() ? src.hook().label() : null);
+            c.put("target", src.measured() ? src.target() : null);
+            if (!src.measured()) c.put("reason", src.reason());
+            counters.put(e.getKey().label(), c);
+        }
+        m.put("counters", counters);
+        m.put("allocations_dropped", s.allocationsDropped());
+        return m;
+    }
+}

@@ -1,14 +1,12 @@
 package restracker.cli;
 
-import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import restracker.kernel.PinnedState;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
@@ -19,27 +17,14 @@ import restracker.tracker.ResourceTracker;
 /** `restracker top`: the dashboard's live view in the terminal, read straight from the kernel (no daemon needed). */
 @Command(name = "top", description = "Show the tracked processes, nearest their quotas first, and the recent kills; refresh every second.")
 final class TopCommand implements Callable<Integer> {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int RECENT_KILLS = 5;
 
-    @Option(names = {"-n", "--interval"}, paramLabel = "SECONDS", defaultValue = "1",
-            description = "Seconds between refreshes (default ${DEFAULT-VALUE}).")
-    double interval;
-
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N screens (default: never).")
-    Integer count;
+    @Mixin
+    Refresh refresh;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!(interval > 0)) throw new IllegalArgumentException("the interval must be more than 0 seconds");
-        boolean terminal = System.console() != null && System.console().isTerminal();
-        for (int i = 0; count == null || i < count; i++) {
-            if (i > 0) Thread.sleep((long) (interval * 1000));
-            String title = "restracker top, every " + interval + " s: " + LocalTime.now().format(CLOCK) + "   (Ctrl-C to stop)";
-            System.out.print((terminal ? "\033[H\033[2J" : i > 0 ? "\n" : "") + title + "\n\n" + screen());
-            System.out.flush();
-        }
-        return 0;
+        return refresh.loop("top", TopCommand::screen);
     }
 
     static String screen() {
@@ -70,7 +55,7 @@ final class TopCommand implements Callable<Integer> {
         if (!events.isEmpty()) {
             sb.append("\nrecent kills:\n");
             for (KillEvent k : events.subList(Math.max(0, events.size() - RECENT_KILLS), events.size()).reversed()) {
-                sb.append(k.time().atZone(ZoneId.systemDefault()).format(CLOCK)).append("  pid ").append(k.pid())
+                sb.append(k.time().atZone(ZoneId.systemDefault()).format(Refresh.CLOCK)).append("  pid ").append(k.pid())
                         .append(" (").append(k.comm()).append(") ").append(RunCommand.describe(k)).append('\n');
             }
         }

@@ -1,14 +1,13 @@
 package restracker.cli;
 
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import restracker.bpf.Errno;
@@ -83,26 +82,12 @@ final class TracerCommand implements Runnable {
 
     @Command(name = "watch", description = "Show the table again every second until interrupted.")
     static final class Watch implements Callable<Integer> {
-        @Option(names = {"-n", "--interval"}, paramLabel = "SECONDS", defaultValue = "1",
-                description = "Seconds between refreshes (default ${DEFAULT-VALUE}).")
-        double interval;
-
-        @Option(names = "--count", paramLabel = "N", description = "Stop after N tables (default: never).")
-        Integer count;
+        @Mixin
+        Refresh refresh;
 
         @Override
         public Integer call() throws InterruptedException {
-            if (!(interval > 0)) throw new IllegalArgumentException("the interval must be more than 0 seconds");
-            boolean terminal = System.console() != null && System.console().isTerminal();
-            for (int i = 0; count == null || i < count; i++) {
-                if (i > 0) Thread.sleep((long) (interval * 1000));
-                String table = render(false);
-                String title = "restracker tracer, every " + interval + " s: " + LocalTime.now()
-                        .format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "   (Ctrl-C to stop)";
-                System.out.print((terminal ? "\033[H\033[2J" : i > 0 ? "\n" : "") + title + "\n\n" + table);
-                System.out.flush();
-            }
-            return 0;
+            return refresh.loop("tracer", () -> render(false));
         }
     }
 

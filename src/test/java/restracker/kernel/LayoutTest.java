@@ -1,59 +1,22 @@
 package restracker.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.lang.foreign.MemoryLayout;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import restracker.testing.BtfLayout;
 
 /**
  * The Java records against the C records as compiled: field names, order and offsets, and sizes,
  * read from the BTF of the built BPF object (bpftool), so that the two sides cannot drift.
  */
 class LayoutTest {
-    private static final Path OBJECT = Path.of("target/classes/bpf/tracker.bpf.o");
-
     static Stream<Struct> records() {
         return Stream.of(Records.ENTITY, Records.QUOTA, Records.EVENT, Records.STATE, Records.META);
-    }
-
-    private record Member(String name, long offset) {}
-
-    private static String btf() throws Exception {
-        assertTrue(Files.exists(OBJECT), "the build produced " + OBJECT);
-        Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", OBJECT.toString(), "format", "raw")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out;
     }
 
     @ParameterizedTest
     @MethodSource("records")
     void javaLayoutMatchesTheCompiledStruct(Struct record) throws Exception {
-        String btf = btf();
-        Matcher head = Pattern.compile("STRUCT '" + record.cName() + "' size=(\\d+) vlen=(\\d+)\\n").matcher(btf);
-        assertTrue(head.find(), "struct " + record.cName() + " is in the BTF");
-        assertEquals(record.size(), Long.parseLong(head.group(1)), "size of " + record.cName());
-        Matcher m = Pattern.compile("\\t'(\\w+)' type_id=\\d+ bits_offset=(\\d+)\\n").matcher(btf);
-        m.region(head.end(), btf.length());
-        List<Member> c = new ArrayList<>();
-        for (int i = 0; i < Integer.parseInt(head.group(2)); i++) {
-            assertTrue(m.lookingAt(), "member " + i + " of " + record.cName());
-            c.add(new Member(m.group(1), Long.parseLong(m.group(2)) / 8));
-            m.region(m.end(), btf.length());
-        }
-        List<Member> java = record.layout().memberLayouts().stream().map(MemoryLayout::name)
-                .map(n -> new Member(n.orElseThrow(), record.offset(n.get()))).toList();
-        assertEquals(c, java, record.cName());
+        BtfLayout.assertMatches(record, BtfLayout.btf("tracker.bpf.o"));
     }
 }

@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import restracker.cli.Main;
 import restracker.kernel.PinnedState;
+import restracker.testing.Cli;
+import restracker.testing.Cli.Result;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -21,8 +19,6 @@ import restracker.testing.Workload;
 class TracerCliTest {
     static final String HEADER = "PID   kmalloc kfree kmalloc_mem kfree_mem  sched   up     down  lock   unlock";
     private static Path pinDir;
-
-    record Result(int status, String out, String err) {}
 
     @BeforeAll
     static void requireKernel() {
@@ -37,17 +33,7 @@ class TracerCliTest {
     }
 
     static Result cli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("RESTRACKER_PIN_DIR", pinDir.toString());
-        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "restracker " + String.join(" ", args) + " finished");
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return Cli.run(pinDir, "", args);
     }
 
     @Test

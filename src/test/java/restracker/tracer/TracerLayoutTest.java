@@ -1,20 +1,10 @@
 package restracker.tracer;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.lang.foreign.MemoryLayout;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import restracker.kernel.Struct;
+import restracker.testing.BtfLayout;
 
 /**
  * The tracer's Java records against bpf/tracer.h as compiled: field names, order, offsets and
@@ -25,22 +15,10 @@ class TracerLayoutTest {
         return Stream.of(TracerRecords.ENTRY, TracerRecords.STATE, TracerRecords.INFO);
     }
 
-    private record Member(String name, long offset) {}
-
-    private static String btf(String object) throws Exception {
-        Path file = Path.of("target/classes/bpf").resolve(object);
-        assertTrue(Files.exists(file), "the build produced " + file);
-        Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", file.toString(), "format", "raw")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out;
-    }
-
     @ParameterizedTest
     @MethodSource("records")
     void javaLayoutMatchesTheCompiledStruct(Struct record) throws Exception {
-        check(record, btf("tracer.bpf.o"));
+        BtfLayout.assertMatches(record, BtfLayout.btf("tracer.bpf.o"));
     }
 
     /** The hooks object is loaded onto the maps the first one pinned: its records must be the same. */
@@ -48,23 +26,6 @@ class TracerLayoutTest {
     @MethodSource("records")
     void bothObjectsAgree(Struct record) throws Exception {
         if (record == TracerRecords.INFO) return; // user space's alone
-        check(record, btf(TracerHooks.OBJECT));
-    }
-
-    private static void check(Struct record, String btf) {
-        Matcher head = Pattern.compile("STRUCT '" + record.cName() + "' size=(\\d+) vlen=(\\d+)\\n").matcher(btf);
-        assertTrue(head.find(), "struct " + record.cName() + " is in the BTF");
-        assertEquals(record.size(), Long.parseLong(head.group(1)), "size of " + record.cName());
-        Matcher m = Pattern.compile("\\t'(\\w+)' type_id=\\d+ bits_offset=(\\d+)\\n").matcher(btf);
-        m.region(head.end(), btf.length());
-        List<Member> c = new ArrayList<>();
-        for (int i = 0; i < Integer.parseInt(head.group(2)); i++) {
-            assertTrue(m.lookingAt(), "member " + i + " of " + record.cName());
-            c.add(new Member(m.group(1), Long.parseLong(m.group(2)) / 8));
-            m.region(m.end(), btf.length());
-        }
-        List<Member> java = record.layout().memberLayouts().stream().map(MemoryLayout::name)
-                .map(n -> new Member(n.orElseThrow(), record.offset(n.get()))).toList();
-        assertEquals(c, java, record.cName());
+        BtfLayout.assertMatches(record, BtfLayout.btf(TracerHooks.OBJECT));
     }
 }

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A BPF object file opened from memory (the jar carries the .bpf.o), loaded into the kernel, its
@@ -13,6 +14,8 @@ import java.util.List;
 public final class BpfObject implements AutoCloseable {
     private final String name;
     private final MemorySegment object;
+    /** Link descriptors open before this object existed: closing it leaves those alone. */
+    private final Set<Integer> linksBefore = LinkDescriptors.open();
 
     private BpfObject(String name, MemorySegment object) {
         this.name = name;
@@ -59,7 +62,7 @@ public final class BpfObject implements AutoCloseable {
         }
         if (rc < 0) {
             String hint = switch (Errno.of(rc)) {
-                case EPERM, EACCES -> " (restracker must run as root, or with CAP_BPF and CAP_PERFMON)";
+                case EPERM, EACCES -> Libc.geteuid() == 0 ? "" : " (restracker must run as root, or with CAP_BPF and CAP_PERFMON)";
                 default -> "";
             };
             throw new NativeException(-rc, "the kernel refused to load " + name + hint + ": " + lastLog());
@@ -228,6 +231,7 @@ public final class BpfObject implements AutoCloseable {
         return (cut > 0 ? "...\n" : "") + log.substring(cut);
     }
 
+    /** Frees libbpf's object (programs and maps stay loaded while pinned) and the links' descriptors. */
     @Override
     public void close() {
         try {
@@ -235,5 +239,6 @@ public final class BpfObject implements AutoCloseable {
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
+        LinkDescriptors.closeAllBut(linksBefore);
     }
 }

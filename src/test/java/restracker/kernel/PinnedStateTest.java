@@ -68,6 +68,27 @@ class PinnedStateTest {
         }
     }
 
+    /** The pins hold the hooks; restracker keeps no descriptor that would hold them after unload. */
+    @Test
+    void loadingLeavesNoLinkDescriptorsOpen() throws Exception {
+        long before = linkDescriptors();
+        PinnedState.openOrLoad(root, BP).close();
+        assertEquals(before, linkDescriptors(), "bpf_link and perf_event descriptors left open by the load");
+    }
+
+    private static long linkDescriptors() throws Exception {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(p -> {
+                try {
+                    String t = Files.readSymbolicLink(p).toString();
+                    return t.equals("anon_inode:bpf_link") || t.equals("anon_inode:[perf_event]");
+                } catch (Exception e) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
     @Test
     void unloadRemovesEverything() {
         PinnedState.openOrLoad(root, BP).close();

@@ -1,12 +1,16 @@
 /*
  * A timed loop of one kind of system call, for restracker's overhead benchmarks.
- * usage: syscall-loop getppid|openclose|mmap ITERATIONS  -> prints ns per iteration
+ * usage: syscall-loop getppid|openclose|mmap|fork|malloc ITERATIONS  -> prints ns per iteration
+ *   fork    fork, the child _exits at once, the parent waits for it
+ *   malloc  malloc+touch+free of sizes cycling from 16 B to 512 KiB (glibc serves the large ones
+ *           with mmap/munmap, the small ones from its arena, growing and trimming it with brk)
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +36,18 @@ int main(int argc, char **argv)
 		} else if (!strcmp(kind, "mmap")) {
 			void *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			munmap(p, 1 << 20);
+		} else if (!strcmp(kind, "fork")) {
+			pid_t c = fork();
+
+			if (c == 0)
+				_exit(0);
+			waitpid(c, NULL, 0);
+		} else if (!strcmp(kind, "malloc")) {
+			size_t size = (size_t)16 << (i % 16); /* 16 B .. 512 KiB */
+			char *volatile p = malloc(size);
+
+			p[0] = 1;
+			free(p);
 		} else {
 			fprintf(stderr, "unknown loop %s\n", kind);
 			return 2;

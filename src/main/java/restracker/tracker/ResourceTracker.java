@@ -100,6 +100,9 @@ public final class ResourceTracker implements AutoCloseable {
             }
             Records.ENTITY.setLong(e, "registered_ns", Libc.boottimeNanos());
             int rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
+            if (rc == Errno.EEXIST.number() && dropIfStale(arena, pid)) {
+                rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
+            }
             if (rc == Errno.EEXIST.number()) {
                 throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
             }
@@ -293,6 +296,21 @@ public final class ResourceTracker implements AutoCloseable {
             throw new TrackerException(EINVAL, "cannot " + op + " pid " + pid + ": it is not tracked (register it first)");
         }
         return e;
+    }
+
+    /**
+     * Removes the entry under pid if it belongs to an earlier process with that pid: one whose
+     * exit the kernel side did not see (a tracepoint program can be skipped while a bpf() call
+     * holds the CPU's BPF recursion guard). The kernel ignores such an entry; registering the pid
+     * anew must not be refused because of it.
+     */
+    private boolean dropIfStale(Arena arena, int pid) {
+        MemorySegment e = Records.ENTITY.allocate(arena);
+        if (!state.map("entities").lookup(key(arena, pid), e)) return false;
+        Optional<ProcFs.Task> task = ProcFs.task(pid);
+        if (task.isPresent() && task.get().startTicks() == Records.ENTITY.getLong(e, "start_ticks")) return false;
+        removeEntity(arena, pid, Records.ENTITY.getInt(e, "tgid"));
+        return true;
     }
 
     /** Deletes an entity and its quotas, and its group marker once no entity of the group is left. */

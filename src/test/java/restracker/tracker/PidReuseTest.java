@@ -64,4 +64,24 @@ class PidReuseTest {
             assertEquals(Scope.PROCESS, tracker.register(pid), "and it can be registered afresh");
         }
     }
+
+    /** An entry whose exit the kernel missed must not make the new process "already monitored". */
+    @Test
+    void registeringANewProcessReplacesAStaleEntry() {
+        try (Workload w = Workload.start(); Arena arena = Arena.ofConfined()) {
+            int pid = w.pid();
+            MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, pid);
+            MemorySegment e = Records.ENTITY.allocate(arena);
+            Records.ENTITY.setInt(e, "id", pid);
+            Records.ENTITY.setInt(e, "tgid", pid);
+            Records.ENTITY.setInt(e, "scope", Records.SCOPE_PROCESS);
+            Records.ENTITY.setLong(e, "start_ticks", ProcFs.task(pid).orElseThrow().startTicks() - 1);
+            assertEquals(0, tracker.state().map("entities").update(key, e, BpfMap.NOEXIST));
+            assertEquals(Scope.PROCESS, tracker.register(pid));
+            assertEquals(0, tracker.fetch(pid).openFiles());
+            w.open("/dev/null");
+            assertEquals(1, tracker.fetch(pid).openFiles(), "the new entry counts");
+            tracker.deregister(pid);
+        }
+    }
 }

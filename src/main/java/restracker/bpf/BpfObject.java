@@ -137,14 +137,8 @@ public final class BpfObject implements AutoCloseable {
      * pinPath; the NativeException carries the kernel's errno and libbpf's explanation.
      */
     public void attachPinned(String program, String pinPath) {
-        MemorySegment prog = program(program);
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment err = Native.errnoSegment(call);
-            MemorySegment link = (MemorySegment) Libbpf.ATTACH.invokeExact(err, prog);
-            if (link.address() == 0) {
-                throw new NativeException(Native.errno(err), "cannot attach " + program + ": " + lastLog());
-            }
-            pinLink(link, program, pinPath);
+        try {
+            pinLink(attach(program), program, pinPath);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -168,6 +162,15 @@ public final class BpfObject implements AutoCloseable {
 
     /** Attaches program where its SEC() says and detaches it at once: whether the kernel allows it. */
     public void attachAndDetach(String program) {
+        try {
+            int ignored = (int) Libbpf.LINK_DESTROY.invokeExact(attach(program));
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Attaches program where its SEC() says; the link handle, never NULL. */
+    private MemorySegment attach(String program) throws Throwable {
         MemorySegment prog = program(program);
         try (Arena call = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(call);
@@ -175,9 +178,7 @@ public final class BpfObject implements AutoCloseable {
             if (link.address() == 0) {
                 throw new NativeException(Native.errno(err), "cannot attach " + program + ": " + lastLog());
             }
-            int ignored = (int) Libbpf.LINK_DESTROY.invokeExact(link);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            return link;
         }
     }
 

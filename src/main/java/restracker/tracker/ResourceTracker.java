@@ -278,7 +278,8 @@ public final class ResourceTracker implements AutoCloseable {
                 : Quota.NONE;
         return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), task.get().comm(),
                 Math.max(0, en.getLong(e, "heap")), Math.max(0, en.getLong(e, "files")), quota,
-                ProcFs.task(tgid).map(ProcFs.Task::vmDataBytes).orElse(0L), Math.max(0, ProcFs.openFds(pid))));
+                (tgid == pid ? task : ProcFs.task(tgid)).map(ProcFs.Task::vmDataBytes).orElse(0L),
+                Math.max(0, ProcFs.openFds(pid))));
     }
 
     private static ProcFs.Task liveTask(int pid, String op) {

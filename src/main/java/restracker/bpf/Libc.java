@@ -39,6 +39,12 @@ public final class Libc {
     private static final MethodHandle GETEUID = Native.plain(Native.LIBC, "geteuid",
             FunctionDescriptor.of(INT));
 
+    private static final MethodHandle SYSCALL = Native.variadicWithErrno(Native.LIBC, "syscall",
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG), 1);
+    private static final long SYS_PIDFD_OPEN = 434;
+    /** pidfd_open flag (Linux 6.9): a pidfd for any thread, not only a thread-group leader. */
+    private static final long PIDFD_THREAD = 0200;
+
     private Libc() {}
 
     /** Opens a directory for {@link #lockExclusive}; the descriptor is closed with {@link #close}. */
@@ -129,6 +135,23 @@ public final class Libc {
             MemorySegment ts = arena.allocate(16, 8);
             int rc = (int) CLOCK_GETTIME.invokeExact(7 /* CLOCK_BOOTTIME */, ts);
             return ts.get(LONG, 0) * 1_000_000_000L + ts.get(LONG, 8);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * A pidfd for pid (a process, or a thread where the kernel allows it), or -errno. A pidfd names
+     * that task in every pid namespace: the control socket passes it to say which task is meant.
+     */
+    public static int pidfdOpen(int pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            long fd = (long) SYSCALL.invokeExact(err, SYS_PIDFD_OPEN, (long) pid, PIDFD_THREAD);
+            if (fd < 0 && Native.errno(err) == Errno.EINVAL.number()) { // a kernel before 6.9
+                fd = (long) SYSCALL.invokeExact(err, SYS_PIDFD_OPEN, (long) pid, 0L);
+            }
+            return fd >= 0 ? (int) fd : -Native.errno(err);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -30,6 +30,13 @@ final class Native {
         return LINKER.downcallHandle(symbol, fd, Linker.Option.captureCallState("errno"));
     }
 
+    /** As {@link #withErrno} for a variadic function such as syscall(2). */
+    static MethodHandle variadicWithErrno(SymbolLookup lib, String name, FunctionDescriptor fd, int firstVariadic) {
+        MemorySegment symbol = lib.find(name).orElseThrow(() -> missing(name));
+        return LINKER.downcallHandle(symbol, fd, Linker.Option.captureCallState("errno"),
+                Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
     static MethodHandle plain(SymbolLookup lib, String name, FunctionDescriptor fd) {
         MemorySegment symbol = lib.find(name).orElseThrow(() -> missing(name));
         return LINKER.downcallHandle(symbol, fd);

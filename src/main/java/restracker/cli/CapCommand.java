@@ -4,23 +4,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 
 @Command(name = "cap", description = "Set the quotas of a tracked PID; usage above one (now or later) is SIGKILLed.")
-final class CapCommand implements Runnable {
-    @Parameters(paramLabel = "PID", converter = PidArgument.class)
-    int pid;
-
+final class CapCommand extends PidCommand implements Runnable {
     @Mixin
     QuotaOptions options;
 
     @Option(names = "--replace", description = "Replace quotas already set (otherwise refused with 23).")
     boolean replace;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Override
+    public String change() {
+        return "cap";
+    }
 
     @Override
     public void run() {
@@ -28,9 +26,9 @@ final class CapCommand implements Runnable {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --heap SIZE, --files N, or both");
         }
         Quota q = options.quota();
-        try (ResourceTracker t = ResourceTracker.open()) {
+        try (ResourceTracker t = ResourceTracker.open(pinDir())) {
             t.cap(pid, q, replace);
-            System.out.println("quotas of " + pid + ": heap " + Sizes.format(q.heapBytes()) + ", files "
+            out().println("quotas of " + pid + ": heap " + Sizes.format(q.heapBytes()) + ", files "
                     + (q.filesLimited() ? q.files() : "unlimited"));
         }
     }

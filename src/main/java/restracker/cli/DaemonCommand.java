@@ -1,12 +1,14 @@
 package restracker.cli;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import restracker.control.ControlServer;
 import restracker.daemon.Daemon;
 import restracker.daemon.Listen;
-import restracker.kernel.PinnedState;
 
 @Command(name = "daemon", description = {
         "Serve the tracked state over HTTP until stopped: JSON API (/api/processes, /api/processes/PID,",
@@ -16,6 +18,19 @@ final class DaemonCommand implements Runnable {
     @Option(names = "--listen", paramLabel = "ADDR", defaultValue = Listen.DEFAULT,
             description = "HOST:PORT to listen on (default ${DEFAULT-VALUE}, loopback only; :PORT for every interface).")
     String listen;
+
+    @Option(names = "--control", paramLabel = "PATH",
+            description = "The control socket through which users other than root run register, cap, fetch,"
+                    + " reset, deregister, events, status and tracer on their own processes"
+                    + " (default $RESTRACKER_CONTROL_SOCKET or " + "/run/restracker/control.sock).")
+    Path control;
+
+    @Option(names = "--control-group", paramLabel = "GROUP",
+            description = "Let only members of GROUP connect to the control socket (mode 0660); default: every user (0666).")
+    String controlGroup;
+
+    @Option(names = "--no-control", description = "Serve no control socket: only root can change tracking.")
+    boolean noControl;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,9 +44,19 @@ final class DaemonCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Daemon daemon = Daemon.start(PinnedState.configuredDir(), where);
+        Path pinDir = Main.pinDir(spec);
+        Daemon daemon = Daemon.start(pinDir, where);
+        ControlServer controlServer;
+        try {
+            controlServer = noControl ? null : ControlServer.start(control != null ? control : ControlServer.configuredPath(),
+                    Optional.ofNullable(controlGroup), new ControlHandler(pinDir));
+        } catch (RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (controlServer != null) controlServer.close();
             daemon.close();
             stopped.countDown();
         }, "restracker-daemon-stop"));
@@ -40,7 +65,7 @@ final class DaemonCommand implements Runnable {
                 : a.getAddress().getHostAddress().contains(":") ? "[" + a.getAddress().getHostAddress() + "]"
                 : a.getAddress().getHostAddress();
         System.out.println("restracker daemon listening on http://" + host + ":" + a.getPort() + "/ (pin directory "
-                + PinnedState.configuredDir() + ")");
+                + pinDir + ")" + (controlServer == null ? "" : "; control socket " + controlServer.path()));
         if (!where.loopbackOnly()) {
             System.err.println("restracker: warning: listening beyond loopback: anyone who can reach this port can read"
                     + " what is tracked (the API is read-only)");

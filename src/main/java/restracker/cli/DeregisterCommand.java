@@ -1,19 +1,20 @@
 package restracker.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import restracker.tracker.ResourceTracker;
 
 @Command(name = "deregister", description = "Stop tracking PID (its quotas go with it).")
-final class DeregisterCommand implements Runnable {
-    @Parameters(paramLabel = "PID", converter = PidArgument.class)
-    int pid;
+final class DeregisterCommand extends PidCommand implements Runnable {
+    @Override
+    public String change() {
+        return "deregister";
+    }
 
     @Override
     public void run() {
-        try (ResourceTracker t = ResourceTracker.open()) {
+        try (ResourceTracker t = ResourceTracker.open(pinDir())) {
             t.deregister(pid);
-            System.out.println("deregistered " + pid);
+            out().println("deregistered " + pid);
         }
     }
 }

@@ -2,7 +2,6 @@ package restracker.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import restracker.json.Json;
 import restracker.json.JsonViews;
 import restracker.tracker.EntityStats;
@@ -10,18 +9,15 @@ import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 
 @Command(name = "fetch", description = "Print the usage and quotas of a tracked PID.")
-final class FetchCommand implements Runnable {
-    @Parameters(paramLabel = "PID", converter = PidArgument.class)
-    int pid;
-
+final class FetchCommand extends PidCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
     @Override
     public void run() {
-        try (ResourceTracker t = ResourceTracker.open()) {
+        try (ResourceTracker t = ResourceTracker.open(pinDir())) {
             EntityStats s = t.fetch(pid);
-            System.out.println(json ? Json.write(JsonViews.entity(s)) : text(s));
+            out().println(json ? Json.write(JsonViews.entity(s)) : text(s));
         }
     }
 

@@ -1,14 +1,19 @@
 package restracker.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import restracker.bpf.NativeException;
+import restracker.control.ControlClient;
+import restracker.control.ControlServer;
 import restracker.kernel.PinnedState;
 
 /**
  * The `restracker` command. Each subcommand is one call into the Java API, like a system call:
  * it opens the pinned state, does its work and exits with 0, the errno of the failure, or 2 for a
- * usage error. Errors are one sentence on stderr.
+ * usage error. Errors are one sentence on stderr. Run by a user other than root (or inside a pid
+ * namespace), the commands that {@link ControlCommand} marks go through the daemon's control socket
+ * instead (see {@link Forwarding}).
  */
 @Command(name = "restracker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Per-process heap and open-file tracking with quotas enforced in the kernel.",
@@ -18,8 +23,15 @@ import restracker.kernel.PinnedState;
 public final class Main implements Runnable {
     static final int USAGE = 2;
 
+    /** Where the kernel-resident state is pinned (the daemon passes its own to the requests it runs). */
+    private final Path pinDir;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    Main(Path pinDir) {
+        this.pinDir = pinDir;
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -27,7 +39,16 @@ public final class Main implements Runnable {
 
     /** Runs one command line and returns its exit status (used by tests in-process too). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine.IExecutionStrategy strategy = ControlClient.needed()
+                ? new Forwarding(ControlServer.configuredPath())
+                : new CommandLine.RunLast();
+        return commandLine(PinnedState.configuredDir(), strategy).execute(args);
+    }
+
+    /** The command line parser with restracker's error handling; strategy runs what was parsed. */
+    static CommandLine commandLine(Path pinDir, CommandLine.IExecutionStrategy strategy) {
+        CommandLine cli = new CommandLine(new Main(pinDir));
+        cli.setExecutionStrategy(strategy);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("restracker: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try 'restracker " + ex.getCommandLine().getCommandName()
@@ -45,7 +66,19 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
-        return cli.execute(args);
+        return cli;
+    }
+
+    /** The pin directory of the command line that spec belongs to. */
+    static Path pinDir(CommandLine.Model.CommandSpec spec) {
+        return ((Main) spec.root().userObject()).pinDir;
+    }
+
+    /** The innermost subcommand that was parsed. */
+    static CommandLine leaf(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult p = parsed;
+        while (p.hasSubcommand()) p = p.subcommand();
+        return p.commandSpec().commandLine();
     }
 
     @Override

@@ -1,44 +1,50 @@
 package restracker.cli;
 
+import java.io.PrintWriter;
 import java.util.Optional;
-import picocli.CommandLine.Command;
+import picocli.CommandLine;
 import restracker.kernel.PinnedState;
+import picocli.CommandLine.Command;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracker.ResourceTracker;
 
 @Command(name = "status", description = "Show what is loaded in the kernel and what is tracked.")
-final class StatusCommand implements Runnable {
+final class StatusCommand implements Runnable, ControlCommand {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        var dir = PinnedState.configuredDir();
+        PrintWriter out = spec.commandLine().getOut();
+        var dir = Main.pinDir(spec);
         Optional<ResourceTracker> tracker = ResourceTracker.openExisting(dir);
         if (tracker.isEmpty()) {
-            System.out.println("the tracker is not loaded (nothing pinned at " + dir.resolve("tracker") + ")");
-            System.out.println(TracerCommand.statusLine(dir));
+            out.println("the tracker is not loaded (nothing pinned at " + dir.resolve("tracker") + ")");
+            out.println(TracerCommand.statusLine(dir));
             return;
         }
         try (ResourceTracker t = tracker.get()) {
             PinnedState s = t.state();
-            System.out.println("loaded at " + s.dir() + " by restracker " + s.meta().version() + " (ABI "
+            out.println("loaded at " + s.dir() + " by restracker " + s.meta().version() + " (ABI "
                     + s.meta().abiVersion() + ") on " + s.meta().loadedAt());
-            System.out.println("hooks attached: " + s.links().size() + " (" + ResourceTracker.BLUEPRINT.attachments().size()
+            out.println("hooks attached: " + s.links().size() + " (" + ResourceTracker.BLUEPRINT.attachments().size()
                     + " possible; `restracker doctor` names any this kernel lacks)");
             var all = t.list();
-            System.out.println("tracked: " + all.size());
+            out.println("tracked: " + all.size());
             if (!all.isEmpty()) {
-                System.out.printf("%8s %-7s %-16s %12s %6s %12s %6s%n", "PID", "SCOPE", "COMM", "HEAP", "FILES",
+                out.printf("%8s %-7s %-16s %12s %6s %12s %6s%n", "PID", "SCOPE", "COMM", "HEAP", "FILES",
                         "HEAP QUOTA", "FILE Q");
             }
             for (EntityStats e : all) {
-                System.out.printf("%8d %-7s %-16s %12s %6d %12s %6s%n", e.pid(), e.scope().label(), e.comm(),
+                out.printf("%8d %-7s %-16s %12s %6d %12s %6s%n", e.pid(), e.scope().label(), e.comm(),
                         Sizes.format(e.heapBytes()), e.openFiles(), Sizes.format(e.quota().heapBytes()),
                         e.quota().filesLimited() ? Long.toString(e.quota().files()) : "-");
             }
             EventLog log = t.events();
-            System.out.println("quota kills: " + log.total() + (log.overwritten() > 0
+            out.println("quota kills: " + log.total() + (log.overwritten() > 0
                     ? " (" + log.overwritten() + " overwritten in the log)" : ""));
         }
-        System.out.println(TracerCommand.statusLine(dir));
+        out.println(TracerCommand.statusLine(dir));
     }
 }

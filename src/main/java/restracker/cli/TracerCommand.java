@@ -9,11 +9,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import restracker.bpf.Errno;
 import restracker.json.Json;
 import restracker.json.JsonViews;
-import restracker.kernel.PinnedState;
 import restracker.tracer.Counter;
 import restracker.tracer.KernelTracer;
 import restracker.tracer.TracerException;
@@ -36,27 +34,31 @@ final class TracerCommand implements Runnable {
     }
 
     @Command(name = "add", description = "Start tracing process PID (all its threads; kernel threads too).")
-    static final class Add implements Runnable {
-        @Parameters(paramLabel = "PID", converter = PidArgument.class)
-        int pid;
+    static final class Add extends PidCommand implements Runnable {
+        @Override
+        public String change() {
+            return "trace";
+        }
 
         @Override
         public void run() {
-            try (KernelTracer t = KernelTracer.open()) {
+            try (KernelTracer t = KernelTracer.open(pinDir())) {
                 t.add(pid);
-                System.out.println("tracing process " + pid);
+                out().println("tracing process " + pid);
             }
         }
     }
 
     @Command(name = "remove", description = "Stop tracing process PID.")
-    static final class Remove implements Runnable {
-        @Parameters(paramLabel = "PID", converter = PidArgument.class)
-        int pid;
+    static final class Remove extends PidCommand implements Runnable {
+        @Override
+        public String change() {
+            return "stop tracing";
+        }
 
         @Override
         public void run() {
-            Optional<KernelTracer> tracer = KernelTracer.openExisting(PinnedState.configuredDir());
+            Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir());
             if (tracer.isEmpty()) {
                 // Same answer as a loaded tracer gives, without loading it.
                 if (pid < 1) throw new TracerException(Errno.EINVAL, "cannot remove pid " + pid + ": a pid is a positive number");
@@ -64,19 +66,22 @@ final class TracerCommand implements Runnable {
             }
             try (KernelTracer t = tracer.get()) {
                 t.remove(pid);
-                System.out.println("stopped tracing process " + pid);
+                out().println("stopped tracing process " + pid);
             }
         }
     }
 
     @Command(name = "show", description = "Print the table of traced processes (the seed's /proc/tracer).")
-    static final class Show implements Runnable {
+    static final class Show implements Runnable, ControlCommand {
         @Option(names = "--json", description = "Print JSON; counters this kernel cannot measure are null.")
         boolean json;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public void run() {
-            System.out.print(render(json));
+            spec.commandLine().getOut().print(render(Main.pinDir(spec), json));
         }
     }
 
@@ -85,9 +90,12 @@ final class TracerCommand implements Runnable {
         @Mixin
         Refresh refresh;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws InterruptedException {
-            return refresh.loop("tracer", () -> render(false));
+            return refresh.loop("tracer", () -> render(Main.pinDir(spec), false));
         }
     }
 
@@ -105,9 +113,9 @@ final class TracerCommand implements Runnable {
         }
     }
 
-    /** The table (or JSON) of the tracer at the configured pin directory; header only when it is not loaded. */
-    static String render(boolean json) {
-        Optional<KernelTracer> tracer = KernelTracer.openExisting(PinnedState.configuredDir());
+    /** The table (or JSON) of the tracer at pinDir; header only when it is not loaded. */
+    static String render(Path pinDir, boolean json) {
+        Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir);
         if (tracer.isEmpty()) {
             if (!json) return TracerTable.text(List.of());
             return Json.write(JsonViews.tracer(new TracerSnapshot(List.of(), Map.of(), 0), false)) + "\n";

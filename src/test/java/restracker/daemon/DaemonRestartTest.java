@@ -54,7 +54,7 @@ class DaemonRestartTest {
     static Running startDaemon() throws Exception {
         List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "daemon", "--listen", "127.0.0.1:0");
+                Main.class.getName(), "daemon", "--listen", "127.0.0.1:0", "--no-control");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("RESTRACKER_PIN_DIR", TestKernel.pinDir(DaemonRestartTest.class).toString());
         Process p = pb.start();

@@ -73,14 +73,29 @@ public final class Workload implements AutoCloseable {
 
     /** Starts the binary named by system property restracker.workload (default target/test-bin/workload). */
     public static Workload start() {
+        return start(java.util.List.of(), binary());
+    }
+
+    /** The workload binary the tests use. */
+    public static Path binary() {
         Path binary = Path.of(System.getProperty("restracker.workload", "target/test-bin/workload"));
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("workload binary not found or not executable: "
                     + binary.toAbsolutePath()
                     + " (build it from src/test/c/workload.c, or set -Drestracker.workload=PATH)");
         }
+        return binary;
+    }
+
+    /**
+     * Starts binary through prefix, a command that execs its arguments in the same process (such as
+     * setpriv switching user), so that the workload's pid is the started process's.
+     */
+    public static Workload start(java.util.List<String> prefix, Path binary) {
+        java.util.List<String> command = new java.util.ArrayList<>(prefix);
+        command.add(binary.toString());
         try {
-            Process p = new ProcessBuilder(binary.toString())
+            Process p = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             Workload w = new Workload(p);

@@ -1,0 +1,247 @@
+package restracker.bpf;
+
+import static restracker.bpf.Native.INT;
+import static restracker.bpf.Native.LONG;
+import static restracker.bpf.Native.PTR;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A Unix stream socket through libc, for what the JDK's channels cannot do: the peer's pid and
+ * numeric uid (SO_PEERCRED) and passing a descriptor (SCM_RIGHTS). The control socket needs both:
+ * the uid decides what a caller may change, and a pidfd names a process across pid namespaces.
+ */
+public final class UnixSocket implements AutoCloseable {
+    /** Who is at the other end, as the kernel saw it at connect(); pid in this pid namespace. */
+    public record Peer(int pid, int uid, int gid) {}
+
+    /** What one {@link #receive} returned: a byte count (0 at end of stream) and a passed descriptor or -1. */
+    public record Received(int count, int fd) {}
+
+    private static final short AF_UNIX = 1;
+    private static final int SOCK_STREAM = 1, SOCK_CLOEXEC = 02000000;
+    private static final int SOL_SOCKET = 1, SO_PEERCRED = 17, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21;
+    private static final int SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
+    private static final int SHUT_RDWR = 2;
+    private static final int SUN_PATH_MAX = 108, SOCKADDR_UN_SIZE = 110;
+    /** struct msghdr (x86-64): name, namelen, iov, iovlen, control, controllen, flags. */
+    private static final int MSGHDR_SIZE = 56, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32, MSG_CONTROLLEN = 40;
+    /** One cmsghdr carrying one int: CMSG_SPACE(4) bytes, CMSG_LEN(4) of them used. */
+    private static final int CMSG_SPACE_INT = 24, CMSG_LEN_INT = 20;
+
+    private static final MethodHandle SOCKET = Native.withErrno(Native.LIBC, "socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final MethodHandle BIND = Native.withErrno(Native.LIBC, "bind", FunctionDescriptor.of(INT, INT, PTR, INT));
+    private static final MethodHandle LISTEN = Native.withErrno(Native.LIBC, "listen", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle ACCEPT4 = Native.withErrno(Native.LIBC, "accept4", FunctionDescriptor.of(INT, INT, PTR, PTR, INT));
+    private static final MethodHandle CONNECT = Native.withErrno(Native.LIBC, "connect", FunctionDescriptor.of(INT, INT, PTR, INT));
+    private static final MethodHandle GETSOCKOPT = Native.withErrno(Native.LIBC, "getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
+    private static final MethodHandle SETSOCKOPT = Native.withErrno(Native.LIBC, "setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
+    private static final MethodHandle SENDMSG = Native.withErrno(Native.LIBC, "sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
+    private static final MethodHandle RECVMSG = Native.withErrno(Native.LIBC, "recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
+    private static final MethodHandle SHUTDOWN = Native.plain(Native.LIBC, "shutdown", FunctionDescriptor.of(INT, INT, INT));
+
+    private final int fd;
+
+    private UnixSocket(int fd) {
+        this.fd = fd;
+    }
+
+    /** A listening socket at path (a stale socket file there must have been removed by the caller). */
+    public static UnixSocket listen(Path path, int backlog) {
+        UnixSocket s = new UnixSocket(newSocket());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            if ((int) BIND.invokeExact(err, s.fd, address(arena, path), SOCKADDR_UN_SIZE) != 0) {
+                throw new NativeException(Native.errno(err), "cannot bind the control socket " + path);
+            }
+            if ((int) LISTEN.invokeExact(err, s.fd, backlog) != 0) {
+                throw new NativeException(Native.errno(err), "cannot listen on the control socket " + path);
+            }
+            return s;
+        } catch (Throwable t) {
+            s.close();
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static UnixSocket connect(Path path) {
+        UnixSocket s = new UnixSocket(newSocket());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            if ((int) CONNECT.invokeExact(err, s.fd, address(arena, path), SOCKADDR_UN_SIZE) != 0) {
+                throw new NativeException(Native.errno(err), "cannot connect to the control socket " + path);
+            }
+            return s;
+        } catch (Throwable t) {
+            s.close();
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** The next connection; empty once {@link #shutdown} was called. */
+    public java.util.Optional<UnixSocket> accept() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            for (;;) {
+                int c = (int) ACCEPT4.invokeExact(err, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+                if (c >= 0) return java.util.Optional.of(new UnixSocket(c));
+                int e = Native.errno(err);
+                if (e == Errno.EINTR.number() || e == 103 /* ECONNABORTED */) continue;
+                if (e == Errno.EINVAL.number() || e == Errno.EBADF.number()) return java.util.Optional.empty();
+                throw new NativeException(e, "cannot accept a connection on the control socket");
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public Peer peer() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            MemorySegment cred = arena.allocate(12, 4);
+            MemorySegment len = arena.allocateFrom(INT, 12);
+            if ((int) GETSOCKOPT.invokeExact(err, fd, SOL_SOCKET, SO_PEERCRED, cred, len) != 0) {
+                throw new NativeException(Native.errno(err), "cannot read the control socket's peer credentials");
+            }
+            return new Peer(cred.get(INT, 0), cred.get(INT, 4), cred.get(INT, 8));
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Bounds each blocking read and write: a client that stalls is dropped, never waited for. */
+    public void timeouts(Duration limit) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            MemorySegment tv = arena.allocate(16, 8);
+            tv.set(LONG, 0, limit.toSeconds());
+            tv.set(LONG, 8, limit.toMillisPart() * 1000L);
+            for (int opt : new int[] {SO_RCVTIMEO, SO_SNDTIMEO}) {
+                if ((int) SETSOCKOPT.invokeExact(err, fd, SOL_SOCKET, opt, tv, 16) != 0) {
+                    throw new NativeException(Native.errno(err), "cannot set the control socket's timeouts");
+                }
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Writes all of data; passFd (if not -1) travels with its first byte as SCM_RIGHTS. */
+    public void send(byte[] data, int passFd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            MemorySegment buf = arena.allocate(Math.max(1, data.length));
+            MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
+            long done = 0;
+            while (done < data.length) {
+                MemorySegment msg = message(arena, buf.asSlice(done), data.length - done);
+                if (passFd >= 0 && done == 0) {
+                    MemorySegment control = arena.allocate(CMSG_SPACE_INT, 8);
+                    control.set(LONG, 0, CMSG_LEN_INT);
+                    control.set(INT, 8, SOL_SOCKET);
+                    control.set(INT, 12, SCM_RIGHTS);
+                    control.set(INT, 16, passFd);
+                    msg.set(ValueLayout.ADDRESS, MSG_CONTROL, control);
+                    msg.set(LONG, MSG_CONTROLLEN, CMSG_SPACE_INT);
+                }
+                long n = (long) SENDMSG.invokeExact(err, fd, msg, MSG_NOSIGNAL);
+                if (n < 0) {
+                    int e = Native.errno(err);
+                    if (e == Errno.EINTR.number()) continue;
+                    throw new NativeException(e, "cannot write to the control socket");
+                }
+                done += n;
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * Reads up to into.length bytes. A descriptor passed with them is returned (close-on-exec) and
+     * becomes the caller's to close; a timeout is an EAGAIN {@link NativeException}.
+     */
+    public Received receive(byte[] into) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            MemorySegment buf = arena.allocate(Math.max(1, into.length));
+            MemorySegment msg = message(arena, buf, into.length);
+            MemorySegment control = arena.allocate(CMSG_SPACE_INT, 8);
+            msg.set(ValueLayout.ADDRESS, MSG_CONTROL, control);
+            msg.set(LONG, MSG_CONTROLLEN, CMSG_SPACE_INT);
+            for (;;) {
+                long n = (long) RECVMSG.invokeExact(err, fd, msg, MSG_CMSG_CLOEXEC);
+                if (n < 0) {
+                    int e = Native.errno(err);
+                    if (e == Errno.EINTR.number()) continue;
+                    throw new NativeException(e, "cannot read from the control socket");
+                }
+                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
+                return new Received((int) n, passedFd(msg, control));
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Unblocks {@link #accept} in another thread, which then returns empty. */
+    public void shutdown() {
+        try {
+            int unused = (int) SHUTDOWN.invokeExact(fd, SHUT_RDWR);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        Libc.close(fd);
+    }
+
+    private static int passedFd(MemorySegment msg, MemorySegment control) {
+        long len = msg.get(LONG, MSG_CONTROLLEN);
+        if (len < CMSG_LEN_INT) return -1;
+        if (control.get(INT, 8) != SOL_SOCKET || control.get(INT, 12) != SCM_RIGHTS) return -1;
+        return control.get(INT, 16);
+    }
+
+    private static MemorySegment message(Arena arena, MemorySegment buf, long length) {
+        MemorySegment iov = arena.allocate(16, 8);
+        iov.set(ValueLayout.ADDRESS, 0, buf);
+        iov.set(LONG, 8, length);
+        MemorySegment msg = arena.allocate(MSGHDR_SIZE, 8);
+        msg.set(ValueLayout.ADDRESS, MSG_IOV, iov);
+        msg.set(LONG, MSG_IOVLEN, 1L);
+        return msg;
+    }
+
+    private static MemorySegment address(Arena arena, Path path) {
+        byte[] p = path.toString().getBytes(StandardCharsets.UTF_8);
+        if (p.length >= SUN_PATH_MAX) {
+            throw new NativeException(Errno.EINVAL.number(), "the control socket's path is too long (" + p.length
+                    + " bytes; a Unix socket path holds at most " + (SUN_PATH_MAX - 1) + "): " + path);
+        }
+        MemorySegment a = arena.allocate(SOCKADDR_UN_SIZE, 2);
+        a.set(ValueLayout.JAVA_SHORT, 0, AF_UNIX);
+        MemorySegment.copy(p, 0, a, ValueLayout.JAVA_BYTE, 2, p.length);
+        return a;
+    }
+
+    private static int newSocket() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            int s = (int) SOCKET.invokeExact(err, (int) AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (s < 0) throw new NativeException(Native.errno(err), "cannot create a Unix socket");
+            return s;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}

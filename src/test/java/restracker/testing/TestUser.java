@@ -1,0 +1,137 @@
+package restracker.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A user account made for a test (and removed after it), with what it needs to run restracker's CLI
+ * and the workload as itself: copies of the classpath and the workload binary in a directory every
+ * user can read, since the build's own may sit under root's home.
+ */
+public final class TestUser implements AutoCloseable {
+    private final String name;
+    private final Path home;
+    private final String classpath;
+    private final Path workload;
+
+    private TestUser(String name, Path home, String classpath, Path workload) {
+        this.name = name;
+        this.home = home;
+        this.classpath = classpath;
+        this.workload = workload;
+    }
+
+    public static TestUser create() {
+        String name = "rtt" + ProcessHandle.current().pid();
+        run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name));
+        try {
+            Path home = Files.createTempDirectory("restracker-user-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            List<String> entries = new ArrayList<>();
+            int i = 0;
+            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                Path from = Path.of(entry);
+                if (!Files.exists(from)) continue;
+                Path to = home.resolve("cp" + i++ + (Files.isDirectory(from) ? "" : ".jar"));
+                copy(from, to);
+                entries.add(to.toString());
+            }
+            Path workload = home.resolve("workload");
+            Files.copy(Workload.binary(), workload);
+            makeReadable(home);
+            return new TestUser(name, home, String.join(java.io.File.pathSeparator, entries), workload);
+        } catch (IOException e) {
+            run(List.of("userdel", name));
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The user's numeric id. */
+    public int uid() {
+        return Integer.parseInt(run(List.of("id", "-u", name)).strip());
+    }
+
+    /** The workload started as this user (setpriv execs it: same pid). */
+    public Workload workload() {
+        return Workload.start(List.of("setpriv", "--reuid=" + name, "--regid=" + name, "--clear-groups"), workload);
+    }
+
+    /** `restracker args...` run as this user, with env added; wrap (e.g. unshare ...) goes before the JVM. */
+    public Cli.Result cli(Map<String, String> env, List<String> wrap, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + name, "--regid=" + name, "--clear-groups", "env"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.add("HOME=" + home);
+        cmd.addAll(wrap);
+        cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData",
+                "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "restracker.cli.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).start();
+        p.getOutputStream().close();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("restracker " + String.join(" ", args) + " did not finish");
+        return new Cli.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        run(List.of("pkill", "-KILL", "-u", name)); // nothing of the test user's outlives the test
+        run(List.of("userdel", name));
+        try (Stream<Path> all = Files.walk(home)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            Files.copy(from, to);
+            return;
+        }
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(dest);
+                else Files.copy(p, dest);
+            }
+        }
+    }
+
+    private static void makeReadable(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+                        Files.isDirectory(p) || Files.isExecutable(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    private static String run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

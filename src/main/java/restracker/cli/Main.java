@@ -42,7 +42,11 @@ public final class Main implements Runnable {
         CommandLine.IExecutionStrategy strategy = ControlClient.needed()
                 ? new Forwarding(ControlServer.configuredPath())
                 : new CommandLine.RunLast();
-        return commandLine(PinnedState.configuredDir(), strategy).execute(args);
+        CommandLine cli = commandLine(PinnedState.configuredDir(), strategy);
+        int status = cli.execute(args);
+        cli.getOut().flush(); // commands print through picocli's writers, which flush only on println
+        cli.getErr().flush();
+        return status;
     }
 
     /** The command line parser with restracker's error handling; strategy runs what was parsed. */

@@ -30,7 +30,7 @@ public final class ControlServer implements AutoCloseable {
     /** The default path; RESTRACKER_CONTROL_SOCKET overrides it for the CLI and the daemon. */
     public static final Path DEFAULT_PATH = Path.of("/run/restracker/control.sock");
     static final Duration IO_TIMEOUT = Duration.ofSeconds(5);
-    private static final int WORKERS = 4, QUEUE = 64;
+    private static final int WORKERS = 16, QUEUE = 64;
 
     /** Runs one request for a caller; what it throws is answered with the errno and its message. */
     @FunctionalInterface

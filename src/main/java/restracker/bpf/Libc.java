@@ -7,7 +7,6 @@ import static restracker.bpf.Native.PTR;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /** The few libc calls restracker needs that the JDK does not offer. Each failure carries its errno. */
 public final class Libc {
@@ -20,27 +19,27 @@ public final class Libc {
     private static final int LOCK_EX = 2;
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
 
-    private static final MethodHandle OPEN = Native.withErrno(Native.LIBC, "open",
-            FunctionDescriptor.of(INT, PTR, INT));
-    private static final MethodHandle CLOSE = Native.plain(Native.LIBC, "close",
-            FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle FLOCK = Native.withErrno(Native.LIBC, "flock",
-            FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle MOUNT = Native.withErrno(Native.LIBC, "mount",
-            FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
-    private static final MethodHandle STATFS = Native.withErrno(Native.LIBC, "statfs",
-            FunctionDescriptor.of(INT, PTR, PTR));
-    private static final MethodHandle KILL = Native.withErrno(Native.LIBC, "kill",
-            FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle MMAP = Native.withErrno(Native.LIBC, "mmap",
-            FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
-    private static final MethodHandle CLOCK_GETTIME = Native.plain(Native.LIBC, "clock_gettime",
-            FunctionDescriptor.of(INT, INT, PTR));
-    private static final MethodHandle GETEUID = Native.plain(Native.LIBC, "geteuid",
-            FunctionDescriptor.of(INT));
+    private static final Native.Lazy OPEN = Native.lazy(() -> Native.withErrno(Native.LIBC, "open",
+            FunctionDescriptor.of(INT, PTR, INT)));
+    private static final Native.Lazy CLOSE = Native.lazy(() -> Native.plain(Native.LIBC, "close",
+            FunctionDescriptor.of(INT, INT)));
+    private static final Native.Lazy FLOCK = Native.lazy(() -> Native.withErrno(Native.LIBC, "flock",
+            FunctionDescriptor.of(INT, INT, INT)));
+    private static final Native.Lazy MOUNT = Native.lazy(() -> Native.withErrno(Native.LIBC, "mount",
+            FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR)));
+    private static final Native.Lazy STATFS = Native.lazy(() -> Native.withErrno(Native.LIBC, "statfs",
+            FunctionDescriptor.of(INT, PTR, PTR)));
+    private static final Native.Lazy KILL = Native.lazy(() -> Native.withErrno(Native.LIBC, "kill",
+            FunctionDescriptor.of(INT, INT, INT)));
+    private static final Native.Lazy MMAP = Native.lazy(() -> Native.withErrno(Native.LIBC, "mmap",
+            FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG)));
+    private static final Native.Lazy CLOCK_GETTIME = Native.lazy(() -> Native.plain(Native.LIBC, "clock_gettime",
+            FunctionDescriptor.of(INT, INT, PTR)));
+    private static final Native.Lazy GETEUID = Native.lazy(() -> Native.plain(Native.LIBC, "geteuid",
+            FunctionDescriptor.of(INT)));
 
-    private static final MethodHandle SYSCALL = Native.variadicWithErrno(Native.LIBC, "syscall",
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG), 1);
+    private static final Native.Lazy SYSCALL = Native.lazy(() -> Native.variadicWithErrno(Native.LIBC, "syscall",
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG), 1));
     private static final long SYS_PIDFD_OPEN = 434;
     /** pidfd_open flag (Linux 6.9): a pidfd for any thread, not only a thread-group leader. */
     private static final long PIDFD_THREAD = 0200;
@@ -51,7 +50,7 @@ public final class Libc {
     public static int openDirectory(String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            int fd = (int) OPEN.invokeExact(err, arena.allocateFrom(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            int fd = (int) OPEN.get().invokeExact(err, arena.allocateFrom(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (fd < 0) throw new NativeException(Native.errno(err), "cannot open " + path);
             return fd;
         } catch (Throwable t) {
@@ -61,7 +60,7 @@ public final class Libc {
 
     public static void close(int fd) {
         try {
-            int unused = (int) CLOSE.invokeExact(fd);
+            int unused = (int) CLOSE.get().invokeExact(fd);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -71,7 +70,7 @@ public final class Libc {
     public static void lockExclusive(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            if ((int) FLOCK.invokeExact(err, fd, LOCK_EX) != 0) {
+            if ((int) FLOCK.get().invokeExact(err, fd, LOCK_EX) != 0) {
                 throw new NativeException(Native.errno(err), "cannot lock the pin directory");
             }
         } catch (Throwable t) {
@@ -82,7 +81,7 @@ public final class Libc {
     public static void mount(String source, String target, String type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            int rc = (int) MOUNT.invokeExact(err, arena.allocateFrom(source), arena.allocateFrom(target),
+            int rc = (int) MOUNT.get().invokeExact(err, arena.allocateFrom(source), arena.allocateFrom(target),
                     arena.allocateFrom(type), 0L, MemorySegment.NULL);
             if (rc != 0) {
                 throw new NativeException(Native.errno(err), "cannot mount " + type + " on " + target);
@@ -97,7 +96,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(120, 8); // struct statfs; f_type is its first field
-            if ((int) STATFS.invokeExact(err, arena.allocateFrom(path), buf) != 0) {
+            if ((int) STATFS.get().invokeExact(err, arena.allocateFrom(path), buf) != 0) {
                 return -Native.errno(err);
             }
             return buf.get(LONG, 0);
@@ -110,7 +109,7 @@ public final class Libc {
     public static int kill(int pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            return (int) KILL.invokeExact(err, pid, signal) == 0 ? 0 : Native.errno(err);
+            return (int) KILL.get().invokeExact(err, pid, signal) == 0 ? 0 : Native.errno(err);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -120,7 +119,7 @@ public final class Libc {
     public static MemorySegment mapShared(int fd, long size) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            MemorySegment addr = (MemorySegment) MMAP.invokeExact(err, MemorySegment.NULL, size,
+            MemorySegment addr = (MemorySegment) MMAP.get().invokeExact(err, MemorySegment.NULL, size,
                     PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
             if (addr.address() == -1L) throw new NativeException(Native.errno(err), "cannot mmap a BPF map");
             return addr.reinterpret(size);
@@ -133,7 +132,7 @@ public final class Libc {
     public static long boottimeNanos() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ts = arena.allocate(16, 8);
-            int rc = (int) CLOCK_GETTIME.invokeExact(7 /* CLOCK_BOOTTIME */, ts);
+            int rc = (int) CLOCK_GETTIME.get().invokeExact(7 /* CLOCK_BOOTTIME */, ts);
             return ts.get(LONG, 0) * 1_000_000_000L + ts.get(LONG, 8);
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -147,9 +146,9 @@ public final class Libc {
     public static int pidfdOpen(int pid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            long fd = (long) SYSCALL.invokeExact(err, SYS_PIDFD_OPEN, (long) pid, PIDFD_THREAD);
+            long fd = (long) SYSCALL.get().invokeExact(err, SYS_PIDFD_OPEN, (long) pid, PIDFD_THREAD);
             if (fd < 0 && Native.errno(err) == Errno.EINVAL.number()) { // a kernel before 6.9
-                fd = (long) SYSCALL.invokeExact(err, SYS_PIDFD_OPEN, (long) pid, 0L);
+                fd = (long) SYSCALL.get().invokeExact(err, SYS_PIDFD_OPEN, (long) pid, 0L);
             }
             return fd >= 0 ? (int) fd : -Native.errno(err);
         } catch (Throwable t) {
@@ -159,7 +158,7 @@ public final class Libc {
 
     public static int geteuid() {
         try {
-            return (int) GETEUID.invokeExact();
+            return (int) GETEUID.get().invokeExact();
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

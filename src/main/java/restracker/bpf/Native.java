@@ -24,6 +24,34 @@ final class Native {
 
     private Native() {}
 
+    /**
+     * A downcall handle made on first use. Each handle costs milliseconds of start-up (its stub is
+     * spun at run time), and a CLI call needs only a few of them.
+     */
+    static final class Lazy {
+        private final java.util.function.Supplier<MethodHandle> make;
+        private volatile MethodHandle handle;
+
+        private Lazy(java.util.function.Supplier<MethodHandle> make) {
+            this.make = make;
+        }
+
+        MethodHandle get() {
+            MethodHandle h = handle;
+            if (h == null) {
+                synchronized (this) {
+                    h = handle;
+                    if (h == null) handle = h = make.get();
+                }
+            }
+            return h;
+        }
+    }
+
+    static Lazy lazy(java.util.function.Supplier<MethodHandle> make) {
+        return new Lazy(make);
+    }
+
     /** A downcall whose first argument is a capture segment (see {@link #errnoSegment}). */
     static MethodHandle withErrno(SymbolLookup lib, String name, FunctionDescriptor fd) {
         MemorySegment symbol = lib.find(name).orElseThrow(() -> missing(name));

@@ -8,7 +8,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,16 +35,16 @@ public final class UnixSocket implements AutoCloseable {
     /** One cmsghdr carrying one int: CMSG_SPACE(4) bytes, CMSG_LEN(4) of them used. */
     private static final int CMSG_SPACE_INT = 24, CMSG_LEN_INT = 20;
 
-    private static final MethodHandle SOCKET = Native.withErrno(Native.LIBC, "socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle BIND = Native.withErrno(Native.LIBC, "bind", FunctionDescriptor.of(INT, INT, PTR, INT));
-    private static final MethodHandle LISTEN = Native.withErrno(Native.LIBC, "listen", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle ACCEPT4 = Native.withErrno(Native.LIBC, "accept4", FunctionDescriptor.of(INT, INT, PTR, PTR, INT));
-    private static final MethodHandle CONNECT = Native.withErrno(Native.LIBC, "connect", FunctionDescriptor.of(INT, INT, PTR, INT));
-    private static final MethodHandle GETSOCKOPT = Native.withErrno(Native.LIBC, "getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
-    private static final MethodHandle SETSOCKOPT = Native.withErrno(Native.LIBC, "setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
-    private static final MethodHandle SENDMSG = Native.withErrno(Native.LIBC, "sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
-    private static final MethodHandle RECVMSG = Native.withErrno(Native.LIBC, "recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
-    private static final MethodHandle SHUTDOWN = Native.plain(Native.LIBC, "shutdown", FunctionDescriptor.of(INT, INT, INT));
+    private static final Native.Lazy SOCKET = Native.lazy(() -> Native.withErrno(Native.LIBC, "socket", FunctionDescriptor.of(INT, INT, INT, INT)));
+    private static final Native.Lazy BIND = Native.lazy(() -> Native.withErrno(Native.LIBC, "bind", FunctionDescriptor.of(INT, INT, PTR, INT)));
+    private static final Native.Lazy LISTEN = Native.lazy(() -> Native.withErrno(Native.LIBC, "listen", FunctionDescriptor.of(INT, INT, INT)));
+    private static final Native.Lazy ACCEPT4 = Native.lazy(() -> Native.withErrno(Native.LIBC, "accept4", FunctionDescriptor.of(INT, INT, PTR, PTR, INT)));
+    private static final Native.Lazy CONNECT = Native.lazy(() -> Native.withErrno(Native.LIBC, "connect", FunctionDescriptor.of(INT, INT, PTR, INT)));
+    private static final Native.Lazy GETSOCKOPT = Native.lazy(() -> Native.withErrno(Native.LIBC, "getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR)));
+    private static final Native.Lazy SETSOCKOPT = Native.lazy(() -> Native.withErrno(Native.LIBC, "setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT)));
+    private static final Native.Lazy SENDMSG = Native.lazy(() -> Native.withErrno(Native.LIBC, "sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT)));
+    private static final Native.Lazy RECVMSG = Native.lazy(() -> Native.withErrno(Native.LIBC, "recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT)));
+    private static final Native.Lazy SHUTDOWN = Native.lazy(() -> Native.plain(Native.LIBC, "shutdown", FunctionDescriptor.of(INT, INT, INT)));
 
     private final int fd;
 
@@ -58,10 +57,10 @@ public final class UnixSocket implements AutoCloseable {
         UnixSocket s = new UnixSocket(newSocket());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            if ((int) BIND.invokeExact(err, s.fd, address(arena, path), SOCKADDR_UN_SIZE) != 0) {
+            if ((int) BIND.get().invokeExact(err, s.fd, address(arena, path), SOCKADDR_UN_SIZE) != 0) {
                 throw new NativeException(Native.errno(err), "cannot bind the control socket " + path);
             }
-            if ((int) LISTEN.invokeExact(err, s.fd, backlog) != 0) {
+            if ((int) LISTEN.get().invokeExact(err, s.fd, backlog) != 0) {
                 throw new NativeException(Native.errno(err), "cannot listen on the control socket " + path);
             }
             return s;
@@ -75,7 +74,7 @@ public final class UnixSocket implements AutoCloseable {
         UnixSocket s = new UnixSocket(newSocket());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            if ((int) CONNECT.invokeExact(err, s.fd, address(arena, path), SOCKADDR_UN_SIZE) != 0) {
+            if ((int) CONNECT.get().invokeExact(err, s.fd, address(arena, path), SOCKADDR_UN_SIZE) != 0) {
                 throw new NativeException(Native.errno(err), "cannot connect to the control socket " + path);
             }
             return s;
@@ -90,7 +89,7 @@ public final class UnixSocket implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
             for (;;) {
-                int c = (int) ACCEPT4.invokeExact(err, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+                int c = (int) ACCEPT4.get().invokeExact(err, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
                 if (c >= 0) return java.util.Optional.of(new UnixSocket(c));
                 int e = Native.errno(err);
                 if (e == Errno.EINTR.number() || e == 103 /* ECONNABORTED */) continue;
@@ -107,7 +106,7 @@ public final class UnixSocket implements AutoCloseable {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment cred = arena.allocate(12, 4);
             MemorySegment len = arena.allocateFrom(INT, 12);
-            if ((int) GETSOCKOPT.invokeExact(err, fd, SOL_SOCKET, SO_PEERCRED, cred, len) != 0) {
+            if ((int) GETSOCKOPT.get().invokeExact(err, fd, SOL_SOCKET, SO_PEERCRED, cred, len) != 0) {
                 throw new NativeException(Native.errno(err), "cannot read the control socket's peer credentials");
             }
             return new Peer(cred.get(INT, 0), cred.get(INT, 4), cred.get(INT, 8));
@@ -124,7 +123,7 @@ public final class UnixSocket implements AutoCloseable {
             tv.set(LONG, 0, limit.toSeconds());
             tv.set(LONG, 8, limit.toMillisPart() * 1000L);
             for (int opt : new int[] {SO_RCVTIMEO, SO_SNDTIMEO}) {
-                if ((int) SETSOCKOPT.invokeExact(err, fd, SOL_SOCKET, opt, tv, 16) != 0) {
+                if ((int) SETSOCKOPT.get().invokeExact(err, fd, SOL_SOCKET, opt, tv, 16) != 0) {
                     throw new NativeException(Native.errno(err), "cannot set the control socket's timeouts");
                 }
             }
@@ -151,7 +150,7 @@ public final class UnixSocket implements AutoCloseable {
                     msg.set(ValueLayout.ADDRESS, MSG_CONTROL, control);
                     msg.set(LONG, MSG_CONTROLLEN, CMSG_SPACE_INT);
                 }
-                long n = (long) SENDMSG.invokeExact(err, fd, msg, MSG_NOSIGNAL);
+                long n = (long) SENDMSG.get().invokeExact(err, fd, msg, MSG_NOSIGNAL);
                 if (n < 0) {
                     int e = Native.errno(err);
                     if (e == Errno.EINTR.number()) continue;
@@ -177,7 +176,7 @@ public final class UnixSocket implements AutoCloseable {
             msg.set(ValueLayout.ADDRESS, MSG_CONTROL, control);
             msg.set(LONG, MSG_CONTROLLEN, CMSG_SPACE_INT);
             for (;;) {
-                long n = (long) RECVMSG.invokeExact(err, fd, msg, MSG_CMSG_CLOEXEC);
+                long n = (long) RECVMSG.get().invokeExact(err, fd, msg, MSG_CMSG_CLOEXEC);
                 if (n < 0) {
                     int e = Native.errno(err);
                     if (e == Errno.EINTR.number()) continue;
@@ -194,7 +193,7 @@ public final class UnixSocket implements AutoCloseable {
     /** Unblocks {@link #accept} in another thread, which then returns empty. */
     public void shutdown() {
         try {
-            int unused = (int) SHUTDOWN.invokeExact(fd, SHUT_RDWR);
+            int unused = (int) SHUTDOWN.get().invokeExact(fd, SHUT_RDWR);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -237,7 +236,7 @@ public final class UnixSocket implements AutoCloseable {
     private static int newSocket() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            int s = (int) SOCKET.invokeExact(err, (int) AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            int s = (int) SOCKET.get().invokeExact(err, (int) AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
             if (s < 0) throw new NativeException(Native.errno(err), "cannot create a Unix socket");
             return s;
         } catch (Throwable t) {

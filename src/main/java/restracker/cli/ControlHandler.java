@@ -28,10 +28,11 @@ public final class ControlHandler implements ControlServer.Handler {
     @Override
     public Reply handle(Caller caller, Request request) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cli = Main.commandLine(pinDir, parsed -> run(caller, request, parsed));
+        String[] args = request.argv().toArray(String[]::new);
+        CommandLine cli = Main.commandLine(pinDir, parsed -> run(caller, request, parsed), args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        int status = cli.execute(request.argv().toArray(String[]::new));
+        int status = cli.execute(args);
         cli.getOut().flush();
         cli.getErr().flush();
         return new Reply(status, out.toString(), err.toString());

@@ -1,6 +1,9 @@
 package restracker.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import restracker.bpf.NativeException;
@@ -16,12 +19,34 @@ import restracker.kernel.PinnedState;
  * instead (see {@link Forwarding}).
  */
 @Command(name = "restracker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Per-process heap and open-file tracking with quotas enforced in the kernel.",
-        subcommands = {RegisterCommand.class, FetchCommand.class, DeregisterCommand.class, CapCommand.class,
-                ResetCommand.class, RunCommand.class, EventsCommand.class, TracerCommand.class, StatusCommand.class,
-                UnloadCommand.class, DoctorCommand.class, DaemonCommand.class, TopCommand.class})
+        description = "Per-process heap and open-file tracking with quotas enforced in the kernel.")
 public final class Main implements Runnable {
     static final int USAGE = 2;
+
+    /**
+     * The subcommands, in the order help lists them. picocli reads each one's annotations by
+     * reflection when it is added, a cost every call would pay for all of them: a command line
+     * that names one gets only that one (help and unknown names get all).
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("register", RegisterCommand::new);
+        m.put("fetch", FetchCommand::new);
+        m.put("deregister", DeregisterCommand::new);
+        m.put("cap", CapCommand::new);
+        m.put("reset", ResetCommand::new);
+        m.put("run", RunCommand::new);
+        m.put("events", EventsCommand::new);
+        m.put("tracer", TracerCommand::new);
+        m.put("status", StatusCommand::new);
+        m.put("unload", UnloadCommand::new);
+        m.put("doctor", DoctorCommand::new);
+        m.put("daemon", DaemonCommand::new);
+        m.put("top", TopCommand::new);
+        return m;
+    }
 
     /** Where the kernel-resident state is pinned (the daemon passes its own to the requests it runs). */
     private final Path pinDir;
@@ -42,20 +67,26 @@ public final class Main implements Runnable {
         CommandLine.IExecutionStrategy strategy = ControlClient.needed()
                 ? new Forwarding(ControlServer.configuredPath())
                 : new CommandLine.RunLast();
-        CommandLine cli = commandLine(PinnedState.configuredDir(), strategy);
+        CommandLine cli = commandLine(PinnedState.configuredDir(), strategy, args);
         int status = cli.execute(args);
         cli.getOut().flush(); // commands print through picocli's writers, which flush only on println
         cli.getErr().flush();
         return status;
     }
 
-    /** The command line parser with restracker's error handling; strategy runs what was parsed. */
-    static CommandLine commandLine(Path pinDir, CommandLine.IExecutionStrategy strategy) {
+    /**
+     * The command line parser for args, with restracker's error handling; strategy runs what was
+     * parsed.
+     */
+    static CommandLine commandLine(Path pinDir, CommandLine.IExecutionStrategy strategy, String... args) {
         CommandLine cli = new CommandLine(new Main(pinDir));
+        Supplier<Object> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null) cli.addSubcommand(args[0], named.get());
+        else COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
         cli.setExecutionStrategy(strategy);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("restracker: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'restracker " + ex.getCommandLine().getCommandName()
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for more information.");
             return USAGE;
         });

@@ -16,8 +16,22 @@ final class EventsCommand implements Runnable, ControlCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--pid", paramLabel = "PID", converter = PidArgument.class,
+            description = "Only the kills of process PID.")
+    Integer pid;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public int target() {
+        return pid == null ? 0 : pid;
+    }
+
+    @Override
+    public void retarget(int hostPid) {
+        pid = hostPid;
+    }
 
     @Override
     public void run() {
@@ -28,16 +42,18 @@ final class EventsCommand implements Runnable, ControlCommand {
             return;
         }
         try (ResourceTracker t = tracker.get()) {
-            EventLog log = t.events();
+            EventLog all = t.events();
+            EventLog log = pid == null ? all : new EventLog(all.events().stream().filter(e -> e.pid() == pid).toList(),
+                    all.overwritten(), all.total());
             if (json) {
                 out.println(Json.write(JsonViews.events(log)));
                 return;
             }
             if (log.overwritten() > 0) {
                 out.println("(" + log.overwritten() + " older events were overwritten: the log keeps the last "
-                        + log.events().size() + ")");
+                        + all.events().size() + ")");
             }
-            if (log.events().isEmpty()) out.println("no quota kills");
+            if (log.events().isEmpty()) out.println(pid == null ? "no quota kills" : "no quota kills of pid " + pid);
             for (KillEvent e : log.events()) {
                 out.println(e.time() + "  pid " + e.pid() + " (" + e.comm() + ") tid " + e.tid() + " killed: "
                         + RunCommand.describe(e) + " [" + e.scope().label() + " " + e.entity() + "]");

@@ -1,5 +1,6 @@
 package restracker.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,6 +69,9 @@ public final class Main implements Runnable {
                 ? new Forwarding(ControlServer.configuredPath())
                 : new CommandLine.RunLast();
         CommandLine cli = commandLine(PinnedState.configuredDir(), strategy, args);
+        // One writer per stream for every subcommand, so that flushing them at the end flushes all.
+        cli.setOut(new PrintWriter(System.out, true));
+        cli.setErr(new PrintWriter(System.err, true));
         int status = cli.execute(args);
         cli.getOut().flush(); // commands print through picocli's writers, which flush only on println
         cli.getErr().flush();

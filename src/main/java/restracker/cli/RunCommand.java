@@ -4,19 +4,20 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import restracker.bpf.Libc;
 import restracker.tracker.KillEvent;
 import restracker.tracker.ProcFs;
-import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerException;
 
 /**
  * Starts CMD already tracked and capped. A shell stub stops itself before it execs CMD; while it is
  * stopped its pid is registered (counting from the exec) and capped, then it is continued. So CMD
- * never runs untracked, and its usage counts from its first instruction.
+ * never runs untracked, and its usage counts from its first instruction. A user other than root
+ * runs it through the daemon's control socket: the program is the user's own.
  */
 @Command(name = "run", description = "Run CMD tracked and capped from its first instruction; exit with its status.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
@@ -28,26 +29,35 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(paramLabel = "CMD", arity = "1..*", description = "The program and its arguments (after --).")
     List<String> command;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         var quota = options.quota();
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", STUB, "restracker-run"));
         argv.addAll(command);
-        try (ResourceTracker t = ResourceTracker.open()) {
+        try (RunTracking t = RunTracking.open(Main.pinDir(spec))) {
             Process child = new ProcessBuilder(argv).inheritIO().start();
             int pid = (int) child.pid();
             try {
                 awaitStopped(child, pid);
-                t.register(pid, true);
-                if (options.any()) t.cap(pid, quota, false);
+                t.register(pid);
+                if (options.any()) t.cap(pid, quota);
             } catch (RuntimeException e) {
                 child.destroyForcibly();
                 throw e;
             }
             Libc.kill(pid, Libc.SIGCONT);
             int status = child.waitFor();
-            if (status == 128 + Libc.SIGKILL) report(t, pid);
+            if (status == 128 + Libc.SIGKILL) {
+                t.kill(pid).ifPresent(how -> spec.commandLine().getErr().println("restracker: "
+                        + String.join(" ", command) + " (pid " + pid + ") was killed: " + how));
+            }
             return status;
+        } catch (RunTracking.Refused e) {
+            spec.commandLine().getErr().print(e.reply.err());
+            return e.reply.status();
         }
     }
 
@@ -60,13 +70,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
             Thread.sleep(1);
         }
-    }
-
-    /** One line on stderr when the kill was restracker's. */
-    private void report(ResourceTracker t, int pid) {
-        t.events().events().stream().filter(e -> e.pid() == pid).reduce((a, b) -> b).ifPresent(e ->
-                System.err.println("restracker: " + String.join(" ", command) + " (pid " + pid + ") was killed: "
-                        + describe(e)));
     }
 
     static String describe(KillEvent e) {

@@ -111,6 +111,18 @@ class ControlSocketTest {
     }
 
     @Test
+    void userRunsAProgramTrackedAndCapped() throws Exception {
+        Cli.Result r = asUser("run", "--files", "1", "--", "sh", "-c", "exec 3</dev/null 4</dev/null; echo survived");
+        assertEquals(137, r.status(), r.out() + r.err());
+        assertFalse(r.out().contains("survived"), r.out());
+        assertTrue(r.err().matches("(?s)restracker: sh -c .* \\(pid \\d+\\) was killed: files quota 1 exceeded \\(2\\) at \\w+\\(\\)\n"),
+                r.err());
+        r = asUser("run", "--heap", "64M", "--", "sh", "-c", "echo fine");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("fine\n", r.out());
+    }
+
+    @Test
     void userDeregistersItsOwnProcess() throws Exception {
         try (Workload own = user.workload()) {
             assertEquals(0, asUser("register", Integer.toString(own.pid())).status());

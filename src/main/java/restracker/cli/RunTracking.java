@@ -1,0 +1,111 @@
+package restracker.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import restracker.control.ControlClient;
+import restracker.control.Reply;
+import restracker.control.Request;
+import restracker.tracker.Quota;
+import restracker.tracker.ResourceTracker;
+
+/**
+ * What `run` asks of the tracker for the program it starts: directly as root, or through the
+ * daemon's control socket for other users (the program is theirs, so they may).
+ */
+interface RunTracking extends AutoCloseable {
+    /** Tracks pid with usage counted from its next exec. */
+    void register(int pid);
+
+    void cap(int pid, Quota quota);
+
+    /** How restracker killed pid ("files quota 1 exceeded (2) at openat()"), if it did. */
+    Optional<String> kill(int pid);
+
+    @Override
+    void close();
+
+    static RunTracking open(Path pinDir) {
+        return ControlClient.needed() ? new Remote(restracker.control.ControlServer.configuredPath()) : new Local(pinDir);
+    }
+
+    /** The daemon answered with a failure: its status, and its message already worded for stderr. */
+    final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Reply reply;
+
+        Refused(Reply reply) {
+            super(reply.err().strip());
+            this.reply = reply;
+        }
+    }
+
+    final class Local implements RunTracking {
+        private final ResourceTracker tracker;
+
+        Local(Path pinDir) {
+            tracker = ResourceTracker.open(pinDir);
+        }
+
+        @Override
+        public void register(int pid) {
+            tracker.register(pid, true);
+        }
+
+        @Override
+        public void cap(int pid, Quota quota) {
+            tracker.cap(pid, quota, false);
+        }
+
+        @Override
+        public Optional<String> kill(int pid) {
+            return tracker.events().events().stream().filter(e -> e.pid() == pid).reduce((a, b) -> b)
+                    .map(RunCommand::describe);
+        }
+
+        @Override
+        public void close() {
+            tracker.close();
+        }
+    }
+
+    final class Remote implements RunTracking {
+        private final Path socket;
+
+        Remote(Path socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public void register(int pid) {
+            call(pid, "register", "--from-exec", Integer.toString(pid));
+        }
+
+        @Override
+        public void cap(int pid, Quota quota) {
+            call(pid, "cap", Integer.toString(pid), "--heap", quota.heapLimited() ? quota.heapBytes() + "B" : "-1",
+                    "--files", Long.toString(quota.files()));
+        }
+
+        /**
+         * The last line of `events --pid PID`: "... killed: <how> [process PID]". None when the
+         * daemon cannot say (from another pid namespace a dead pid has no pidfd to name it by).
+         */
+        @Override
+        public Optional<String> kill(int pid) {
+            Reply r = ControlClient.call(socket, new Request(pid, List.of("events", "--pid", Integer.toString(pid))));
+            if (r.status() != 0) return Optional.empty();
+            return r.out().lines().filter(l -> l.contains(" killed: ")).reduce((a, b) -> b)
+                    .map(l -> l.substring(l.indexOf(" killed: ") + 9, l.lastIndexOf(" [")));
+        }
+
+        private Reply call(int pid, String... argv) {
+            Reply r = ControlClient.call(socket, new Request(pid, List.of(argv)));
+            if (r.status() != 0) throw new Refused(r);
+            return r;
+        }
+
+        @Override
+        public void close() {}
+    }
+}

@@ -21,6 +21,22 @@ public final class ProcFs {
         }
     }
 
+    /** What /proc/PID/stat alone says of a task: enough to tell it is the same live task, and its name. */
+    public record Stat(char state, long startTicks, String comm) {}
+
+    /** One small read, for the paths that need no more (fetch of a process). */
+    public static Optional<Stat> stat(int pid) {
+        if (pid < 1) return Optional.empty();
+        try {
+            String stat = Files.readString(PROC.resolve(Integer.toString(pid)).resolve("stat"));
+            int open = stat.indexOf('('), close = stat.lastIndexOf(')');
+            String[] f = stat.substring(close + 2).split(" ", 21);
+            return Optional.of(new Stat(f[0].charAt(0), Long.parseLong(f[19]), stat.substring(open + 1, close)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     public static Optional<Task> task(int pid) {
         if (pid < 1) return Optional.empty();
         try {

@@ -263,23 +263,32 @@ public final class ResourceTracker implements AutoCloseable {
                 ProcFs.openFds(task.pid()) - en.getLong(e, "base_files"));
     }
 
+    /**
+     * An entity's figures. A process entity's absolute figures are the kernel side's own (baseline +
+     * change: it recounts them at every call that can change them, as /proc would show them), so
+     * fetching one reads only /proc/PID/stat, to tell the same live process and its name. A thread
+     * entity has no baseline: its process's figures come from /proc.
+     */
     private Optional<EntityStats> stats(Arena arena, int pid) {
         MemorySegment e = Records.ENTITY.allocate(arena);
         if (!state.map("entities").lookup(key(arena, pid), e)) return Optional.empty();
         var en = Records.ENTITY;
         int tgid = en.getInt(e, "tgid");
-        Optional<ProcFs.Task> task = ProcFs.task(pid);
-        if (task.isEmpty() || task.get().startTicks() != en.getLong(e, "start_ticks")) {
+        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
+        if (stat.isEmpty() || stat.get().startTicks() != en.getLong(e, "start_ticks")) {
             return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
         }
         MemorySegment q = Records.QUOTA.allocate(arena);
         Quota quota = state.map("quotas").lookup(key(arena, pid), q)
                 ? new Quota(Records.QUOTA.getLong(q, "heap"), Records.QUOTA.getLong(q, "files"))
                 : Quota.NONE;
-        return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), task.get().comm(),
-                Math.max(0, en.getLong(e, "heap")), Math.max(0, en.getLong(e, "files")), quota,
-                (tgid == pid ? task : ProcFs.task(tgid)).map(ProcFs.Task::vmDataBytes).orElse(0L),
-                Math.max(0, ProcFs.openFds(pid))));
+        long heap = en.getLong(e, "heap"), files = en.getLong(e, "files");
+        boolean process = en.getInt(e, "scope") == Records.SCOPE_PROCESS;
+        long vmData = process ? en.getLong(e, "base_heap") + heap
+                : ProcFs.task(tgid).map(ProcFs.Task::vmDataBytes).orElse(0L);
+        long openFds = process ? en.getLong(e, "base_files") + files : Math.max(0, ProcFs.openFds(pid));
+        return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), stat.get().comm(),
+                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds));
     }
 
     private static ProcFs.Task liveTask(int pid, String op) {

@@ -24,7 +24,8 @@ public final class DirLock implements AutoCloseable {
 
     static DirLock acquire(Path dir) {
         try {
-            Files.createDirectories(dir, ROOT_ONLY);
+            // Checked first: createDirectories on an existing directory costs a thrown exception.
+            if (!Files.isDirectory(dir)) Files.createDirectories(dir, ROOT_ONLY);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the pin directory " + dir, e);
         }

@@ -22,7 +22,11 @@ public final class ProcFs {
     }
 
     /** What /proc/PID/stat alone says of a task: enough to tell it is the same live task, and its name. */
-    public record Stat(char state, long startTicks, String comm) {}
+    public record Stat(char state, long startTicks, String comm) {
+        public boolean isZombie() {
+            return state == 'Z' || state == 'X' || state == 'x';
+        }
+    }
 
     /** One small read, for the paths that need no more (fetch of a process). */
     public static Optional<Stat> stat(int pid) {

@@ -113,7 +113,7 @@ public final class ResourceTracker implements AutoCloseable {
                 checkSpace(rc, pid);
             }
             // The task may have exited before the entry existed (its exit hook then saw nothing).
-            Optional<ProcFs.Task> again = ProcFs.task(pid);
+            Optional<ProcFs.Stat> again = ProcFs.stat(pid);
             if (again.isEmpty() || again.get().isZombie() || again.get().startTicks() != task.startTicks()) {
                 removeEntity(arena, pid, task.tgid());
                 throw new TrackerException(ESRCH, "cannot register pid " + pid + ": it exited meanwhile");
@@ -317,7 +317,7 @@ public final class ResourceTracker implements AutoCloseable {
     private boolean dropIfStale(Arena arena, int pid) {
         MemorySegment e = Records.ENTITY.allocate(arena);
         if (!state.map("entities").lookup(key(arena, pid), e)) return false;
-        Optional<ProcFs.Task> task = ProcFs.task(pid);
+        Optional<ProcFs.Stat> task = ProcFs.stat(pid);
         if (task.isPresent() && task.get().startTicks() == Records.ENTITY.getLong(e, "start_ticks")) return false;
         removeEntity(arena, pid, Records.ENTITY.getInt(e, "tgid"));
         return true;

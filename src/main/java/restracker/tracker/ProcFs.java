@@ -22,7 +22,7 @@ public final class ProcFs {
     }
 
     /** What /proc/PID/stat alone says of a task: enough to tell it is the same live task, and its name. */
-    public record Stat(char state, long startTicks, String comm) {
+    public record Stat(char state, long startTicks, String comm, boolean kernelThread) {
         public boolean isZombie() {
             return state == 'Z' || state == 'X' || state == 'x';
         }
@@ -35,7 +35,8 @@ public final class ProcFs {
             String stat = Files.readString(PROC.resolve(Integer.toString(pid)).resolve("stat"));
             int open = stat.indexOf('('), close = stat.lastIndexOf(')');
             String[] f = stat.substring(close + 2).split(" ", 21);
-            return Optional.of(new Stat(f[0].charAt(0), Long.parseLong(f[19]), stat.substring(open + 1, close)));
+            boolean kthread = (Long.parseUnsignedLong(f[6]) & 0x00200000L) != 0; // PF_KTHREAD
+            return Optional.of(new Stat(f[0].charAt(0), Long.parseLong(f[19]), stat.substring(open + 1, close), kthread));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -158,11 +158,11 @@ public final class ResourceTracker implements AutoCloseable {
      */
     public void cap(int pid, Quota quota, boolean replace) {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            ProcFs.Task task = liveTask(pid, "cap");
+            ProcFs.Stat task = liveStat(pid, "cap");
             MemorySegment e = trackedEntity(arena, pid, "cap");
-            if (task.pid() == 1 || task.kernelThread()) {
+            if (pid == 1 || task.kernelThread()) {
                 throw new TrackerException(EPERM, "refusing a quota on pid " + pid + " ("
-                        + (task.pid() == 1 ? "init" : "a kernel thread") + "): killing it would take the system down");
+                        + (pid == 1 ? "init" : "a kernel thread") + "): killing it would take the system down");
             }
             MemorySegment q = Records.QUOTA.allocate(arena);
             Records.QUOTA.setLong(q, "heap", quota.heapBytes());
@@ -172,14 +172,14 @@ public final class ResourceTracker implements AutoCloseable {
                 throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
             }
             checkSpace(rc, pid);
-            killIfOver(arena, e, task, quota);
+            killIfOver(arena, e, pid, task.comm(), quota);
         }
     }
 
     /** Lifts the quotas of a tracked pid (resource_reset); usage keeps counting. */
     public void reset(int pid) {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            liveTask(pid, "reset");
+            liveStat(pid, "reset");
             trackedEntity(arena, pid, "reset");
             state.map("quotas").delete(key(arena, pid));
         }
@@ -217,50 +217,39 @@ public final class ResourceTracker implements AutoCloseable {
                 ev.getString(v, "comm", Records.COMM_LEN));
     }
 
-    private void killIfOver(Arena arena, MemorySegment e, ProcFs.Task task, Quota quota) {
-        Usage u = usage(e, task);
+    /** Kills pid at once if its usage is already above quota (the kernel side checks only at later calls). */
+    private void killIfOver(Arena arena, MemorySegment e, int pid, String comm, Quota quota) {
+        long heap = Records.ENTITY.getLong(e, "heap"), files = Records.ENTITY.getLong(e, "files");
         KillEvent.Reason reason = null;
         long usage = 0, limit = 0;
-        if (quota.heapLimited() && u.heap() > quota.heapBytes()) {
-            reason = KillEvent.Reason.HEAP; usage = u.heap(); limit = quota.heapBytes();
-        } else if (quota.filesLimited() && u.files() > quota.files()) {
-            reason = KillEvent.Reason.FILES; usage = u.files(); limit = quota.files();
+        if (quota.heapLimited() && heap > quota.heapBytes()) {
+            reason = KillEvent.Reason.HEAP; usage = heap; limit = quota.heapBytes();
+        } else if (quota.filesLimited() && files > quota.files()) {
+            reason = KillEvent.Reason.FILES; usage = files; limit = quota.files();
         }
         if (reason == null) return;
-        Libc.kill(task.pid(), Libc.SIGKILL);
-        logKill(arena, e, task, reason, usage, limit);
+        Libc.kill(pid, Libc.SIGKILL);
+        logKill(arena, e, pid, comm, reason, usage, limit);
     }
 
     /** Appends an event to the kernel's ring, claiming its slot atomically against the BPF side. */
-    private void logKill(Arena arena, MemorySegment e, ProcFs.Task task, KillEvent.Reason reason, long usage, long limit) {
+    private void logKill(Arena arena, MemorySegment e, int pid, String comm, KillEvent.Reason reason, long usage, long limit) {
         long seq = (long) LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("event_seq"), 1L) + 1;
         var ev = Records.EVENT;
         MemorySegment v = ev.allocate(arena);
         ev.setLong(v, "seq", seq);
         ev.setLong(v, "time_ns", Libc.boottimeNanos());
-        ev.setInt(v, "pid", task.tgid());
-        ev.setInt(v, "tid", task.pid());
+        ev.setInt(v, "pid", Records.ENTITY.getInt(e, "tgid"));
+        ev.setInt(v, "tid", pid);
         ev.setInt(v, "entity", Records.ENTITY.getInt(e, "id"));
         ev.setInt(v, "scope", Records.ENTITY.getInt(e, "scope"));
         ev.setInt(v, "reason", reason == KillEvent.Reason.HEAP ? Records.REASON_HEAP : Records.REASON_FILES);
         ev.setInt(v, "syscall_nr", -1);
         ev.setLong(v, "usage", usage);
         ev.setLong(v, "limit", limit);
-        ev.setString(v, "comm", Records.COMM_LEN, task.comm());
+        ev.setString(v, "comm", Records.COMM_LEN, comm);
         int rc = state.map("events").update(key(arena, (int) (seq % Records.EVENT_SLOTS)), v, BpfMap.ANY);
-        if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + task.pid());
-    }
-
-    private record Usage(long heap, long files) {}
-
-    /** Usage now: a process's from /proc against its baseline, a thread's from the kernel's sums. */
-    private static Usage usage(MemorySegment e, ProcFs.Task task) {
-        var en = Records.ENTITY;
-        if (en.getInt(e, "scope") == Records.SCOPE_THREAD) {
-            return new Usage(en.getLong(e, "heap"), en.getLong(e, "files"));
-        }
-        return new Usage(task.vmDataBytes() - en.getLong(e, "base_heap"),
-                ProcFs.openFds(task.pid()) - en.getLong(e, "base_files"));
+        if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + pid);
     }
 
     /**
@@ -298,6 +287,15 @@ public final class ResourceTracker implements AutoCloseable {
             throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": it has exited (a zombie)");
         }
         return task.get();
+    }
+
+    private static ProcFs.Stat liveStat(int pid, String op) {
+        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
+        if (stat.isEmpty()) throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": no such process");
+        if (stat.get().isZombie()) {
+            throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": it has exited (a zombie)");
+        }
+        return stat.get();
     }
 
     private MemorySegment trackedEntity(Arena arena, int pid, String op) {

@@ -8,6 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,8 @@ public final class Workload implements AutoCloseable {
     private static final String EOF = new String("<eof>");
 
     private final Process process;
+    /** The command loop's pid as the host sees it: the launcher's own, or its child's (see start(String...)). */
+    private int pid;
     private final OutputStream stdin;
     private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
 
@@ -64,6 +69,7 @@ public final class Workload implements AutoCloseable {
 
     private Workload(Process process) {
         this.process = process;
+        this.pid = (int) process.pid();
         this.stdin = process.getOutputStream();
         // Reading happens on its own thread so that send() can wait with a timeout.
         Thread reader = new Thread(this::pumpReplies, "workload-" + process.pid() + "-stdout");
@@ -73,6 +79,15 @@ public final class Workload implements AutoCloseable {
 
     /** Starts the binary named by system property restracker.workload (default target/test-bin/workload). */
     public static Workload start() {
+        return start(new String[0]);
+    }
+
+    /**
+     * Starts the workload through its launcher options (workload.c): --new-pidns, --pidns-of PID,
+     * --set-tid N[,M...]. The launcher forks the command loop, so {@link #pid()} is then the
+     * child's pid in the host's namespace and {@link #nsPids()} its pid in each namespace.
+     */
+    public static Workload start(String... launcherArgs) {
         Path binary = Path.of(System.getProperty("restracker.workload", "target/test-bin/workload"));
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("workload binary not found or not executable: "
@@ -80,10 +95,16 @@ public final class Workload implements AutoCloseable {
                     + " (build it from src/test/c/workload.c, or set -Drestracker.workload=PATH)");
         }
         try {
-            Process p = new ProcessBuilder(binary.toString())
+            List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+            cmd.addAll(List.of(launcherArgs));
+            Process p = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             Workload w = new Workload(p);
+            if (launcherArgs.length > 0) {
+                w.pid = w.nsPids().getFirst();
+                return w;
+            }
             // First answer means the loader is done and the command loop runs,
             // so /proc figures read from now on are stable.
             String pid = w.send("pid");
@@ -111,7 +132,12 @@ public final class Workload implements AutoCloseable {
     }
 
     public int pid() {
-        return (int) process.pid();
+        return pid;
+    }
+
+    /** The pid in each pid namespace the process is in, the host's first (NSpid in /proc/PID/status). */
+    public List<Integer> nsPids() {
+        return Arrays.stream(send("nspid").trim().split("\\s+")).map(Integer::parseInt).toList();
     }
 
     public Process process() {
@@ -253,6 +279,16 @@ public final class Workload implements AutoCloseable {
         send("readfile " + n + " " + path);
     }
 
+    /** Opens and closes path n times, in C (descriptor churn at syscall speed). */
+    public void fdChurn(int n, String path) {
+        send("fdchurn " + n + " " + path);
+    }
+
+    /** Forks n children one after the other, each exiting at once and reaped (a fork storm). */
+    public void forks(int n) {
+        send("forks " + n);
+    }
+
     /** n times: a new pipe, one byte through it, both ends closed. */
     public void pipes(int n) {
         send("pipes " + n);
@@ -365,7 +401,7 @@ public final class Workload implements AutoCloseable {
     // ---- helpers ----
 
     private Path proc(String entry) {
-        return Path.of("/proc", Long.toString(process.pid()), entry);
+        return Path.of("/proc", Integer.toString(pid), entry);
     }
 
     private static long addr(String s) {

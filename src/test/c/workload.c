@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/filter.h>
+#include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/epoll.h>
@@ -36,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -536,6 +538,103 @@ static void cmd_seccomp_notify(char *args, char *out)
         reply(out, "ok %lld", n);
 }
 
+/* The process's pid in each pid namespace, outermost (the host's) first: the
+ * NSpid line of /proc/self/status. /proc is the host's (the launcher does not
+ * remount it), so this works inside a new pid namespace too. */
+static void cmd_nspid(char *out)
+{
+    static char buf[4096];
+    int fd = open("/proc/self/status", O_RDONLY);
+    if (fd < 0) {
+        reply_err(out, errno, "open /proc/self/status");
+        return;
+    }
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        reply_err(out, n < 0 ? errno : EIO, "read /proc/self/status");
+        return;
+    }
+    buf[n] = '\0';
+    char *line = strstr(buf, "\nNSpid:");
+    if (!line) {
+        reply(out, "err %d no NSpid in /proc/self/status", ENOSYS);
+        return;
+    }
+    line += strlen("\nNSpid:");
+    char *end = strchr(line, '\n');
+    if (end)
+        *end = '\0';
+    for (char *c = line; *c; c++)
+        if (*c == '\t')
+            *c = ' ';
+    while (*line == ' ')
+        line++;
+    reply(out, "ok %s", line);
+}
+
+/*
+ * Launcher options, for the pid-reuse and pid-namespace tests:
+ *   --new-pidns          the command loop runs as pid 1 of a new pid namespace
+ *   --pidns-of PID       ... in the pid namespace of process PID
+ *   --set-tid N[,M...]   ... with exactly these pids (clone3's set_tid: the
+ *                        innermost namespace's first, the host's last)
+ * The launcher forks that child with clone3 and exits with its status
+ * (128 + the signal when it was killed). Returns -1 in the child.
+ */
+static int launch(int argc, char **argv)
+{
+    int new_ns = 0;
+    const char *ns_of = NULL;
+    pid_t tids[8];
+    size_t ntids = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--new-pidns")) {
+            new_ns = 1;
+        } else if (!strcmp(argv[i], "--pidns-of") && i + 1 < argc) {
+            ns_of = argv[++i];
+        } else if (!strcmp(argv[i], "--set-tid") && i + 1 < argc) {
+            char *list = argv[++i], *tok;
+            while ((tok = strsep(&list, ",")) && ntids < 8)
+                tids[ntids++] = (pid_t)atoi(tok);
+        } else {
+            fprintf(stderr, "workload: unknown option %s\n", argv[i]);
+            return 125;
+        }
+    }
+    if (new_ns && unshare(CLONE_NEWPID)) {
+        fprintf(stderr, "workload: unshare(CLONE_NEWPID): %s\n", strerror(errno));
+        return 125;
+    }
+    if (ns_of) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%s/ns/pid", ns_of);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWPID)) {
+            fprintf(stderr, "workload: setns(%s): %s\n", path, strerror(errno));
+            return 125;
+        }
+        close(fd);
+    }
+    struct clone_args ca;
+    memset(&ca, 0, sizeof ca);
+    ca.exit_signal = SIGCHLD;
+    ca.set_tid = ntids ? (uintptr_t)tids : 0;
+    ca.set_tid_size = ntids;
+    long child = syscall(SYS_clone3, &ca, sizeof ca);
+    if (child < 0) {
+        fprintf(stderr, "workload: clone3: %s\n", strerror(errno));
+        return 125;
+    }
+    if (child == 0)
+        return -1;
+    int status;
+    while (waitpid((pid_t)child, &status, 0) < 0)
+        if (errno != EINTR)
+            return 125;
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
 /* Runs one command line (modified in place) and formats the reply into out. */
 static void run_command(char *line, char *out)
 {
@@ -555,6 +654,32 @@ static void run_command(char *line, char *out)
 
     if (!strcmp(cmd, "pid")) {
         reply(out, "ok %d %d", (int)getpid(), (int)my_tid());
+    } else if (!strcmp(cmd, "nspid")) {
+        cmd_nspid(out);
+    } else if (!strcmp(cmd, "fdchurn")) {
+        if (parse_long(next_tok(&args), 0, INT_MAX, &v) || !(a1 = rest_of_line(&args)))
+            BAD("fdchurn <n> <path>");
+        for (long long i = 0; i < v; i++) {
+            if ((fd = open(a1, O_RDONLY)) < 0)
+                SYSERR("open");
+            close(fd);
+        }
+        reply(out, "ok %lld", v);
+    } else if (!strcmp(cmd, "forks")) {
+        /* n children, each exiting at once, all reaped: a fork storm */
+        if (parse_long(next_tok(&args), 0, INT_MAX, &v))
+            BAD("forks <n>");
+        for (long long i = 0; i < v; i++) {
+            pid_t child = fork();
+            if (child < 0)
+                SYSERR("fork");
+            if (child == 0)
+                _exit(0);
+            while (waitpid(child, NULL, 0) < 0)
+                if (errno != EINTR)
+                    SYSERR("waitpid");
+        }
+        reply(out, "ok %lld", v);
     } else if (!strcmp(cmd, "brk")) {
         if (parse_long(next_tok(&args), LLONG_MIN, LLONG_MAX, &v))
             BAD("brk <delta>");
@@ -771,10 +896,16 @@ static ssize_t read_line(char *buf, size_t size)
     return (ssize_t)len;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static char line[LINE_MAX_LEN];
     char out[RESP_LEN];
+
+    if (argc > 1) {
+        int status = launch(argc, argv);
+        if (status >= 0)
+            return status;
+    }
 
     /* Fixed thresholds: glibc otherwise raises the mmap threshold dynamically
      * after a free, so "malloc 1M" could come from mmap once and from the

@@ -6,10 +6,12 @@ import picocli.CommandLine;
 final class PidArgument implements CommandLine.ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
+        String s = value.strip();
         try {
-            return Integer.parseInt(value.strip());
+            if (Sizes.isDecimal(s)) return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("invalid pid '" + value + "': expected a number");
+            // out of range: the same message
         }
+        throw new CommandLine.TypeConversionException("invalid pid '" + value + "': expected a number");
     }
 }

@@ -17,7 +17,8 @@ public final class Sizes {
         if (s.equals("-1")) return -1;
         String upper = s.toUpperCase(Locale.ROOT);
         int end = 0;
-        while (end < upper.length() && Character.isDigit(upper.charAt(end))) end++;
+        // ASCII digits only: Character.isDigit and Long.parseLong also take other scripts' digits ("٣M").
+        while (end < upper.length() && upper.charAt(end) >= '0' && upper.charAt(end) <= '9') end++;
         if (end == 0) {
             throw new IllegalArgumentException("invalid size '" + text + "': expected a number with an optional"
                     + " unit (B, K, M, G, T), or -1 for unlimited");
@@ -43,12 +44,22 @@ public final class Sizes {
         String s = text.strip();
         try {
             long n = Long.parseLong(s);
-            if (n >= -1) return n;
+            if (n >= -1 && isDecimal(s)) return n;
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
         throw new IllegalArgumentException("invalid file count '" + text + "': expected a number of at least 0,"
                 + " or -1 for unlimited");
+    }
+
+    /** An optional minus and ASCII digits only: Long.parseLong also takes "+5" and other scripts' digits. */
+    static boolean isDecimal(String s) {
+        int start = s.startsWith("-") ? 1 : 0;
+        if (s.length() == start) return false;
+        for (int i = start; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        }
+        return true;
     }
 
     /** Bytes in the largest binary unit that divides them exactly: "20 MiB", "132 KiB", "4095 B". */

@@ -29,6 +29,11 @@ import restracker.tracker.ResourceTracker;
  * for loopback names only (see {@link LoopbackHostFilter}).
  */
 public final class Daemon implements AutoCloseable {
+    /** Connections served at once; more are closed as they arrive (the JDK server's default: no bound). */
+    public static final int MAX_CONNECTIONS = 128;
+    /** Seconds a client may take to send a request's headers (the JDK server's default: forever). */
+    static final int MAX_REQUEST_SECONDS = 30;
+
     private final HttpServer server;
     private final EventStream stream;
     private final History history;
@@ -46,6 +51,7 @@ public final class Daemon implements AutoCloseable {
      * listens. Port 0 chooses a free port: see {@link #address()}.
      */
     public static Daemon start(Path pinDir, Listen listen) {
+        boundConnections();
         ResourceTracker.open(pinDir).close();
         KernelView view = new KernelView(pinDir);
         EventStream stream = new EventStream(view);
@@ -74,6 +80,20 @@ public final class Daemon implements AutoCloseable {
         }
         server.start();
         return new Daemon(server, stream, history, executor);
+    }
+
+    /**
+     * Without these, idle and slow (slowloris) clients could hold any number of connections and
+     * threads. The JDK server reads them once, when its first server starts: an operator's own
+     * -D settings win.
+     */
+    private static void boundConnections() {
+        if (System.getProperty("jdk.httpserver.maxConnections") == null) {
+            System.setProperty("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+        }
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+        }
     }
 
     /** The address actually bound (the chosen port when 0 was asked for). */

@@ -62,6 +62,7 @@ public final class PinnedState implements AutoCloseable {
     public static PinnedState openOrLoad(Path root, Blueprint blueprint) {
         requireRoot();
         Mounts.ensureBpffs(root);
+        Mounts.requireBpffs(root);
         Path dir = root.resolve(blueprint.name());
         Optional<Meta> meta = readMeta(dir);
         if (meta.isEmpty()) {
@@ -82,6 +83,7 @@ public final class PinnedState implements AutoCloseable {
         if (Libc.fileSystemType(Mounts.BPFFS.toString()) != Libc.BPF_FS_MAGIC && root.startsWith(Mounts.BPFFS)) {
             return Optional.empty();
         }
+        Mounts.requireBpffs(root);
         Path dir = root.resolve(blueprint.name());
         return readMeta(dir).map(m -> new PinnedState(dir, blueprint, checkCompatible(dir, blueprint, m)));
     }

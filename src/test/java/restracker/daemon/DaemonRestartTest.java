@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -104,6 +106,63 @@ class DaemonRestartTest {
                 assertEquals(1, DaemonTest.metric(second.client().get("/metrics").body(),
                         "restracker_quota_kills_total{reason=\"files\"}"));
             }
+        }
+    }
+
+    /**
+     * SIGKILL, not SIGTERM: no shutdown hook runs, and requests (and a stream) are in flight. The
+     * kernel goes on enforcing, the CLI's lock is not left held, and the next daemon serves the
+     * same state.
+     */
+    @Test
+    void aDaemonKilledMidRequestsLeavesEnforcementAndStateIntact() throws Exception {
+        try (Workload kept = Workload.start(); Workload victim = Workload.start()) {
+            tracker.register(kept.pid());
+            tracker.cap(kept.pid(), new Quota(64L << 20, 8), false);
+            kept.open("/dev/null");
+            tracker.register(victim.pid());
+            tracker.cap(victim.pid(), new Quota(1L << 20, Quota.UNLIMITED), false);
+            Running first = startDaemon();
+            String keptBefore = first.client().get("/api/processes/" + kept.pid()).body();
+            Client.Stream stream = first.client().stream();
+            AtomicInteger served = new AtomicInteger();
+            List<Thread> busy = new ArrayList<>();
+            for (String path : List.of("/api/processes", "/metrics", "/api/events", "/api/processes/" + kept.pid())) {
+                busy.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        while (true) {
+                            first.client().get(path);
+                            served.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        // the daemon died under this client: expected
+                    }
+                }));
+            }
+            while (served.get() < 40) Thread.sleep(10); // requests are flowing
+            first.process().destroyForcibly();
+            assertEquals(128 + 9, first.process().waitFor(), "killed by SIGKILL");
+            for (Thread t : busy) {
+                t.join(60_000);
+                assertTrue(!t.isAlive(), "a client of the dead daemon returned");
+            }
+            stream.close();
+
+            // The kernel enforces without it: the victim dies at the mmap that crosses 1 MiB.
+            assertThrows(Workload.WorkloadDied.class, () -> victim.mmap(2 << 20));
+            assertEquals(128 + 9, victim.waitForExit());
+            // Nothing of the daemon's is left holding the state: changes go through as before.
+            try (Workload other = Workload.start()) {
+                tracker.register(other.pid());
+                tracker.deregister(other.pid());
+            }
+            try (Running second = startDaemon()) {
+                assertEquals(keptBefore, second.client().get("/api/processes/" + kept.pid()).body(), "as before the kill");
+                String events = second.client().get("/api/events").body();
+                assertTrue(events.contains("\"pid\":" + victim.pid() + ",") && events.contains("\"quota\":\"heap\""), events);
+                assertEquals(404, second.client().get("/api/processes/" + victim.pid()).status());
+            }
+            tracker.deregister(kept.pid());
         }
     }
 }

@@ -8,6 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,8 @@ public final class Workload implements AutoCloseable {
     private static final String EOF = new String("<eof>");
 
     private final Process process;
+    /** The command loop's pid as the host sees it: the launcher's own, or its child's (see start(String...)). */
+    private int pid;
     private final OutputStream stdin;
     private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
 
@@ -64,6 +69,7 @@ public final class Workload implements AutoCloseable {
 
     private Workload(Process process) {
         this.process = process;
+        this.pid = (int) process.pid();
         this.stdin = process.getOutputStream();
         // Reading happens on its own thread so that send() can wait with a timeout.
         Thread reader = new Thread(this::pumpReplies, "workload-" + process.pid() + "-stdout");
@@ -73,7 +79,16 @@ public final class Workload implements AutoCloseable {
 
     /** Starts the binary named by system property restracker.workload (default target/test-bin/workload). */
     public static Workload start() {
-        return start(java.util.List.of(), binary());
+        return start(List.of(), binary());
+    }
+
+    /**
+     * Starts the workload through its launcher options (workload.c): --new-pidns, --pidns-of PID,
+     * --set-tid N[,M...]. The launcher forks the command loop, so {@link #pid()} is then the
+     * child's pid in the host's namespace and {@link #nsPids()} its pid in each namespace.
+     */
+    public static Workload start(String... launcherArgs) {
+        return start(List.of(), binary(), launcherArgs);
     }
 
     /** The workload binary the tests use. */
@@ -91,14 +106,19 @@ public final class Workload implements AutoCloseable {
      * Starts binary through prefix, a command that execs its arguments in the same process (such as
      * setpriv switching user), so that the workload's pid is the started process's.
      */
-    public static Workload start(java.util.List<String> prefix, Path binary) {
-        java.util.List<String> command = new java.util.ArrayList<>(prefix);
+    public static Workload start(List<String> prefix, Path binary, String... launcherArgs) {
+        List<String> command = new ArrayList<>(prefix);
         command.add(binary.toString());
+        command.addAll(List.of(launcherArgs));
         try {
             Process p = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             Workload w = new Workload(p);
+            if (launcherArgs.length > 0) {
+                w.pid = w.nsPids().getFirst();
+                return w;
+            }
             // First answer means the loader is done and the command loop runs,
             // so /proc figures read from now on are stable.
             String pid = w.send("pid");
@@ -126,7 +146,12 @@ public final class Workload implements AutoCloseable {
     }
 
     public int pid() {
-        return (int) process.pid();
+        return pid;
+    }
+
+    /** The pid in each pid namespace the process is in, the host's first (NSpid in /proc/PID/status). */
+    public List<Integer> nsPids() {
+        return Arrays.stream(send("nspid").trim().split("\\s+")).map(Integer::parseInt).toList();
     }
 
     public Process process() {
@@ -268,6 +293,16 @@ public final class Workload implements AutoCloseable {
         send("readfile " + n + " " + path);
     }
 
+    /** Opens and closes path n times, in C (descriptor churn at syscall speed). */
+    public void fdChurn(int n, String path) {
+        send("fdchurn " + n + " " + path);
+    }
+
+    /** Forks n children one after the other, each exiting at once and reaped (a fork storm). */
+    public void forks(int n) {
+        send("forks " + n);
+    }
+
     /** n times: a new pipe, one byte through it, both ends closed. */
     public void pipes(int n) {
         send("pipes " + n);
@@ -380,7 +415,7 @@ public final class Workload implements AutoCloseable {
     // ---- helpers ----
 
     private Path proc(String entry) {
-        return Path.of("/proc", Long.toString(process.pid()), entry);
+        return Path.of("/proc", Integer.toString(pid), entry);
     }
 
     private static long addr(String s) {

@@ -2,6 +2,7 @@ package restracker.tracker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.kernel.Records;
+import restracker.testing.Cli;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -43,5 +45,31 @@ class EventLogTest {
             assertEquals(5001, log.events().getFirst().seq());
             assertEquals(w.pid(), log.events().getFirst().pid());
         }
+    }
+
+    /** What the ring overwrote is shown where operators look: `events` and `status`. */
+    @Test
+    void theCliShowsWhatTheRingOverwrote() throws Exception {
+        MemorySegment state = tracker.state().map("state").mapShared(4096);
+        long total = 2 * Records.EVENT_SLOTS + 7;
+        long before = state.get(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"));
+        state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), total);
+        try {
+            showsOverwritten(total);
+        } finally {
+            state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), before); // the other test starts from it
+        }
+    }
+
+    private static void showsOverwritten(long total) throws Exception {
+        Cli.Result events = Cli.run(TestKernel.pinDir(EventLogTest.class), "", "events");
+        assertEquals(0, events.status(), events.err());
+        assertTrue(events.out().startsWith("(" + (total - Records.EVENT_SLOTS) + " older events were overwritten"),
+                events.out());
+        Cli.Result json = Cli.run(TestKernel.pinDir(EventLogTest.class), "", "events", "--json");
+        assertTrue(json.out().contains("\"overwritten\":" + (total - Records.EVENT_SLOTS) + ",\"total\":" + total), json.out());
+        Cli.Result status = Cli.run(TestKernel.pinDir(EventLogTest.class), "", "status");
+        assertTrue(status.out().contains("quota kills: " + total + " (" + (total - Records.EVENT_SLOTS)
+                + " overwritten in the log)"), status.out());
     }
 }

@@ -28,7 +28,7 @@ public final class UnixSocket implements AutoCloseable {
     private static final int SOCK_STREAM = 1, SOCK_CLOEXEC = 02000000;
     private static final int SOL_SOCKET = 1, SO_PEERCRED = 17, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21;
     private static final int SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
-    private static final int SHUT_RDWR = 2;
+    private static final int SHUT_WR = 1, SHUT_RDWR = 2;
     private static final int SUN_PATH_MAX = 108, SOCKADDR_UN_SIZE = 110;
     /** struct msghdr (x86-64): name, namelen, iov, iovlen, control, controllen, flags. */
     private static final int MSGHDR_SIZE = 56, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32, MSG_CONTROLLEN = 40;
@@ -194,6 +194,15 @@ public final class UnixSocket implements AutoCloseable {
     public void shutdown() {
         try {
             int unused = (int) SHUTDOWN.get().invokeExact(fd, SHUT_RDWR);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Ends this side's stream: the peer reads end-of-stream, and can still answer. */
+    public void shutdownOutput() {
+        try {
+            int unused = (int) SHUTDOWN.get().invokeExact(fd, SHUT_WR);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

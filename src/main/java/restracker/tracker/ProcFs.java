@@ -15,7 +15,7 @@ public final class ProcFs {
 
     /** What /proc says of one task (a process, or a thread by its tid). */
     public record Task(int pid, int tgid, char state, long startTicks, String comm, long vmDataBytes,
-            boolean kernelThread) {
+            boolean kernelThread, boolean exiting) {
         public boolean isZombie() {
             return state == 'Z' || state == 'X' || state == 'x';
         }
@@ -40,7 +40,9 @@ public final class ProcFs {
                 else if (line.startsWith("VmData:")) vmData = kib(line.substring(7)) * 1024;
             }
             boolean kthread = (flags & 0x00200000L) != 0; // PF_KTHREAD
-            return Optional.of(new Task(pid, tgid, state, startTicks, comm, vmData, kthread));
+            // PF_EXITING: in do_exit(), set before the exit tracepoint; the task still looks alive ('R')
+            boolean exiting = (flags & 0x4L) != 0;
+            return Optional.of(new Task(pid, tgid, state, startTicks, comm, vmData, kthread, exiting));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -89,9 +89,19 @@ class LoadTest {
         return (System.nanoTime() - startNanos) / 1_000_000_000L;
     }
 
-    /** Waits for the exits to be seen, then: nothing left in any table. */
+    /** After the exits: nothing left in any table (what is left is described, for diagnosis). */
     private static void assertTablesEmpty(String after) {
-        assertEquals(List.of(), tracker.state().map("entities").intKeys(), "entities after " + after);
+        List<String> left = new ArrayList<>();
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            var e = restracker.kernel.Records.ENTITY.allocate(arena);
+            for (int id : tracker.state().map("entities").intKeys()) {
+                if (tracker.state().map("entities").lookup(arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, id), e)) {
+                    left.add(id + " (tgid " + restracker.kernel.Records.ENTITY.getInt(e, "tgid") + ", scope "
+                            + restracker.kernel.Records.ENTITY.getInt(e, "scope") + ", alive " + ProcFs.task(id).isPresent() + ")");
+                }
+            }
+        }
+        assertEquals(List.of(), left, "entities after " + after);
         assertEquals(List.of(), tracker.state().map("quotas").intKeys(), "quotas after " + after);
         assertEquals(List.of(), tracker.state().map("groups").intKeys(), "groups after " + after);
     }
@@ -296,6 +306,81 @@ class LoadTest {
                 + " kills counted %d, overwritten %d, the ring full with %d distinct events, each a victim's; %d s",
                 KILLS, log.total() - before, log.overwritten(), log.events().size(), seconds(t0)));
         assertTablesEmpty("kill storm");
+    }
+
+    /**
+     * Everything at once: tracked processes churning descriptors, threads and children while eight
+     * clients register and deregister their threads and re-cap them. Then all exit, and the exit
+     * hooks, run while the clients' bpf() calls are busy on the same maps, must leave nothing.
+     */
+    @Test
+    @Order(7)
+    void everythingAtOnce() throws Exception {
+        long t0 = System.nanoTime();
+        int processes = 200, threads = 15;
+        List<Workload> all = new ArrayList<>();
+        Map<Workload, Base> base = new HashMap<>();
+        ExecutorService wide = Executors.newFixedThreadPool(CLIENTS + 8);
+        try {
+            for (int i = 0; i < processes; i++) all.add(Workload.start());
+            for (Workload w : all) base.put(w, register(w));
+            Map<Workload, List<Integer>> tids = new java.util.concurrent.ConcurrentHashMap<>();
+            parallel(all, w -> {
+                List<Integer> t = new ArrayList<>();
+                for (int i = 0; i < threads; i++) t.add(w.thread());
+                tids.put(w, t);
+            });
+            List<Integer> everyTid = tids.values().stream().flatMap(List::stream).toList();
+            java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+            AtomicLong ops = new AtomicLong(), refused = new AtomicLong();
+            List<Future<?>> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                clients.add(wide.submit(() -> {
+                    try (ResourceTracker t = ResourceTracker.open(tracker.state().dir().getParent())) {
+                        for (int r = 0; busy.get(); r++) {
+                            int tid = everyTid.get((client * 7919 + r * 31) % everyTid.size());
+                            int pid = all.get((client + r) % all.size()).pid();
+                            // some threads exit meanwhile: ESRCH is their documented answer
+                            step(() -> t.register(tid), ops, refused, Errno.ALREADY, Errno.ESRCH);
+                            step(() -> t.fetch(tid), ops, refused, Errno.EINVAL);
+                            step(() -> t.cap(pid, new Quota(1L << 34, 1L << 20), true), ops, refused);
+                            if (r % 2 == 0) step(() -> t.deregister(tid), ops, refused, Errno.ESRCH);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            List<Future<?>> work = new ArrayList<>();
+            for (Workload w : all) {
+                work.add(wide.submit(() -> {
+                    List<Integer> t = tids.get(w);
+                    for (int i = 0; i < 4; i++) w.on(t.get(i), "fdchurn 2000 /dev/null");
+                    w.on(t.get(4), "forks 100");
+                    w.on(t.get(5), "open /dev/null");
+                    w.on(t.get(6), "mmap 1048576");
+                    for (int i = 7; i < threads; i += 2) w.exitThread(t.get(i));
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) f.get();
+            busy.set(false);
+            for (Future<?> f : clients) f.get();
+            parallel(all, w -> assertExact(w, base.get(w)));
+            int entities = tracker.state().map("entities").intKeys().size();
+            for (Workload w : all) w.close();
+            all.clear();
+            report(String.format("7. everything at once: %d tracked processes of %d threads churning %d descriptors,"
+                    + " %d children and %d thread exits while %d clients made %d operations on their threads (%d"
+                    + " refused with documented errnos); figures exact; %d entities when all %d processes exited, %d"
+                    + " after; %d s", processes, threads + 1, processes * 4 * 2000, processes * 100, processes * 4,
+                    CLIENTS, ops.get(), refused.get(), entities, processes,
+                    tracker.state().map("entities").intKeys().size(), seconds(t0)));
+        } finally {
+            for (Workload w : all) w.close();
+            wide.shutdownNow();
+        }
+        assertTablesEmpty("everything at once");
     }
 
     private interface Op {

@@ -74,7 +74,9 @@ class HttpFuzzTest {
         int status = RawHttp.exchange(port, request.getBytes(StandardCharsets.UTF_8));
         Statistics.collect(status == RawHttp.CLOSED ? "closed" : Integer.toString(status));
         // 501 is HTTP's own answer to a transfer coding the server does not know (RFC 9112 §6.1)
-        boolean unknownCoding = request.contains("Transfer-Encoding: gzip");
+        // (the JDK server implements chunked alone, once: "gzip, chunked" and "chunked" twice get 501)
+        boolean unknownCoding = request.contains("Transfer-Encoding: gzip")
+                || request.split("Transfer-Encoding:", -1).length > 2;
         assertTrue(status < 500 || status == 501 && unknownCoding, "answered " + status + " to:\n" + request);
         assertEquals(before, state(), "nothing changed by:\n" + request);
         assertTrue(tracked.alive());

@@ -146,6 +146,8 @@ class CliFuzzTest {
         assertFalse(lines.isEmpty(), "an error says why: " + args);
         assertTrue(lines.getFirst().startsWith("restracker: "), o.err());
         assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), "no stack trace: " + o.err());
+        assertFalse(o.err().chars().anyMatch(c -> c != '\n' && Character.isISOControl(c)),
+                "no control characters from the arguments reach the terminal: " + o.err());
         if (o.status() == 2) {
             assertTrue(lines.size() == 1 || lines.size() == 2 && lines.get(1).startsWith("Try 'restracker"), o.err());
         } else {
@@ -197,7 +199,8 @@ class CliFuzzTest {
     private Arbitrary<String> pids() {
         return Arbitraries.of(Integer.toString(tracked.pid()), Integer.toString(spare.pid()), "0",
                 "-1", "1", "2", "2147483647", "2147483648", "-2147483649", "4194305", "99999999999999999999", "abc",
-                " " + tracked.pid(), tracked.pid() + " ", "+" + tracked.pid(), "0x10", "1e3", "٣", "");
+                " " + tracked.pid(), tracked.pid() + " ", "+" + tracked.pid(), "0x10", "1e3", "٣", "",
+                tracked.pid() + "\n", "1\n2", "\u001b[2J");
     }
 
     private static Arbitrary<String> sizes() {
@@ -210,8 +213,10 @@ class CliFuzzTest {
         Arbitrary<String> options = Arbitraries.of("--heap", "--files", "--replace", "--json", "--", "-h", "--bogus",
                 "-n", "--count", "--heap=", "--files=-1", "--heap=12Q", "--listen", "-");
         Arbitrary<String> sizes = sizes();
-        Arbitrary<String> garbage = Arbitraries.strings().ofMaxLength(12)
-                .filter(s -> s.indexOf('\n') < 0 && s.indexOf('\r') < 0 && !s.startsWith("@"));
+        // control characters too: an error must stay one line whatever the argument holds
+        Arbitrary<String> garbage = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(12),
+                Arbitraries.strings().withChars("1a-\n\r\t\u001b\u0085\u2028 ").ofMaxLength(6))
+                .filter(s -> !s.startsWith("@")); // picocli reads @FILE as arguments: not garbage
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, pids), net.jqwik.api.Tuple.of(4, options),
                 net.jqwik.api.Tuple.of(3, sizes), net.jqwik.api.Tuple.of(2, garbage));
     }

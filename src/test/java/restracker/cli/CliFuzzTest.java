@@ -22,6 +22,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
@@ -165,8 +166,8 @@ class CliFuzzTest {
         Arbitrary<List<String>> poisoned = Arbitraries.of("daemon", "top", "run", "unload", "doctor", "tracer watch")
                 .map(c -> List.of((c + " --no-such-option").split(" ")));
         Arbitrary<List<String>> head = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, safeCommand.map(List::of)), net.jqwik.api.Tuple.of(2, tracer),
-                net.jqwik.api.Tuple.of(1, poisoned));
+                Tuple.of(6, safeCommand.map(List::of)), Tuple.of(2, tracer),
+                Tuple.of(1, poisoned));
         Arbitrary<List<String>> plain = Combinators.combine(
                 Arbitraries.of("register", "fetch", "fetch --json", "deregister", "reset", "tracer add", "tracer remove"),
                 pids()).as((c, pid) -> {
@@ -192,8 +193,8 @@ class CliFuzzTest {
             return all;
         });
         // Mostly nearly well-formed (reaching the tracker's own checks), the rest anything.
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(2, plain), net.jqwik.api.Tuple.of(2, cap),
-                net.jqwik.api.Tuple.of(2, random));
+        return Arbitraries.frequencyOf(Tuple.of(2, plain), Tuple.of(2, cap),
+                Tuple.of(2, random));
     }
 
     private Arbitrary<String> pids() {
@@ -217,7 +218,7 @@ class CliFuzzTest {
         Arbitrary<String> garbage = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(12),
                 Arbitraries.strings().withChars("1a-\n\r\t\u001b\u0085\u2028 ").ofMaxLength(6))
                 .filter(s -> !s.startsWith("@")); // picocli reads @FILE as arguments: not garbage
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, pids), net.jqwik.api.Tuple.of(4, options),
-                net.jqwik.api.Tuple.of(3, sizes), net.jqwik.api.Tuple.of(2, garbage));
+        return Arbitraries.frequencyOf(Tuple.of(4, pids), Tuple.of(4, options),
+                Tuple.of(3, sizes), Tuple.of(2, garbage));
     }
 }

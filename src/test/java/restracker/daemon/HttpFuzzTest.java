@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -176,7 +177,7 @@ class HttpFuzzTest {
             for (int i = 0; i < opened; i++) {
                 Socket s = new Socket();
                 try {
-                    s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                     idle.add(s);
                 } catch (IOException e) {
                     s.close(); // the accept queue was full: refused is bounded too

@@ -4,17 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,6 +33,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import restracker.bpf.Errno;
+import restracker.kernel.Records;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -46,7 +57,7 @@ class LoadTest {
     static void load() throws IOException {
         tracker = TestKernel.tracker(LoadTest.class);
         pool = Executors.newFixedThreadPool(8);
-        Files.writeString(REPORT, "restracker load run, " + java.time.Instant.now() + "\n");
+        Files.writeString(REPORT, "restracker load run, " + Instant.now() + "\n");
     }
 
     @AfterAll
@@ -61,7 +72,7 @@ class LoadTest {
     }
 
     /** Runs op on each item on the pool (8 at a time) and waits for all; rethrows the first failure. */
-    private static <T> void parallel(List<T> items, java.util.function.Consumer<T> op) throws Exception {
+    private static <T> void parallel(List<T> items, Consumer<T> op) throws Exception {
         List<Future<?>> done = new ArrayList<>();
         for (T item : items) done.add(pool.submit(() -> op.accept(item)));
         for (Future<?> f : done) f.get();
@@ -92,12 +103,12 @@ class LoadTest {
     /** After the exits: nothing left in any table (what is left is described, for diagnosis). */
     private static void assertTablesEmpty(String after) {
         List<String> left = new ArrayList<>();
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            var e = restracker.kernel.Records.ENTITY.allocate(arena);
+        try (Arena arena = Arena.ofConfined()) {
+            var e = Records.ENTITY.allocate(arena);
             for (int id : tracker.state().map("entities").intKeys()) {
-                if (tracker.state().map("entities").lookup(arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, id), e)) {
-                    left.add(id + " (tgid " + restracker.kernel.Records.ENTITY.getInt(e, "tgid") + ", scope "
-                            + restracker.kernel.Records.ENTITY.getInt(e, "scope") + ", alive " + ProcFs.task(id).isPresent() + ")");
+                if (tracker.state().map("entities").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), e)) {
+                    left.add(id + " (tgid " + Records.ENTITY.getInt(e, "tgid") + ", scope "
+                            + Records.ENTITY.getInt(e, "scope") + ", alive " + ProcFs.task(id).isPresent() + ")");
                 }
             }
         }
@@ -116,7 +127,7 @@ class LoadTest {
             for (int i = 0; i < PROCESSES; i++) all.add(Workload.start());
             for (Workload w : all) base.put(w, register(w));
             long started = seconds(t0);
-            Map<Workload, List<Integer>> threads = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<Workload, List<Integer>> threads = new ConcurrentHashMap<>();
             parallel(all, w -> {
                 List<Integer> tids = new ArrayList<>();
                 for (int t = 1; t < THREADS_PER_PROCESS; t++) tids.add(w.thread());
@@ -280,8 +291,8 @@ class LoadTest {
     void moreKillsThanTheRingHolds() throws Exception {
         long t0 = System.nanoTime();
         long before = tracker.events().total();
-        List<Integer> victims = java.util.Collections.synchronizedList(new ArrayList<>());
-        parallel(java.util.stream.IntStream.range(0, KILLS).boxed().toList(), i -> {
+        List<Integer> victims = Collections.synchronizedList(new ArrayList<>());
+        parallel(IntStream.range(0, KILLS).boxed().toList(), i -> {
             try (Workload w = Workload.start()) {
                 tracker.register(w.pid());
                 tracker.cap(w.pid(), new Quota(Quota.UNLIMITED, 0), false);
@@ -296,9 +307,9 @@ class LoadTest {
         });
         EventLog log = tracker.events();
         assertEquals(before + KILLS, log.total(), "every kill counted");
-        assertEquals(log.total() - restracker.kernel.Records.EVENT_SLOTS, log.overwritten(), "the overwritten ones too");
-        assertEquals(restracker.kernel.Records.EVENT_SLOTS, log.events().size(), "the ring is full of valid events");
-        java.util.Set<Integer> mine = new java.util.HashSet<>(victims);
+        assertEquals(log.total() - Records.EVENT_SLOTS, log.overwritten(), "the overwritten ones too");
+        assertEquals(Records.EVENT_SLOTS, log.events().size(), "the ring is full of valid events");
+        Set<Integer> mine = new HashSet<>(victims);
         assertTrue(log.events().stream().allMatch(e -> mine.contains(e.pid()) && e.syscall().equals("openat")),
                 "each a victim's, at its openat");
         assertEquals(log.events().size(), log.events().stream().map(KillEvent::seq).distinct().count(), "no event twice");
@@ -324,14 +335,14 @@ class LoadTest {
         try {
             for (int i = 0; i < processes; i++) all.add(Workload.start());
             for (Workload w : all) base.put(w, register(w));
-            Map<Workload, List<Integer>> tids = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<Workload, List<Integer>> tids = new ConcurrentHashMap<>();
             parallel(all, w -> {
                 List<Integer> t = new ArrayList<>();
                 for (int i = 0; i < threads; i++) t.add(w.thread());
                 tids.put(w, t);
             });
             List<Integer> everyTid = tids.values().stream().flatMap(List::stream).toList();
-            java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+            AtomicBoolean busy = new AtomicBoolean(true);
             AtomicLong ops = new AtomicLong(), refused = new AtomicLong();
             List<Future<?>> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {

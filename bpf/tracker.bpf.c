@@ -304,8 +304,19 @@ int on_task_exit(void *ctx)
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct task_struct *task;
 
-	if (!bpf_map_lookup_elem(&groups, &tgid))
+	if (!bpf_map_lookup_elem(&groups, &tgid)) {
+		/*
+		 * A thread entity can outlive its group's entry: a sibling counted out
+		 * of signal->live after this thread but reaching this hook before it
+		 * was the last, and deleted the group. One more lookup, on the exits
+		 * of threads that do not lead their process only.
+		 */
+		if (tid != tgid && bpf_map_lookup_elem(&entities, &tid)) {
+			bpf_map_delete_elem(&quotas, &tid);
+			bpf_map_delete_elem(&entities, &tid);
+		}
 		return 0;
+	}
 	if (tid != tgid) {
 		bpf_map_delete_elem(&quotas, &tid);
 		bpf_map_delete_elem(&entities, &tid);

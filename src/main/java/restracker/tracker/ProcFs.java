@@ -10,19 +10,22 @@ import java.util.stream.Stream;
 /** Everything restracker reads from /proc. A process that vanished meanwhile is an empty result. */
 public final class ProcFs {
     private static final Path PROC = Path.of("/proc");
+    private static final long PF_KTHREAD = 0x00200000L;
+    /** In do_exit(), set before the exit tracepoint; the task still looks alive ('R'). */
+    private static final long PF_EXITING = 0x4L;
 
     private ProcFs() {}
 
     /** What /proc says of one task (a process, or a thread by its tid). */
     public record Task(int pid, int tgid, char state, long startTicks, String comm, long vmDataBytes,
-            boolean kernelThread) {
+            boolean kernelThread, boolean exiting) {
         public boolean isZombie() {
             return state == 'Z' || state == 'X' || state == 'x';
         }
     }
 
     /** What /proc/PID/stat alone says of a task: enough to tell it is the same live task, and its name. */
-    public record Stat(char state, long startTicks, String comm, boolean kernelThread) {
+    public record Stat(char state, long startTicks, String comm, boolean kernelThread, boolean exiting) {
         public boolean isZombie() {
             return state == 'Z' || state == 'X' || state == 'x';
         }
@@ -35,8 +38,9 @@ public final class ProcFs {
             String stat = Files.readString(PROC.resolve(Integer.toString(pid)).resolve("stat"));
             int open = stat.indexOf('('), close = stat.lastIndexOf(')');
             String[] f = stat.substring(close + 2).split(" ", 21);
-            boolean kthread = (Long.parseUnsignedLong(f[6]) & 0x00200000L) != 0; // PF_KTHREAD
-            return Optional.of(new Stat(f[0].charAt(0), Long.parseLong(f[19]), stat.substring(open + 1, close), kthread));
+            long flags = Long.parseUnsignedLong(f[6]);
+            return Optional.of(new Stat(f[0].charAt(0), Long.parseLong(f[19]), stat.substring(open + 1, close),
+                    (flags & PF_KTHREAD) != 0, (flags & PF_EXITING) != 0));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -60,8 +64,9 @@ public final class ProcFs {
                 if (line.startsWith("Tgid:")) tgid = Integer.parseInt(line.substring(5).strip());
                 else if (line.startsWith("VmData:")) vmData = kib(line.substring(7)) * 1024;
             }
-            boolean kthread = (flags & 0x00200000L) != 0; // PF_KTHREAD
-            return Optional.of(new Task(pid, tgid, state, startTicks, comm, vmData, kthread));
+            boolean kthread = (flags & PF_KTHREAD) != 0;
+            boolean exiting = (flags & PF_EXITING) != 0;
+            return Optional.of(new Task(pid, tgid, state, startTicks, comm, vmData, kthread, exiting));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -112,9 +112,12 @@ public final class ResourceTracker implements AutoCloseable {
                 state.map("entities").delete(key(arena, pid));
                 checkSpace(rc, pid);
             }
-            // The task may have exited before the entry existed (its exit hook then saw nothing).
+            // The task may have exited, or begun to, before the entry existed (its exit hook then saw
+            // nothing). PF_EXITING is set before that hook runs: if it is not set now, after the
+            // insert, the hook is still to come and will delete the entry.
             Optional<ProcFs.Stat> again = ProcFs.stat(pid);
-            if (again.isEmpty() || again.get().isZombie() || again.get().startTicks() != task.startTicks()) {
+            if (again.isEmpty() || again.get().isZombie() || again.get().exiting()
+                    || again.get().startTicks() != task.startTicks()) {
                 removeEntity(arena, pid, task.tgid());
                 throw new TrackerException(ESRCH, "cannot register pid " + pid + ": it exited meanwhile");
             }

@@ -22,6 +22,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
@@ -146,6 +147,8 @@ class CliFuzzTest {
         assertFalse(lines.isEmpty(), "an error says why: " + args);
         assertTrue(lines.getFirst().startsWith("restracker: "), o.err());
         assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), "no stack trace: " + o.err());
+        assertFalse(o.err().chars().anyMatch(c -> c != '\n' && Character.isISOControl(c)),
+                "no control characters from the arguments reach the terminal: " + o.err());
         if (o.status() == 2) {
             assertTrue(lines.size() == 1 || lines.size() == 2 && lines.get(1).startsWith("Try 'restracker"), o.err());
         } else {
@@ -163,8 +166,8 @@ class CliFuzzTest {
         Arbitrary<List<String>> poisoned = Arbitraries.of("daemon", "top", "run", "unload", "doctor", "tracer watch")
                 .map(c -> List.of((c + " --no-such-option").split(" ")));
         Arbitrary<List<String>> head = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, safeCommand.map(List::of)), net.jqwik.api.Tuple.of(2, tracer),
-                net.jqwik.api.Tuple.of(1, poisoned));
+                Tuple.of(6, safeCommand.map(List::of)), Tuple.of(2, tracer),
+                Tuple.of(1, poisoned));
         Arbitrary<List<String>> plain = Combinators.combine(
                 Arbitraries.of("register", "fetch", "fetch --json", "deregister", "reset", "tracer add", "tracer remove"),
                 pids()).as((c, pid) -> {
@@ -190,14 +193,15 @@ class CliFuzzTest {
             return all;
         });
         // Mostly nearly well-formed (reaching the tracker's own checks), the rest anything.
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(2, plain), net.jqwik.api.Tuple.of(2, cap),
-                net.jqwik.api.Tuple.of(2, random));
+        return Arbitraries.frequencyOf(Tuple.of(2, plain), Tuple.of(2, cap),
+                Tuple.of(2, random));
     }
 
     private Arbitrary<String> pids() {
         return Arbitraries.of(Integer.toString(tracked.pid()), Integer.toString(spare.pid()), "0",
                 "-1", "1", "2", "2147483647", "2147483648", "-2147483649", "4194305", "99999999999999999999", "abc",
-                " " + tracked.pid(), tracked.pid() + " ", "+" + tracked.pid(), "0x10", "1e3", "٣", "");
+                " " + tracked.pid(), tracked.pid() + " ", "+" + tracked.pid(), "0x10", "1e3", "٣", "",
+                tracked.pid() + "\n", "1\n2", "\u001b[2J");
     }
 
     private static Arbitrary<String> sizes() {
@@ -210,9 +214,11 @@ class CliFuzzTest {
         Arbitrary<String> options = Arbitraries.of("--heap", "--files", "--replace", "--json", "--", "-h", "--bogus",
                 "-n", "--count", "--heap=", "--files=-1", "--heap=12Q", "--listen", "-");
         Arbitrary<String> sizes = sizes();
-        Arbitrary<String> garbage = Arbitraries.strings().ofMaxLength(12)
-                .filter(s -> s.indexOf('\n') < 0 && s.indexOf('\r') < 0 && !s.startsWith("@"));
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, pids), net.jqwik.api.Tuple.of(4, options),
-                net.jqwik.api.Tuple.of(3, sizes), net.jqwik.api.Tuple.of(2, garbage));
+        // control characters too: an error must stay one line whatever the argument holds
+        Arbitrary<String> garbage = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(12),
+                Arbitraries.strings().withChars("1a-\n\r\t\u001b\u0085\u2028 ").ofMaxLength(6))
+                .filter(s -> !s.startsWith("@")); // picocli reads @FILE as arguments: not garbage
+        return Arbitraries.frequencyOf(Tuple.of(4, pids), Tuple.of(4, options),
+                Tuple.of(3, sizes), Tuple.of(2, garbage));
     }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -64,7 +65,7 @@ class SizesPropertiesTest {
                         "ı", "K\u200bB"),
                 Arbitraries.strings().ofMaxLength(4));
         Arbitrary<String> sign = Arbitraries.of("", "", "", "-", "+", " ", "\t", "0x");
-        Arbitrary<String> composed = net.jqwik.api.Combinators.combine(sign, digits, units).as((a, b, c) -> a + b + c);
+        Arbitrary<String> composed = Combinators.combine(sign, digits, units).as((a, b, c) -> a + b + c);
         return Arbitraries.oneOf(composed, Arbitraries.strings().ofMaxLength(30), Arbitraries.strings().ascii().ofMaxLength(12));
     }
 

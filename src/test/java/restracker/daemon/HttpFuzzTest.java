@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +75,9 @@ class HttpFuzzTest {
         int status = RawHttp.exchange(port, request.getBytes(StandardCharsets.UTF_8));
         Statistics.collect(status == RawHttp.CLOSED ? "closed" : Integer.toString(status));
         // 501 is HTTP's own answer to a transfer coding the server does not know (RFC 9112 §6.1)
-        boolean unknownCoding = request.contains("Transfer-Encoding: gzip");
+        // (the JDK server implements chunked alone, once: "gzip, chunked" and "chunked" twice get 501)
+        boolean unknownCoding = request.contains("Transfer-Encoding: gzip")
+                || request.split("Transfer-Encoding:", -1).length > 2;
         assertTrue(status < 500 || status == 501 && unknownCoding, "answered " + status + " to:\n" + request);
         assertEquals(before, state(), "nothing changed by:\n" + request);
         assertTrue(tracked.alive());
@@ -174,7 +177,7 @@ class HttpFuzzTest {
             for (int i = 0; i < opened; i++) {
                 Socket s = new Socket();
                 try {
-                    s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                     idle.add(s);
                 } catch (IOException e) {
                     s.close(); // the accept queue was full: refused is bounded too

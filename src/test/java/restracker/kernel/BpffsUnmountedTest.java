@@ -9,7 +9,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import restracker.bpf.Libc;
+import restracker.daemon.Daemon;
+import restracker.daemon.Listen;
 import restracker.testing.Cli;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
@@ -20,7 +26,8 @@ import restracker.tracker.ResourceTracker;
  * The pin directory is a private bpffs instance, unmounted (lazily, as `umount -l` does) behind
  * restracker's back while a process is tracked and capped. The pins, and with them the hooks, go
  * with the filesystem. The CLI must say so, with ENODEV (19), never answer from a state that is
- * gone, never load a new one into a directory that cannot hold pins, and never crash.
+ * gone, never load a new one into a directory that cannot hold pins, and never crash; a running
+ * daemon answers with the same sentence.
  * (PinnedStateTest covers one pinned map removed.)
  */
 class BpffsUnmountedTest {
@@ -57,8 +64,19 @@ class BpffsUnmountedTest {
             }
             Cli.Result before = Cli.run(dir, "", "fetch", Integer.toString(w.pid()));
             assertEquals(0, before.status(), before.err());
+            Daemon daemon = Daemon.start(dir, new Listen("127.0.0.1", 0));
+            try {
+                umountLazily();
+                // The daemon, already running, answers with the same sentence (a server-side fault: 500).
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + daemon.address().getPort() + "/api/processes")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(500, r.statusCode(), r.body());
+                assertTrue(r.body().contains("is not on a BPF filesystem"), r.body());
+            } finally {
+                daemon.close();
+            }
 
-            umountLazily();
             assertEquals(Libc.fileSystemType("/tmp"), Libc.fileSystemType(dir.toString()), "bpffs is gone from " + dir);
             for (String[] args : new String[][] {{"fetch", Integer.toString(w.pid())}, {"register", Integer.toString(w.pid())},
                     {"cap", Integer.toString(w.pid()), "--files", "1"}, {"status"}, {"events"}}) {

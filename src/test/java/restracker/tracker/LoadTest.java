@@ -4,17 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,6 +33,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import restracker.bpf.Errno;
+import restracker.kernel.Records;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -46,7 +57,7 @@ class LoadTest {
     static void load() throws IOException {
         tracker = TestKernel.tracker(LoadTest.class);
         pool = Executors.newFixedThreadPool(8);
-        Files.writeString(REPORT, "restracker load run, " + java.time.Instant.now() + "\n");
+        Files.writeString(REPORT, "restracker load run, " + Instant.now() + "\n");
     }
 
     @AfterAll
@@ -61,7 +72,7 @@ class LoadTest {
     }
 
     /** Runs op on each item on the pool (8 at a time) and waits for all; rethrows the first failure. */
-    private static <T> void parallel(List<T> items, java.util.function.Consumer<T> op) throws Exception {
+    private static <T> void parallel(List<T> items, Consumer<T> op) throws Exception {
         List<Future<?>> done = new ArrayList<>();
         for (T item : items) done.add(pool.submit(() -> op.accept(item)));
         for (Future<?> f : done) f.get();
@@ -89,9 +100,19 @@ class LoadTest {
         return (System.nanoTime() - startNanos) / 1_000_000_000L;
     }
 
-    /** Waits for the exits to be seen, then: nothing left in any table. */
+    /** After the exits: nothing left in any table (what is left is described, for diagnosis). */
     private static void assertTablesEmpty(String after) {
-        assertEquals(List.of(), tracker.state().map("entities").intKeys(), "entities after " + after);
+        List<String> left = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            var e = Records.ENTITY.allocate(arena);
+            for (int id : tracker.state().map("entities").intKeys()) {
+                if (tracker.state().map("entities").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), e)) {
+                    left.add(id + " (tgid " + Records.ENTITY.getInt(e, "tgid") + ", scope "
+                            + Records.ENTITY.getInt(e, "scope") + ", alive " + ProcFs.task(id).isPresent() + ")");
+                }
+            }
+        }
+        assertEquals(List.of(), left, "entities after " + after);
         assertEquals(List.of(), tracker.state().map("quotas").intKeys(), "quotas after " + after);
         assertEquals(List.of(), tracker.state().map("groups").intKeys(), "groups after " + after);
     }
@@ -106,7 +127,7 @@ class LoadTest {
             for (int i = 0; i < PROCESSES; i++) all.add(Workload.start());
             for (Workload w : all) base.put(w, register(w));
             long started = seconds(t0);
-            Map<Workload, List<Integer>> threads = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<Workload, List<Integer>> threads = new ConcurrentHashMap<>();
             parallel(all, w -> {
                 List<Integer> tids = new ArrayList<>();
                 for (int t = 1; t < THREADS_PER_PROCESS; t++) tids.add(w.thread());
@@ -270,8 +291,8 @@ class LoadTest {
     void moreKillsThanTheRingHolds() throws Exception {
         long t0 = System.nanoTime();
         long before = tracker.events().total();
-        List<Integer> victims = java.util.Collections.synchronizedList(new ArrayList<>());
-        parallel(java.util.stream.IntStream.range(0, KILLS).boxed().toList(), i -> {
+        List<Integer> victims = Collections.synchronizedList(new ArrayList<>());
+        parallel(IntStream.range(0, KILLS).boxed().toList(), i -> {
             try (Workload w = Workload.start()) {
                 tracker.register(w.pid());
                 tracker.cap(w.pid(), new Quota(Quota.UNLIMITED, 0), false);
@@ -286,9 +307,9 @@ class LoadTest {
         });
         EventLog log = tracker.events();
         assertEquals(before + KILLS, log.total(), "every kill counted");
-        assertEquals(log.total() - restracker.kernel.Records.EVENT_SLOTS, log.overwritten(), "the overwritten ones too");
-        assertEquals(restracker.kernel.Records.EVENT_SLOTS, log.events().size(), "the ring is full of valid events");
-        java.util.Set<Integer> mine = new java.util.HashSet<>(victims);
+        assertEquals(log.total() - Records.EVENT_SLOTS, log.overwritten(), "the overwritten ones too");
+        assertEquals(Records.EVENT_SLOTS, log.events().size(), "the ring is full of valid events");
+        Set<Integer> mine = new HashSet<>(victims);
         assertTrue(log.events().stream().allMatch(e -> mine.contains(e.pid()) && e.syscall().equals("openat")),
                 "each a victim's, at its openat");
         assertEquals(log.events().size(), log.events().stream().map(KillEvent::seq).distinct().count(), "no event twice");
@@ -296,6 +317,81 @@ class LoadTest {
                 + " kills counted %d, overwritten %d, the ring full with %d distinct events, each a victim's; %d s",
                 KILLS, log.total() - before, log.overwritten(), log.events().size(), seconds(t0)));
         assertTablesEmpty("kill storm");
+    }
+
+    /**
+     * Everything at once: tracked processes churning descriptors, threads and children while eight
+     * clients register and deregister their threads and re-cap them. Then all exit, and the exit
+     * hooks, run while the clients' bpf() calls are busy on the same maps, must leave nothing.
+     */
+    @Test
+    @Order(7)
+    void everythingAtOnce() throws Exception {
+        long t0 = System.nanoTime();
+        int processes = 200, threads = 15;
+        List<Workload> all = new ArrayList<>();
+        Map<Workload, Base> base = new HashMap<>();
+        ExecutorService wide = Executors.newFixedThreadPool(CLIENTS + 8);
+        try {
+            for (int i = 0; i < processes; i++) all.add(Workload.start());
+            for (Workload w : all) base.put(w, register(w));
+            Map<Workload, List<Integer>> tids = new ConcurrentHashMap<>();
+            parallel(all, w -> {
+                List<Integer> t = new ArrayList<>();
+                for (int i = 0; i < threads; i++) t.add(w.thread());
+                tids.put(w, t);
+            });
+            List<Integer> everyTid = tids.values().stream().flatMap(List::stream).toList();
+            AtomicBoolean busy = new AtomicBoolean(true);
+            AtomicLong ops = new AtomicLong(), refused = new AtomicLong();
+            List<Future<?>> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                clients.add(wide.submit(() -> {
+                    try (ResourceTracker t = ResourceTracker.open(tracker.state().dir().getParent())) {
+                        for (int r = 0; busy.get(); r++) {
+                            int tid = everyTid.get((client * 7919 + r * 31) % everyTid.size());
+                            int pid = all.get((client + r) % all.size()).pid();
+                            // some threads exit meanwhile: ESRCH is their documented answer
+                            step(() -> t.register(tid), ops, refused, Errno.ALREADY, Errno.ESRCH);
+                            step(() -> t.fetch(tid), ops, refused, Errno.EINVAL);
+                            step(() -> t.cap(pid, new Quota(1L << 34, 1L << 20), true), ops, refused);
+                            if (r % 2 == 0) step(() -> t.deregister(tid), ops, refused, Errno.ESRCH);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            List<Future<?>> work = new ArrayList<>();
+            for (Workload w : all) {
+                work.add(wide.submit(() -> {
+                    List<Integer> t = tids.get(w);
+                    for (int i = 0; i < 4; i++) w.on(t.get(i), "fdchurn 2000 /dev/null");
+                    w.on(t.get(4), "forks 100");
+                    w.on(t.get(5), "open /dev/null");
+                    w.on(t.get(6), "mmap 1048576");
+                    for (int i = 7; i < threads; i += 2) w.exitThread(t.get(i));
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) f.get();
+            busy.set(false);
+            for (Future<?> f : clients) f.get();
+            parallel(all, w -> assertExact(w, base.get(w)));
+            int entities = tracker.state().map("entities").intKeys().size();
+            for (Workload w : all) w.close();
+            all.clear();
+            report(String.format("7. everything at once: %d tracked processes of %d threads churning %d descriptors,"
+                    + " %d children and %d thread exits while %d clients made %d operations on their threads (%d"
+                    + " refused with documented errnos); figures exact; %d entities when all %d processes exited, %d"
+                    + " after; %d s", processes, threads + 1, processes * 4 * 2000, processes * 100, processes * 4,
+                    CLIENTS, ops.get(), refused.get(), entities, processes,
+                    tracker.state().map("entities").intKeys().size(), seconds(t0)));
+        } finally {
+            for (Workload w : all) w.close();
+            wide.shutdownNow();
+        }
+        assertTablesEmpty("everything at once");
     }
 
     private interface Op {

@@ -3,11 +3,23 @@
  * restracker's tracker and limiter: per-entity heap (data_vm) and open-file
  * accounting, quota check and SIGKILL at the syscall that crossed the line.
  *
- * Two programs serve every hooked syscall: on_enter and on_exit are attached
- * from user space to the sys_enter_* / sys_exit_* tracepoint of each syscall
- * that can change data_vm or the fd table (restracker.bpf.HookedSyscalls).
+ * Every syscall that can change data_vm or the fd table
+ * (restracker.kernel.HookedSyscalls) is hooked at its entry and its exit, in
+ * one of two variants that user space chooses at load time
+ * (bpf_program__set_autoload; restracker.tracker.TrackerHooks):
+ *
+ *   tracepoint	on_enter and on_exit, attached to the sys_enter_* and
+ *		sys_exit_* tracepoint of each syscall. Works wherever
+ *		tracepoint programs do, but any syscall tracepoint switches
+ *		on the syscall slow path for every task.
+ *   fentry	fentry_NAME and fexit_NAME on each syscall's __x64_sys_NAME
+ *		function (one program per function: a trampoline program has
+ *		one target). Fires at the same two points, so the figures are
+ *		the same; untracked tasks' other syscalls stay on the fast path.
+ *
  * The kernel's own figures are the truth: usage is recomputed from
- * mm->data_vm and a popcount of the fd bitmap, never guessed from arguments.
+ * mm->data_vm and a popcount of the fd bitmap at the syscall's exit, never
+ * guessed from arguments, and a quota crossed there is enforced there.
  *
  * Cost for a task that is not tracked: one hash lookup (groups, by tgid).
  */
@@ -203,16 +215,22 @@ static __always_inline void update_process(struct rt_entity *p, __s64 heap, __s6
 	enforce(p, syscall_nr);
 }
 
-SEC("tracepoint/syscalls/sys_enter_openat")
-int on_enter(void *ctx)
+/* Whether the calling task's thread group has a tracked entity. */
+static __always_inline bool in_tracked_group(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	return bpf_map_lookup_elem(&groups, &tgid) != NULL;
+}
+
+/* At a hooked syscall's entry, in a tracked group: a thread entity notes the figures. */
+static __always_inline int syscall_enter(void)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct task_struct *task;
 	struct rt_entity *t;
 
-	if (!bpf_map_lookup_elem(&groups, &tgid))
-		return 0;
 	/* Only thread entities need the figures from before the call. */
 	if (tid == tgid)
 		return 0;
@@ -228,8 +246,8 @@ int on_enter(void *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_openat")
-int on_exit(struct sys_exit_args *ctx)
+/* At a hooked syscall's exit, in a tracked group: recount, then enforce. */
+static __always_inline int syscall_exit(int syscall_nr)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
@@ -237,8 +255,6 @@ int on_exit(struct sys_exit_args *ctx)
 	struct rt_entity *p, *t;
 	__s64 heap, files;
 
-	if (!bpf_map_lookup_elem(&groups, &tgid))
-		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
 	heap = heap_bytes(task);
 	files = open_files(task);
@@ -246,7 +262,7 @@ int on_exit(struct sys_exit_args *ctx)
 	p = bpf_map_lookup_elem(&entities, &tgid);
 	if (p && p->scope == RT_SCOPE_PROCESS &&
 	    !is_stale(p, BPF_CORE_READ(task, group_leader)))
-		update_process(p, heap, files, ctx->syscall_nr);
+		update_process(p, heap, files, syscall_nr);
 
 	if (tid == tgid)
 		return 0;
@@ -256,9 +272,65 @@ int on_exit(struct sys_exit_args *ctx)
 	t->in_syscall = 0;
 	t->heap += heap - t->enter_heap;
 	t->files += files - t->enter_files;
-	enforce(t, ctx->syscall_nr);
+	enforce(t, syscall_nr);
 	return 0;
 }
+
+/* The tracepoint variant: attached to every sys_enter_* / sys_exit_* in HookedSyscalls. */
+SEC("tracepoint/syscalls/sys_enter_openat")
+int on_enter(void *ctx)
+{
+	if (!in_tracked_group())
+		return 0;
+	return syscall_enter();
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int on_exit(struct sys_exit_args *ctx)
+{
+	if (!in_tracked_group())
+		return 0;
+	return syscall_exit(ctx->syscall_nr);
+}
+
+/*
+ * The fentry variant: a pair of programs per syscall function. The x86-64
+ * wrapper __x64_sys_NAME(const struct pt_regs *regs) is what the syscall
+ * table calls; regs->orig_ax is the syscall's number, as in the tracepoint's
+ * record. Must list the same syscalls as HookedSyscalls (TrackerHooksTest).
+ */
+#define HOOK(name)								\
+SEC("fentry/__x64_sys_" #name)							\
+int fentry_##name(__u64 *ctx)							\
+{										\
+	if (!in_tracked_group())						\
+		return 0;							\
+	return syscall_enter();							\
+}										\
+SEC("fexit/__x64_sys_" #name)							\
+int fexit_##name(__u64 *ctx)							\
+{										\
+	if (!in_tracked_group())						\
+		return 0;							\
+	return syscall_exit(BPF_CORE_READ((struct pt_regs *)ctx[0], orig_ax));	\
+}
+
+/* data_vm */
+HOOK(brk) HOOK(mmap) HOOK(munmap) HOOK(mremap) HOOK(mprotect) HOOK(pkey_mprotect)
+HOOK(map_shadow_stack)
+/* descriptors created */
+HOOK(open) HOOK(openat) HOOK(openat2) HOOK(creat) HOOK(open_by_handle_at) HOOK(dup)
+HOOK(dup2) HOOK(dup3) HOOK(fcntl) HOOK(socket) HOOK(socketpair) HOOK(accept)
+HOOK(accept4) HOOK(pipe) HOOK(pipe2) HOOK(eventfd) HOOK(eventfd2) HOOK(epoll_create)
+HOOK(epoll_create1) HOOK(signalfd) HOOK(signalfd4) HOOK(timerfd_create)
+HOOK(inotify_init) HOOK(inotify_init1) HOOK(fanotify_init) HOOK(memfd_create)
+HOOK(memfd_secret) HOOK(userfaultfd) HOOK(perf_event_open) HOOK(bpf)
+HOOK(io_uring_setup) HOOK(io_uring_enter) HOOK(io_uring_register) HOOK(pidfd_open)
+HOOK(pidfd_getfd) HOOK(open_tree) HOOK(open_tree_attr) HOOK(fsopen) HOOK(fsmount)
+HOOK(fspick) HOOK(mq_open) HOOK(recvmsg) HOOK(recvmmsg) HOOK(ioctl) HOOK(seccomp)
+HOOK(landlock_create_ruleset) HOOK(clone) HOOK(clone3)
+/* descriptors closed */
+HOOK(close) HOOK(close_range)
 
 /*
  * exec replaces the memory image and closes O_CLOEXEC descriptors. A `run`

@@ -6,6 +6,7 @@ import restracker.kernel.PinnedState;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracker.ResourceTracker;
+import restracker.tracker.TrackerHooks;
 
 @Command(name = "status", description = "Show what is loaded in the kernel and what is tracked.")
 final class StatusCommand implements Runnable {
@@ -22,8 +23,8 @@ final class StatusCommand implements Runnable {
             PinnedState s = t.state();
             System.out.println("loaded at " + s.dir() + " by restracker " + s.meta().version() + " (ABI "
                     + s.meta().abiVersion() + ") on " + s.meta().loadedAt());
-            System.out.println("hooks attached: " + s.links().size() + " (" + ResourceTracker.BLUEPRINT.attachments().size()
-                    + " possible; `restracker doctor` names any this kernel lacks)");
+            System.out.println("syscall hooks: " + t.hooks().map(h -> h.label() + " (" + describe(h) + ")").orElse("none found")
+                    + "; links pinned: " + s.links().size() + " (`restracker doctor` names any syscall this kernel lacks)");
             var all = t.list();
             System.out.println("tracked: " + all.size());
             if (!all.isEmpty()) {
@@ -40,5 +41,12 @@ final class StatusCommand implements Runnable {
                     ? " (" + log.overwritten() + " overwritten in the log)" : ""));
         }
         System.out.println(TracerCommand.statusLine(dir));
+    }
+
+    static String describe(TrackerHooks h) {
+        return switch (h) {
+            case FENTRY -> "fentry/fexit on each hooked syscall's __x64_sys_ function";
+            case TRACEPOINT -> "the syscalls:sys_enter_/sys_exit_ tracepoints of each hooked syscall";
+        };
     }
 }

@@ -104,11 +104,8 @@ public enum TrackerHooks {
         String fentryWhy = "";
         List<String> missing = new ArrayList<>();
         if (order.contains(FENTRY)) {
-            Features.ProgramProbe p = Features.tryProgram("tracker.bpf.o", objectBytes(), "fexit_openat");
-            if (!p.ok()) {
-                fentryWhy = "fentry refused: " + (p.stage().equals("load") ? "loading" : "attaching")
-                        + " an fexit program on __x64_sys_openat fails with " + p.errno().label();
-            } else {
+            fentryWhy = fentryRefused().orElse("");
+            if (fentryWhy.isEmpty()) {
                 Set<String> present = Features.kernelFunctions(HookedSyscalls.ALL.keySet().stream()
                         .map(TrackerHooks::function).toList());
                 for (String sc : HookedSyscalls.ALL.keySet()) if (!present.contains(function(sc))) missing.add(sc);
@@ -143,6 +140,17 @@ public enum TrackerHooks {
                         + (missing.isEmpty() ? "" : " (missing: " + String.join(", ", missing) + ")")
                 : "tracepoint: the syscalls:sys_enter_/sys_exit_ tracepoints" + (fentryWhy.isEmpty() ? "" : " (" + fentryWhy + ")");
         return new Doctor.Finding("tracker syscall hooks", true, true, detail + asked + loaded);
+    }
+
+    /**
+     * Why this kernel refuses the fentry variant ("fentry refused: loading an fexit program on
+     * __x64_sys_openat fails with EPERM (1)"), tried for real; empty where it allows it.
+     */
+    public static Optional<String> fentryRefused() {
+        Features.ProgramProbe p = Features.tryProgram("tracker.bpf.o", objectBytes(), "fexit_openat");
+        if (p.ok()) return Optional.empty();
+        return Optional.of("fentry refused: " + (p.stage().equals("load") ? "loading" : "attaching")
+                + " an fexit program on __x64_sys_openat fails with " + p.errno().label());
     }
 
     private static byte[] objectBytes() {

@@ -77,6 +77,12 @@ struct {
 } state SEC(".maps");
 
 
+/* The common head of every syscalls:sys_enter_* record. */
+struct sys_enter_args {
+	__u64 common;
+	int syscall_nr;
+};
+
 /* The common head of every syscalls:sys_exit_* record. */
 struct sys_exit_args {
 	__u64 common;
@@ -215,6 +221,28 @@ static __always_inline void update_process(struct rt_entity *p, __s64 heap, __s6
 	enforce(p, syscall_nr);
 }
 
+/*
+ * Which figures a syscall can change: data_vm only changes in the memory
+ * syscalls (and exec, counted by on_exec), the fd table only in the others.
+ * A syscall recounts only its own figure; the other stays as its last
+ * recount left it, which is still exact (every thread of a tracked group
+ * is hooked). ioctl may do either (a driver may map memory).
+ */
+#define FIG_HEAP	1
+#define FIG_FILES	2
+
+static __always_inline __u32 figures_of(int syscall_nr)
+{
+	switch (syscall_nr) {
+	case 9: case 10: case 11: case 12: case 25: case 329: case 453:
+		return FIG_HEAP;	/* mmap mprotect munmap brk mremap pkey_mprotect map_shadow_stack */
+	case 16:
+		return FIG_HEAP | FIG_FILES;	/* ioctl */
+	default:
+		return FIG_FILES;
+	}
+}
+
 /* Whether the calling task's thread group has a tracked entity. */
 static __always_inline bool in_tracked_group(void)
 {
@@ -224,7 +252,7 @@ static __always_inline bool in_tracked_group(void)
 }
 
 /* At a hooked syscall's entry, in a tracked group: a thread entity notes the figures. */
-static __always_inline int syscall_enter(void)
+static __always_inline int syscall_enter(__u32 figs)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
@@ -240,29 +268,38 @@ static __always_inline int syscall_enter(void)
 	task = (struct task_struct *)bpf_get_current_task();
 	if (is_stale(t, task))
 		return 0;
-	t->enter_heap = heap_bytes(task);
-	t->enter_files = open_files(task);
+	if (figs & FIG_HEAP)
+		t->enter_heap = heap_bytes(task);
+	if (figs & FIG_FILES)
+		t->enter_files = open_files(task);
 	t->in_syscall = 1;
 	return 0;
 }
 
-/* At a hooked syscall's exit, in a tracked group: recount, then enforce. */
-static __always_inline int syscall_exit(int syscall_nr)
+/* At a hooked syscall's exit, in a tracked group: recount figs, then enforce. */
+static __always_inline int syscall_exit(int syscall_nr, __u32 figs)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct task_struct *task;
 	struct rt_entity *p, *t;
-	__s64 heap, files;
+	__s64 heap = 0, files = 0;
 
 	task = (struct task_struct *)bpf_get_current_task();
-	heap = heap_bytes(task);
-	files = open_files(task);
+	if (figs & FIG_HEAP)
+		heap = heap_bytes(task);
+	if (figs & FIG_FILES)
+		files = open_files(task);
 
 	p = bpf_map_lookup_elem(&entities, &tgid);
 	if (p && p->scope == RT_SCOPE_PROCESS &&
-	    !is_stale(p, BPF_CORE_READ(task, group_leader)))
-		update_process(p, heap, files, syscall_nr);
+	    !is_stale(p, BPF_CORE_READ(task, group_leader))) {
+		if (figs & FIG_HEAP)
+			p->heap = heap - p->base_heap;
+		if (figs & FIG_FILES)
+			p->files = files - p->base_files;
+		enforce(p, syscall_nr);
+	}
 
 	if (tid == tgid)
 		return 0;
@@ -270,19 +307,21 @@ static __always_inline int syscall_exit(int syscall_nr)
 	if (!t || t->scope != RT_SCOPE_THREAD || !t->in_syscall || is_stale(t, task))
 		return 0;
 	t->in_syscall = 0;
-	t->heap += heap - t->enter_heap;
-	t->files += files - t->enter_files;
+	if (figs & FIG_HEAP)
+		t->heap += heap - t->enter_heap;
+	if (figs & FIG_FILES)
+		t->files += files - t->enter_files;
 	enforce(t, syscall_nr);
 	return 0;
 }
 
 /* The tracepoint variant: attached to every sys_enter_* / sys_exit_* in HookedSyscalls. */
 SEC("tracepoint/syscalls/sys_enter_openat")
-int on_enter(void *ctx)
+int on_enter(struct sys_enter_args *ctx)
 {
 	if (!in_tracked_group())
 		return 0;
-	return syscall_enter();
+	return syscall_enter(figures_of(ctx->syscall_nr));
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
@@ -290,7 +329,7 @@ int on_exit(struct sys_exit_args *ctx)
 {
 	if (!in_tracked_group())
 		return 0;
-	return syscall_exit(ctx->syscall_nr);
+	return syscall_exit(ctx->syscall_nr, figures_of(ctx->syscall_nr));
 }
 
 /*
@@ -299,38 +338,41 @@ int on_exit(struct sys_exit_args *ctx)
  * table calls; regs->orig_ax is the syscall's number, as in the tracepoint's
  * record. Must list the same syscalls as HookedSyscalls (TrackerHooksTest).
  */
-#define HOOK(name)								\
+#define HOOK(name, figs)							\
 SEC("fentry/__x64_sys_" #name)							\
 int fentry_##name(__u64 *ctx)							\
 {										\
 	if (!in_tracked_group())						\
 		return 0;							\
-	return syscall_enter();							\
+	return syscall_enter(figs);						\
 }										\
 SEC("fexit/__x64_sys_" #name)							\
 int fexit_##name(__u64 *ctx)							\
 {										\
 	if (!in_tracked_group())						\
 		return 0;							\
-	return syscall_exit(BPF_CORE_READ((struct pt_regs *)ctx[0], orig_ax));	\
+	return syscall_exit(BPF_CORE_READ((struct pt_regs *)ctx[0], orig_ax), figs);	\
 }
+#define MEM(name)	HOOK(name, FIG_HEAP)
+#define FD(name)	HOOK(name, FIG_FILES)
 
 /* data_vm */
-HOOK(brk) HOOK(mmap) HOOK(munmap) HOOK(mremap) HOOK(mprotect) HOOK(pkey_mprotect)
-HOOK(map_shadow_stack)
+MEM(brk) MEM(mmap) MEM(munmap) MEM(mremap) MEM(mprotect) MEM(pkey_mprotect)
+MEM(map_shadow_stack)
 /* descriptors created */
-HOOK(open) HOOK(openat) HOOK(openat2) HOOK(creat) HOOK(open_by_handle_at) HOOK(dup)
-HOOK(dup2) HOOK(dup3) HOOK(fcntl) HOOK(socket) HOOK(socketpair) HOOK(accept)
-HOOK(accept4) HOOK(pipe) HOOK(pipe2) HOOK(eventfd) HOOK(eventfd2) HOOK(epoll_create)
-HOOK(epoll_create1) HOOK(signalfd) HOOK(signalfd4) HOOK(timerfd_create)
-HOOK(inotify_init) HOOK(inotify_init1) HOOK(fanotify_init) HOOK(memfd_create)
-HOOK(memfd_secret) HOOK(userfaultfd) HOOK(perf_event_open) HOOK(bpf)
-HOOK(io_uring_setup) HOOK(io_uring_enter) HOOK(io_uring_register) HOOK(pidfd_open)
-HOOK(pidfd_getfd) HOOK(open_tree) HOOK(open_tree_attr) HOOK(fsopen) HOOK(fsmount)
-HOOK(fspick) HOOK(mq_open) HOOK(recvmsg) HOOK(recvmmsg) HOOK(ioctl) HOOK(seccomp)
-HOOK(landlock_create_ruleset) HOOK(clone) HOOK(clone3)
+FD(open) FD(openat) FD(openat2) FD(creat) FD(open_by_handle_at) FD(dup)
+FD(dup2) FD(dup3) FD(fcntl) FD(socket) FD(socketpair) FD(accept)
+FD(accept4) FD(pipe) FD(pipe2) FD(eventfd) FD(eventfd2) FD(epoll_create)
+FD(epoll_create1) FD(signalfd) FD(signalfd4) FD(timerfd_create)
+FD(inotify_init) FD(inotify_init1) FD(fanotify_init) FD(memfd_create)
+FD(memfd_secret) FD(userfaultfd) FD(perf_event_open) FD(bpf)
+FD(io_uring_setup) FD(io_uring_enter) FD(io_uring_register) FD(pidfd_open)
+FD(pidfd_getfd) FD(open_tree) FD(open_tree_attr) FD(fsopen) FD(fsmount)
+FD(fspick) FD(mq_open) FD(recvmsg) FD(recvmmsg) FD(seccomp)
+FD(landlock_create_ruleset) FD(clone) FD(clone3)
+HOOK(ioctl, FIG_HEAP | FIG_FILES)
 /* descriptors closed */
-HOOK(close) HOOK(close_range)
+FD(close) FD(close_range)
 
 /*
  * exec replaces the memory image and closes O_CLOEXEC descriptors. A `run`

@@ -251,8 +251,12 @@ static __always_inline bool in_tracked_group(void)
 	return bpf_map_lookup_elem(&groups, &tgid) != NULL;
 }
 
-/* At a hooked syscall's entry, in a tracked group: a thread entity notes the figures. */
-static __always_inline int syscall_enter(__u32 figs)
+/*
+ * At a hooked syscall's entry, in a tracked group: a thread entity notes the
+ * figures. A subprogram, not inlined: the fentry variant's 114 programs share
+ * its code in the object (libbpf copies it into each program it loads).
+ */
+static __noinline int syscall_enter(__u32 figs)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
@@ -276,8 +280,8 @@ static __always_inline int syscall_enter(__u32 figs)
 	return 0;
 }
 
-/* At a hooked syscall's exit, in a tracked group: recount figs, then enforce. */
-static __always_inline int syscall_exit(int syscall_nr, __u32 figs)
+/* At a hooked syscall's exit, in a tracked group: recount figs, then enforce (a subprogram too). */
+static __noinline int syscall_exit(int syscall_nr, __u32 figs)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;

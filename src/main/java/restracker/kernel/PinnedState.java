@@ -220,7 +220,7 @@ public final class PinnedState implements AutoCloseable {
             List<Blueprint.FunctionHook> functions = List.of();
             if (variant != null) {
                 tracepoints.addAll(variant.tracepoints());
-                Set<String> present = Features.kernelFunctions(
+                Set<String> present = variant.functions().isEmpty() ? Set.of() : Features.kernelFunctions(
                         variant.functions().stream().map(Blueprint.FunctionHook::function).toList());
                 // A function this kernel lacks is skipped, as a missing tracepoint is (`doctor` names them).
                 functions = variant.functions().stream().filter(f -> present.contains(f.function())).toList();

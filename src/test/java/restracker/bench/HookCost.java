@@ -24,7 +24,10 @@ import restracker.tracker.TrackerHooks;
  * bench/syscall-loop.c's getppid, openclose and mmap loops; medians and ratios to nothing loaded
  * of the same run. Iterations are calibrated once, with nothing loaded, to about TARGET_MS a run.
  *
- * <p>usage: HookCost LOOP_BINARY ROUNDS VARIANTS(tracepoint,fentry) TARGET_MS
+ * Within a round each configuration runs every loop REPEAT times (a load takes most of a minute
+ * under emulation: more samples per load, fewer loads).
+ *
+ * <p>usage: HookCost LOOP_BINARY ROUNDS VARIANTS(tracepoint,fentry) TARGET_MS [REPEAT (3)]
  */
 public final class HookCost {
     private static final List<String> LOOPS = List.of("getppid", "openclose", "mmap");
@@ -37,6 +40,7 @@ public final class HookCost {
         List<TrackerHooks> variants = new ArrayList<>();
         for (String v : args[2].split(",")) variants.add(TrackerHooks.of(v.strip()).orElseThrow());
         long targetMs = Long.parseLong(args[3]);
+        int repeat = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         Path dir = Path.of("/sys/fs/bpf/restracker-hookcost-" + ProcessHandle.current().pid());
         PinnedState.unload(dir);
 
@@ -67,7 +71,9 @@ public final class HookCost {
                     String config = configs.get((i + r) % configs.size());
                     if (refused.containsKey(config)) continue;
                     if (config.equals("nothing")) {
-                        for (String l : LOOPS) add(samples, "nothing/" + l, run(loop, l, iterations.get(l), null));
+                        for (int k = 0; k < repeat; k++) {
+                            for (String l : LOOPS) add(samples, "nothing/" + l, run(loop, l, iterations.get(l), null));
+                        }
                         continue;
                     }
                     TrackerHooks v = TrackerHooks.of(config).orElseThrow();
@@ -82,9 +88,11 @@ public final class HookCost {
                     }
                     add(loadMs, config, (System.nanoTime() - t0) / 1e6);
                     try (t) {
-                        for (String l : LOOPS) {
-                            add(samples, config + " untracked/" + l, run(loop, l, iterations.get(l), null));
-                            add(samples, config + " tracked/" + l, run(loop, l, iterations.get(l), t));
+                        for (int k = 0; k < repeat; k++) {
+                            for (String l : LOOPS) {
+                                add(samples, config + " untracked/" + l, run(loop, l, iterations.get(l), null));
+                                add(samples, config + " tracked/" + l, run(loop, l, iterations.get(l), t));
+                            }
                         }
                     } finally {
                         long u0 = System.nanoTime();
@@ -121,7 +129,8 @@ public final class HookCost {
             System.out.println(row);
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "Medians of %d rounds; iterations per run: %s.%n", rounds, iterations);
+        System.out.printf(Locale.ROOT, "Medians of %d runs (%d rounds × %d); iterations per run: %s.%n", rounds * repeat,
+                rounds, repeat, iterations);
         loadMs.forEach((c, ms) -> System.out.printf(Locale.ROOT,
                 "The %s variant: load, attach and pin %.0f ms, unload %.0f ms (medians).%n", c, median(ms),
                 median(unloadMs.get(c))));

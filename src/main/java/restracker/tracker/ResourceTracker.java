@@ -70,7 +70,8 @@ public final class ResourceTracker implements AutoCloseable {
         return PinnedState.openExisting(pinDir, BLUEPRINT).map(ResourceTracker::new);
     }
 
-    static Blueprint blueprint(List<TrackerHooks> hooks) {
+    /** The tracker's Blueprint with the given hook variants, tried in that order. */
+    public static Blueprint blueprint(List<TrackerHooks> hooks) {
         if (hooks.isEmpty()) throw new IllegalArgumentException("no tracker hooks to load");
         return new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
                 List.of("groups", "entities", "quotas", "events", "state"),

@@ -131,18 +131,37 @@ static __always_inline __s64 open_files(struct task_struct *task)
 	return scan.count;
 }
 
-static __always_inline __u64 start_ticks(struct task_struct *task)
+/*
+ * The same figures read with plain loads from the BTF-typed current task
+ * (bpf_get_current_task_btf): the verifier checks each field access against
+ * the kernel's BTF and guards the loads (a NULL pointer reads as 0), without
+ * a bpf_probe_read_kernel call per field. Used on the hot path, the hooked
+ * syscalls' entry and exit.
+ */
+static __always_inline __s64 heap_bytes_btf(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, start_boottime) / NSEC_PER_TICK;
+	return (__s64)task->mm->data_vm << PAGE_SHIFT;
 }
 
-/* An entry whose pid now names another task is stale: drop it. */
+static __always_inline __s64 open_files_btf(struct task_struct *task)
+{
+	struct fdtable *fdt = task->files->fdt;
+	struct fd_scan scan = {};
+
+	if (!fdt)
+		return 0;
+	scan.bits = fdt->open_fds;
+	bpf_loop(fdt->max_fds / BITS_PER_LONG, count_fd_word, &scan, 0);
+	return scan.count;
+}
+
+/* An entry whose pid now names another task is stale: drop it (owner: a BTF-typed task). */
 static __always_inline bool is_stale(struct rt_entity *e, struct task_struct *owner)
 {
 	struct rt_state *st;
 	__u32 zero = 0;
 
-	if (e->start_ticks == start_ticks(owner))
+	if (e->start_ticks == owner->start_boottime / NSEC_PER_TICK)
 		return false;
 	bpf_map_delete_elem(&quotas, &e->id);
 	bpf_map_delete_elem(&entities, &e->id);
@@ -269,13 +288,13 @@ static __noinline int syscall_enter(__u32 figs)
 	t = bpf_map_lookup_elem(&entities, &tid);
 	if (!t || t->scope != RT_SCOPE_THREAD)
 		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
+	task = bpf_get_current_task_btf();
 	if (is_stale(t, task))
 		return 0;
 	if (figs & FIG_HEAP)
-		t->enter_heap = heap_bytes(task);
+		t->enter_heap = heap_bytes_btf(task);
 	if (figs & FIG_FILES)
-		t->enter_files = open_files(task);
+		t->enter_files = open_files_btf(task);
 	t->in_syscall = 1;
 	return 0;
 }
@@ -289,15 +308,15 @@ static __noinline int syscall_exit(int syscall_nr, __u32 figs)
 	struct rt_entity *p, *t;
 	__s64 heap = 0, files = 0;
 
-	task = (struct task_struct *)bpf_get_current_task();
+	task = bpf_get_current_task_btf();
 	if (figs & FIG_HEAP)
-		heap = heap_bytes(task);
+		heap = heap_bytes_btf(task);
 	if (figs & FIG_FILES)
-		files = open_files(task);
+		files = open_files_btf(task);
 
 	p = bpf_map_lookup_elem(&entities, &tgid);
 	if (p && p->scope == RT_SCOPE_PROCESS &&
-	    !is_stale(p, BPF_CORE_READ(task, group_leader))) {
+	    !is_stale(p, task->group_leader)) {
 		if (figs & FIG_HEAP)
 			p->heap = heap - p->base_heap;
 		if (figs & FIG_FILES)

@@ -3,11 +3,23 @@
  * restracker's tracker and limiter: per-entity heap (data_vm) and open-file
  * accounting, quota check and SIGKILL at the syscall that crossed the line.
  *
- * Two programs serve every hooked syscall: on_enter and on_exit are attached
- * from user space to the sys_enter_* / sys_exit_* tracepoint of each syscall
- * that can change data_vm or the fd table (restracker.bpf.HookedSyscalls).
+ * Every syscall that can change data_vm or the fd table
+ * (restracker.kernel.HookedSyscalls) is hooked at its entry and its exit, in
+ * one of two variants that user space chooses at load time
+ * (bpf_program__set_autoload; restracker.tracker.TrackerHooks):
+ *
+ *   tracepoint	on_enter and on_exit, attached to the sys_enter_* and
+ *		sys_exit_* tracepoint of each syscall. Works wherever
+ *		tracepoint programs do, but any syscall tracepoint switches
+ *		on the syscall slow path for every task.
+ *   fentry	fentry_NAME and fexit_NAME on each syscall's __x64_sys_NAME
+ *		function (one program per function: a trampoline program has
+ *		one target). Fires at the same two points, so the figures are
+ *		the same; untracked tasks' other syscalls stay on the fast path.
+ *
  * The kernel's own figures are the truth: usage is recomputed from
- * mm->data_vm and a popcount of the fd bitmap, never guessed from arguments.
+ * mm->data_vm and a popcount of the fd bitmap at the syscall's exit, never
+ * guessed from arguments, and a quota crossed there is enforced there.
  *
  * Cost for a task that is not tracked: one hash lookup (groups, by tgid).
  */
@@ -65,6 +77,12 @@ struct {
 } state SEC(".maps");
 
 
+/* The common head of every syscalls:sys_enter_* record. */
+struct sys_enter_args {
+	__u64 common;
+	int syscall_nr;
+};
+
 /* The common head of every syscalls:sys_exit_* record. */
 struct sys_exit_args {
 	__u64 common;
@@ -113,18 +131,37 @@ static __always_inline __s64 open_files(struct task_struct *task)
 	return scan.count;
 }
 
-static __always_inline __u64 start_ticks(struct task_struct *task)
+/*
+ * The same figures read with plain loads from the BTF-typed current task
+ * (bpf_get_current_task_btf): the verifier checks each field access against
+ * the kernel's BTF and guards the loads (a NULL pointer reads as 0), without
+ * a bpf_probe_read_kernel call per field. Used on the hot path, the hooked
+ * syscalls' entry and exit.
+ */
+static __always_inline __s64 heap_bytes_btf(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, start_boottime) / NSEC_PER_TICK;
+	return (__s64)task->mm->data_vm << PAGE_SHIFT;
 }
 
-/* An entry whose pid now names another task is stale: drop it. */
+static __always_inline __s64 open_files_btf(struct task_struct *task)
+{
+	struct fdtable *fdt = task->files->fdt;
+	struct fd_scan scan = {};
+
+	if (!fdt)
+		return 0;
+	scan.bits = fdt->open_fds;
+	bpf_loop(fdt->max_fds / BITS_PER_LONG, count_fd_word, &scan, 0);
+	return scan.count;
+}
+
+/* An entry whose pid now names another task is stale: drop it (owner: a BTF-typed task). */
 static __always_inline bool is_stale(struct rt_entity *e, struct task_struct *owner)
 {
 	struct rt_state *st;
 	__u32 zero = 0;
 
-	if (e->start_ticks == start_ticks(owner))
+	if (e->start_ticks == owner->start_boottime / NSEC_PER_TICK)
 		return false;
 	bpf_map_delete_elem(&quotas, &e->id);
 	bpf_map_delete_elem(&entities, &e->id);
@@ -203,50 +240,89 @@ static __always_inline void update_process(struct rt_entity *p, __s64 heap, __s6
 	enforce(p, syscall_nr);
 }
 
-SEC("tracepoint/syscalls/sys_enter_openat")
-int on_enter(void *ctx)
+/*
+ * Which figures a syscall can change: data_vm only changes in the memory
+ * syscalls (and exec, counted by on_exec), the fd table only in the others.
+ * A syscall recounts only its own figure; the other stays as its last
+ * recount left it, which is still exact (every thread of a tracked group
+ * is hooked). ioctl may do either (a driver may map memory).
+ */
+#define FIG_HEAP	1
+#define FIG_FILES	2
+
+static __always_inline __u32 figures_of(int syscall_nr)
+{
+	switch (syscall_nr) {
+	case 9: case 10: case 11: case 12: case 25: case 329: case 453:
+		return FIG_HEAP;	/* mmap mprotect munmap brk mremap pkey_mprotect map_shadow_stack */
+	case 16:
+		return FIG_HEAP | FIG_FILES;	/* ioctl */
+	default:
+		return FIG_FILES;
+	}
+}
+
+/* Whether the calling task's thread group has a tracked entity. */
+static __always_inline bool in_tracked_group(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	return bpf_map_lookup_elem(&groups, &tgid) != NULL;
+}
+
+/*
+ * At a hooked syscall's entry, in a tracked group: a thread entity notes the
+ * figures. A subprogram, not inlined: the fentry variant's 114 programs share
+ * its code in the object (libbpf copies it into each program it loads).
+ */
+static __noinline int syscall_enter(__u32 figs)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct task_struct *task;
 	struct rt_entity *t;
 
-	if (!bpf_map_lookup_elem(&groups, &tgid))
-		return 0;
 	/* Only thread entities need the figures from before the call. */
 	if (tid == tgid)
 		return 0;
 	t = bpf_map_lookup_elem(&entities, &tid);
 	if (!t || t->scope != RT_SCOPE_THREAD)
 		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
+	task = bpf_get_current_task_btf();
 	if (is_stale(t, task))
 		return 0;
-	t->enter_heap = heap_bytes(task);
-	t->enter_files = open_files(task);
+	if (figs & FIG_HEAP)
+		t->enter_heap = heap_bytes_btf(task);
+	if (figs & FIG_FILES)
+		t->enter_files = open_files_btf(task);
 	t->in_syscall = 1;
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_openat")
-int on_exit(struct sys_exit_args *ctx)
+/* At a hooked syscall's exit, in a tracked group: recount figs, then enforce (a subprogram too). */
+static __noinline int syscall_exit(int syscall_nr, __u32 figs)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct task_struct *task;
 	struct rt_entity *p, *t;
-	__s64 heap, files;
+	__s64 heap = 0, files = 0;
 
-	if (!bpf_map_lookup_elem(&groups, &tgid))
-		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
-	heap = heap_bytes(task);
-	files = open_files(task);
+	task = bpf_get_current_task_btf();
+	if (figs & FIG_HEAP)
+		heap = heap_bytes_btf(task);
+	if (figs & FIG_FILES)
+		files = open_files_btf(task);
 
 	p = bpf_map_lookup_elem(&entities, &tgid);
 	if (p && p->scope == RT_SCOPE_PROCESS &&
-	    !is_stale(p, BPF_CORE_READ(task, group_leader)))
-		update_process(p, heap, files, ctx->syscall_nr);
+	    !is_stale(p, task->group_leader)) {
+		if (figs & FIG_HEAP)
+			p->heap = heap - p->base_heap;
+		if (figs & FIG_FILES)
+			p->files = files - p->base_files;
+		enforce(p, syscall_nr);
+	}
 
 	if (tid == tgid)
 		return 0;
@@ -254,11 +330,72 @@ int on_exit(struct sys_exit_args *ctx)
 	if (!t || t->scope != RT_SCOPE_THREAD || !t->in_syscall || is_stale(t, task))
 		return 0;
 	t->in_syscall = 0;
-	t->heap += heap - t->enter_heap;
-	t->files += files - t->enter_files;
-	enforce(t, ctx->syscall_nr);
+	if (figs & FIG_HEAP)
+		t->heap += heap - t->enter_heap;
+	if (figs & FIG_FILES)
+		t->files += files - t->enter_files;
+	enforce(t, syscall_nr);
 	return 0;
 }
+
+/* The tracepoint variant: attached to every sys_enter_* / sys_exit_* in HookedSyscalls. */
+SEC("tracepoint/syscalls/sys_enter_openat")
+int on_enter(struct sys_enter_args *ctx)
+{
+	if (!in_tracked_group())
+		return 0;
+	return syscall_enter(figures_of(ctx->syscall_nr));
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int on_exit(struct sys_exit_args *ctx)
+{
+	if (!in_tracked_group())
+		return 0;
+	return syscall_exit(ctx->syscall_nr, figures_of(ctx->syscall_nr));
+}
+
+/*
+ * The fentry variant: a pair of programs per syscall function. The x86-64
+ * wrapper __x64_sys_NAME(const struct pt_regs *regs) is what the syscall
+ * table calls; regs->orig_ax is the syscall's number, as in the tracepoint's
+ * record. Must list the same syscalls as HookedSyscalls (TrackerHooksTest).
+ */
+#define HOOK(name, figs)							\
+SEC("fentry/__x64_sys_" #name)							\
+int fentry_##name(__u64 *ctx)							\
+{										\
+	if (!in_tracked_group())						\
+		return 0;							\
+	return syscall_enter(figs);						\
+}										\
+SEC("fexit/__x64_sys_" #name)							\
+int fexit_##name(__u64 *ctx)							\
+{										\
+	if (!in_tracked_group())						\
+		return 0;							\
+	return syscall_exit(BPF_CORE_READ((struct pt_regs *)ctx[0], orig_ax), figs);	\
+}
+#define MEM(name)	HOOK(name, FIG_HEAP)
+#define FD(name)	HOOK(name, FIG_FILES)
+
+/* data_vm */
+MEM(brk) MEM(mmap) MEM(munmap) MEM(mremap) MEM(mprotect) MEM(pkey_mprotect)
+MEM(map_shadow_stack)
+/* descriptors created */
+FD(open) FD(openat) FD(openat2) FD(creat) FD(open_by_handle_at) FD(dup)
+FD(dup2) FD(dup3) FD(fcntl) FD(socket) FD(socketpair) FD(accept)
+FD(accept4) FD(pipe) FD(pipe2) FD(eventfd) FD(eventfd2) FD(epoll_create)
+FD(epoll_create1) FD(signalfd) FD(signalfd4) FD(timerfd_create)
+FD(inotify_init) FD(inotify_init1) FD(fanotify_init) FD(memfd_create)
+FD(memfd_secret) FD(userfaultfd) FD(perf_event_open) FD(bpf)
+FD(io_uring_setup) FD(io_uring_enter) FD(io_uring_register) FD(pidfd_open)
+FD(pidfd_getfd) FD(open_tree) FD(open_tree_attr) FD(fsopen) FD(fsmount)
+FD(fspick) FD(mq_open) FD(recvmsg) FD(recvmmsg) FD(seccomp)
+FD(landlock_create_ruleset) FD(clone) FD(clone3)
+HOOK(ioctl, FIG_HEAP | FIG_FILES)
+/* descriptors closed */
+FD(close) FD(close_range)
 
 /*
  * exec replaces the memory image and closes O_CLOEXEC descriptors. A `run`

@@ -19,6 +19,7 @@ import java.lang.invoke.MethodType;
  */
 final class LibbpfLog {
     private static final int BUFFER = 8192;
+    private static final int LIBBPF_DEBUG = 2; // enum libbpf_print_level: WARN 0, INFO 1, DEBUG 2
     private static final int KEEP = 64 * 1024;
     private static final StringBuilder LOG = new StringBuilder();
     private static final boolean ECHO = System.getenv("RESTRACKER_DEBUG") != null;
@@ -51,6 +52,9 @@ final class LibbpfLog {
     /** The upcall; it must never throw into native code. */
     @SuppressWarnings("unused")
     private static int print(int level, MemorySegment format, MemorySegment vaList) {
+        // libbpf's debug lines (several per program and relocation: thousands for the tracker's
+        // fentry variant) are only wanted with RESTRACKER_DEBUG; warnings carry the verifier log.
+        if (level >= LIBBPF_DEBUG && !ECHO) return 0;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(BUFFER);
             int n = (int) VSNPRINTF.invokeExact(buf, (long) BUFFER, format, vaList);

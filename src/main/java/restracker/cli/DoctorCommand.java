@@ -8,7 +8,10 @@ import restracker.kernel.Doctor;
 final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        var findings = Doctor.probe();
+        var findings = new java.util.ArrayList<>(Doctor.probe());
+        if (restracker.bpf.Libc.geteuid() == 0) {
+            findings.add(restracker.tracker.TrackerHooks.probe(restracker.kernel.PinnedState.configuredDir()));
+        }
         for (Doctor.Finding f : findings) {
             System.out.printf("%-4s %-34s %s%n", f.ok() ? "ok" : f.required() ? "FAIL" : "no", f.what(), f.detail());
         }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracker.ResourceTracker;
+import restracker.tracker.TrackerHooks;
 
 @Command(name = "status", description = "Show what is loaded in the kernel and what is tracked.")
 final class StatusCommand implements Runnable, ControlCommand {
@@ -28,8 +29,8 @@ final class StatusCommand implements Runnable, ControlCommand {
             PinnedState s = t.state();
             out.println("loaded at " + s.dir() + " by restracker " + s.meta().version() + " (ABI "
                     + s.meta().abiVersion() + ") on " + s.meta().loadedAt());
-            out.println("hooks attached: " + s.links().size() + " (" + ResourceTracker.BLUEPRINT.attachments().size()
-                    + " possible; `restracker doctor` names any this kernel lacks)");
+            out.println("syscall hooks: " + t.hooks().map(h -> h.label() + " (" + describe(h) + ")").orElse("none found")
+                    + "; links pinned: " + s.links().size() + " (`restracker doctor` names any syscall this kernel lacks)");
             var all = t.list();
             out.println("tracked: " + all.size());
             if (!all.isEmpty()) {
@@ -46,5 +47,12 @@ final class StatusCommand implements Runnable, ControlCommand {
                     ? " (" + log.overwritten() + " overwritten in the log)" : ""));
         }
         out.println(TracerCommand.statusLine(dir));
+    }
+
+    static String describe(TrackerHooks h) {
+        return switch (h) {
+            case FENTRY -> "fentry/fexit on each hooked syscall's __x64_sys_ function";
+            case TRACEPOINT -> "the syscalls:sys_enter_/sys_exit_ tracepoints of each hooked syscall";
+        };
     }
 }

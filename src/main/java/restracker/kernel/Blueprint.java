@@ -3,16 +3,51 @@ package restracker.kernel;
 import java.util.List;
 
 /**
- * What one BPF object pins: its maps (the meta record included) and the tracepoints its programs
+ * What one BPF object pins: its maps (the meta record included) and the hooks its programs
  * attach to, under its own sub-directory of the pin directory.
  *
  * @param name the sub-directory, e.g. "tracker"
  * @param object the object file the jar carries under /bpf/
  * @param abiVersion the layout version its meta record must show
  * @param maps the maps to pin (besides "meta")
- * @param attachments program to tracepoint; a tracepoint this kernel lacks is skipped
+ * @param attachments program to tracepoint, attached in every variant; a tracepoint this kernel
+ *     lacks is skipped
+ * @param variants alternative sets of hooks, in order of preference: the first the kernel loads
+ *     and attaches is used, the programs of the others are left out (autoload off). Empty: the
+ *     object's programs are all loaded and only the attachments are made.
  */
-public record Blueprint(String name, String object, int abiVersion, List<String> maps, List<Attachment> attachments) {
+public record Blueprint(String name, String object, int abiVersion, List<String> maps, List<Attachment> attachments,
+        List<Variant> variants) {
+
+    public Blueprint(String name, String object, int abiVersion, List<String> maps, List<Attachment> attachments) {
+        this(name, object, abiVersion, maps, attachments, List.of());
+    }
 
     public record Attachment(String program, String category, String event) {}
+
+    /**
+     * A program attached where its SEC() says (fentry/fexit), to a kernel function that may be
+     * missing from a kernel: then it is left out, as a missing tracepoint is.
+     */
+    public record FunctionHook(String program, String function) {}
+
+    /**
+     * One way of hooking: its tracepoints and function hooks. A variant is used whole or not at
+     * all: if one of its programs is refused, the next variant is tried.
+     *
+     * @param name what `status` and `doctor` call it, e.g. "fentry"
+     */
+    public record Variant(String name, List<Attachment> tracepoints, List<FunctionHook> functions) {
+
+        /** The variant's programs, each once. */
+        public List<String> programs() {
+            return java.util.stream.Stream.concat(tracepoints.stream().map(Attachment::program),
+                    functions.stream().map(FunctionHook::program)).distinct().toList();
+        }
+    }
+
+    /** The same object with only the given variants, in that order. */
+    public Blueprint withVariants(List<Variant> chosen) {
+        return new Blueprint(name, object, abiVersion, maps, attachments, List.copyOf(chosen));
+    }
 }

@@ -10,6 +10,10 @@ import java.util.Map;
  * sys_enter_/sys_exit_ tracepoint; one missing from the running kernel is skipped and reported.
  * Not covered (documented in the README): descriptors created by read() on a fanotify group and
  * by io_uring requests executed outside the syscall; they are counted at the next hooked call.
+ *
+ * <p>tracker.bpf.c repeats this list twice: its fentry variant's HOOK() lines (TrackerHooksTest
+ * compares them with this map) and figures_of(), which recounts data_vm only after the "data_vm"
+ * group below (and ioctl), the fd table only after the others.
  */
 public final class HookedSyscalls {
     /** name -> x86-64 syscall number. */

@@ -12,14 +12,17 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import restracker.bpf.BpfMap;
 import restracker.bpf.BpfObject;
 import restracker.bpf.Errno;
+import restracker.bpf.Features;
 import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
 
@@ -178,27 +181,87 @@ public final class PinnedState implements AutoCloseable {
 
     private static Meta load(Path dir, Blueprint blueprint) {
         Mounts.ensureTracefs();
+        byte[] elf = objectBytes(blueprint.object());
+        List<Blueprint.Variant> variants = blueprint.variants();
+        if (variants.isEmpty()) {
+            loadVariant(dir, blueprint, elf, null);
+        } else {
+            List<String> refused = new ArrayList<>();
+            for (int i = 0; ; i++) {
+                Blueprint.Variant v = variants.get(i);
+                try {
+                    loadVariant(dir, blueprint, elf, v);
+                    break;
+                } catch (NativeException e) {
+                    refused.add(v.name() + " refused with " + e.errno().label() + ": " + firstLine(e.getMessage()));
+                    if (i == variants.size() - 1) {
+                        throw new NativeException(e.rawErrno(), "the kernel refused every variant of " + blueprint.name()
+                                + "'s hooks that was asked for (" + String.join("; ", refused) + ")");
+                    }
+                }
+            }
+        }
+        Instant now = Instant.now();
+        writeMeta(dir, blueprint, now);
+        return new Meta(blueprint.abiVersion(), VERSION, now);
+    }
+
+    /**
+     * Loads the object with the common attachments and variant's hooks (all programs when variant
+     * is null), attaches and pins them and the maps; on failure removes every pin it made.
+     */
+    private static void loadVariant(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant) {
         try {
             Files.createDirectories(dir.resolve("links"), DirLock.ROOT_ONLY);
         } catch (IOException e) {
             throw new NativeException(Errno.EACCES.number(), "cannot create " + dir + ": " + e.getMessage());
         }
-        try (BpfObject obj = BpfObject.open(blueprint.object(), objectBytes(blueprint.object()))) {
-            obj.load();
-            for (Blueprint.Attachment a : blueprint.attachments()) {
-                if (!Mounts.tracepointExists(a.category(), a.event())) continue; // reported by `doctor`
-                obj.attachTracepointPinned(a.program(), a.category(), a.event(),
-                        dir.resolve("links").resolve(a.event()).toString());
+        Path links = dir.resolve("links");
+        try (BpfObject obj = BpfObject.open(blueprint.object(), elf)) {
+            List<Blueprint.Attachment> tracepoints = new ArrayList<>(blueprint.attachments());
+            List<Blueprint.FunctionHook> functions = List.of();
+            if (variant != null) {
+                tracepoints.addAll(variant.tracepoints());
+                Set<String> present = variant.functions().isEmpty() ? Set.of() : Features.kernelFunctions(
+                        variant.functions().stream().map(Blueprint.FunctionHook::function).toList());
+                // A function this kernel lacks is skipped, as a missing tracepoint is (`doctor` names them).
+                functions = variant.functions().stream().filter(f -> present.contains(f.function())).toList();
+                Set<String> load = new HashSet<>();
+                tracepoints.forEach(a -> load.add(a.program()));
+                functions.forEach(f -> load.add(f.program()));
+                for (String p : obj.programs()) obj.setAutoload(p, load.contains(p));
             }
+            obj.load();
+            for (Blueprint.Attachment a : tracepoints) {
+                if (!Mounts.tracepointExists(a.category(), a.event())) continue; // reported by `doctor`
+                obj.attachTracepointPinned(a.program(), a.category(), a.event(), links.resolve(a.event()).toString());
+            }
+            for (Blueprint.FunctionHook f : functions) obj.attachPinned(f.program(), links.resolve(f.program()).toString());
             for (String m : blueprint.maps()) obj.pinMap(m, dir.resolve(m).toString());
             obj.pinMap("meta", dir.resolve("meta").toString());
         } catch (RuntimeException e) {
             removePins(dir);
             throw e;
         }
-        Instant now = Instant.now();
-        writeMeta(dir, blueprint, now);
-        return new Meta(blueprint.abiVersion(), VERSION, now);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /**
+     * The variant of blueprint whose hooks are pinned here, by the names of the pinned links; empty
+     * for a blueprint without variants or when none of their links is pinned.
+     */
+    public Optional<Blueprint.Variant> attachedVariant(Blueprint blueprint) {
+        Set<String> pinned = new HashSet<>(links());
+        for (Blueprint.Variant v : blueprint.variants()) {
+            boolean any = v.tracepoints().stream().anyMatch(a -> pinned.contains(a.event()))
+                    || v.functions().stream().anyMatch(f -> pinned.contains(f.program()));
+            if (any) return Optional.of(v);
+        }
+        return Optional.empty();
     }
 
     private static void writeMeta(Path dir, Blueprint blueprint, Instant now) {

@@ -33,9 +33,11 @@ import restracker.kernel.Records;
 public final class ResourceTracker implements AutoCloseable {
     private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
 
-    /** The kernel side: tracker.bpf.o, its maps, and its programs on every hooked syscall. */
-    public static final Blueprint BLUEPRINT = new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
-            List.of("groups", "entities", "quotas", "events", "state"), attachments());
+    /**
+     * The kernel side: tracker.bpf.o, its maps, the exec and exit hooks, and its hooks on every
+     * hooked syscall in each {@link TrackerHooks} variant, in the default order.
+     */
+    public static final Blueprint BLUEPRINT = blueprint(TrackerHooks.DEFAULT_PREFERENCE);
 
     private final PinnedState state;
     /** The `state` map's memory, mapped on first use: counters shared atomically with the BPF side. */
@@ -50,8 +52,17 @@ public final class ResourceTracker implements AutoCloseable {
         return open(PinnedState.configuredDir());
     }
 
+    /** Opens the tracker at pinDir, loading it if needed with the configured hooks ({@link TrackerHooks#configured}). */
     public static ResourceTracker open(Path pinDir) {
-        return new ResourceTracker(PinnedState.openOrLoad(pinDir, BLUEPRINT));
+        return open(pinDir, TrackerHooks.configured());
+    }
+
+    /**
+     * Opens the tracker at pinDir, loading it if needed with the first of hooks the kernel accepts
+     * (none accepted: a NativeException with each refusal); a tracker already loaded keeps its hooks.
+     */
+    public static ResourceTracker open(Path pinDir, List<TrackerHooks> hooks) {
+        return new ResourceTracker(PinnedState.openOrLoad(pinDir, blueprint(hooks)));
     }
 
     /** The tracker if it is loaded at pinDir; never loads. */
@@ -59,15 +70,19 @@ public final class ResourceTracker implements AutoCloseable {
         return PinnedState.openExisting(pinDir, BLUEPRINT).map(ResourceTracker::new);
     }
 
-    private static List<Blueprint.Attachment> attachments() {
-        List<Blueprint.Attachment> list = new ArrayList<>();
-        for (String sc : HookedSyscalls.ALL.keySet()) {
-            list.add(new Blueprint.Attachment("on_enter", "syscalls", "sys_enter_" + sc));
-            list.add(new Blueprint.Attachment("on_exit", "syscalls", "sys_exit_" + sc));
-        }
-        list.add(new Blueprint.Attachment("on_exec", "sched", "sched_process_exec"));
-        list.add(new Blueprint.Attachment("on_task_exit", "sched", "sched_process_exit"));
-        return List.copyOf(list);
+    /** The tracker's Blueprint with the given hook variants, tried in that order. */
+    public static Blueprint blueprint(List<TrackerHooks> hooks) {
+        if (hooks.isEmpty()) throw new IllegalArgumentException("no tracker hooks to load");
+        return new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
+                List.of("groups", "entities", "quotas", "events", "state"),
+                List.of(new Blueprint.Attachment("on_exec", "sched", "sched_process_exec"),
+                        new Blueprint.Attachment("on_task_exit", "sched", "sched_process_exit")),
+                hooks.stream().distinct().map(TrackerHooks::variant).toList());
+    }
+
+    /** The syscall hooks attached in the kernel, by the names of the pinned links. */
+    public Optional<TrackerHooks> hooks() {
+        return state.attachedVariant(BLUEPRINT).flatMap(v -> TrackerHooks.of(v.name()));
     }
 
     public PinnedState state() {

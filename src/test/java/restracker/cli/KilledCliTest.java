@@ -61,7 +61,7 @@ class KilledCliTest {
                 assertTrue(again.status() == 0 || again.status() == 23, "killed leaving " + left + ", then: "
                         + again.status() + " " + again.err());
                 Cli.Result status = Cli.run(dir, "", "status");
-                assertTrue(status.out().contains("hooks attached: " + hooks + " "), status.out());
+                assertTrue(status.out().contains("links pinned: " + hooks + " "), status.out());
                 assertTrue(status.out().contains("tracked: 1\n"), status.out());
                 Cli.Result fetch = Cli.run(dir, "", "fetch", pid);
                 assertEquals(0, fetch.status(), fetch.err());

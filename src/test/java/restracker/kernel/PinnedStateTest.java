@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,10 +19,12 @@ import restracker.bpf.BpfMap;
 import restracker.bpf.Errno;
 import restracker.testing.TestKernel;
 import restracker.tracker.ResourceTracker;
+import restracker.tracker.TrackerHooks;
 
 /** Loading, reopening, unloading, and refusing a pin set it cannot read. */
 class PinnedStateTest {
-    private static final Blueprint BP = ResourceTracker.BLUEPRINT;
+    /** The tracepoint variant: these are the pin set's mechanics, and it loads in seconds under the qemu lane. */
+    private static final Blueprint BP = ResourceTracker.blueprint(List.of(TrackerHooks.TRACEPOINT));
     private Path root;
     private Path dir;
 

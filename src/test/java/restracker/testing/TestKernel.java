@@ -1,11 +1,14 @@
 package restracker.testing;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import restracker.bpf.Libc;
 import restracker.kernel.PinnedState;
 import restracker.tracker.ResourceTracker;
+import restracker.tracker.TrackerHooks;
 
 /**
  * A tracker of the tests' own, pinned in a directory no installation uses, so that tests never
@@ -21,11 +24,26 @@ public final class TestKernel {
 
     /** Loads a fresh tracker for testClass (unloading any leftover of an earlier run first). */
     public static ResourceTracker tracker(Class<?> testClass) {
+        return tracker(testClass, TrackerHooks.configured());
+    }
+
+    /**
+     * Loads a fresh tracker for testClass with the first of hooks the kernel accepts. A test of
+     * the fentry variant alone is skipped, CI or not, where the kernel refuses fentry (as this
+     * project's VMs do: `doctor` says so); the qemu lane runs it on a kernel that allows it, and
+     * fails on any skip.
+     */
+    public static ResourceTracker tracker(Class<?> testClass, List<TrackerHooks> hooks) {
         Path dir = pinDir(testClass);
         requireBpf();
         PinnedState.unload(dir);
+        if (hooks.equals(List.of(TrackerHooks.FENTRY))) {
+            Optional<String> refused = TrackerHooks.fentryRefused();
+            Assumptions.assumeTrue(refused.isEmpty(), () -> "the tracker's fentry variant cannot run on this kernel ("
+                    + refused.orElse("") + "); the qemu lane runs it on one that allows it");
+        }
         try {
-            return ResourceTracker.open(dir);
+            return ResourceTracker.open(dir, hooks);
         } catch (RuntimeException e) {
             skipOrFail("restracker cannot load its BPF programs here: " + e.getMessage());
             throw e;

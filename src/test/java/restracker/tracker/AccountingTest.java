@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,11 +18,11 @@ import restracker.testing.Workload;
  */
 class AccountingTest {
     private static final long MIB = 1 << 20;
-    private static ResourceTracker tracker;
+    static ResourceTracker tracker;
 
     @BeforeAll
     static void load() {
-        tracker = TestKernel.tracker(AccountingTest.class);
+        tracker = TestKernel.tracker(AccountingTest.class, List.of(TrackerHooks.TRACEPOINT));
     }
 
     @AfterAll

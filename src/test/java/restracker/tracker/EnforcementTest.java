@@ -17,11 +17,11 @@ import restracker.testing.Workload.WorkloadDied;
 class EnforcementTest {
     private static final long MIB = 1 << 20;
     private static final int KILLED = 128 + 9;
-    private static ResourceTracker tracker;
+    static ResourceTracker tracker;
 
     @BeforeAll
     static void load() {
-        tracker = TestKernel.tracker(EnforcementTest.class);
+        tracker = TestKernel.tracker(EnforcementTest.class, List.of(TrackerHooks.TRACEPOINT));
     }
 
     @AfterAll

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,11 +23,11 @@ import restracker.testing.Workload;
  * quota that would kill); the kernel must drop it at the new process's first counted call.
  */
 class PidReuseTest {
-    private static ResourceTracker tracker;
+    static ResourceTracker tracker;
 
     @BeforeAll
     static void load() {
-        tracker = TestKernel.tracker(PidReuseTest.class);
+        tracker = TestKernel.tracker(PidReuseTest.class, List.of(TrackerHooks.TRACEPOINT));
     }
 
     @AfterAll

@@ -1,0 +1,95 @@
+package restracker.tracker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import restracker.bpf.BpfObject;
+import restracker.bpf.NativeException;
+import restracker.kernel.HookedSyscalls;
+import restracker.kernel.PinnedState;
+import restracker.testing.TestKernel;
+
+/**
+ * Choosing the tracker's syscall hooks: the object has both variants for every hooked syscall, the
+ * default load takes fentry exactly where the kernel allows it, and fentry asked for alone where it
+ * is refused fails plainly, leaving nothing pinned.
+ */
+class TrackerHooksTest {
+    private final Path root = TestKernel.pinDir(TrackerHooksTest.class);
+
+    @AfterEach
+    void cleanUp() {
+        if (restracker.bpf.Libc.geteuid() == 0) PinnedState.unload(root);
+    }
+
+    @Test
+    void theObjectHasBothVariantsForEveryHookedSyscall() throws Exception {
+        byte[] elf;
+        try (InputStream in = TrackerHooks.class.getResourceAsStream("/bpf/tracker.bpf.o")) {
+            elf = in.readAllBytes();
+        }
+        Set<String> programs;
+        try (BpfObject obj = BpfObject.open("tracker.bpf.o", elf)) {
+            programs = new HashSet<>(obj.programs());
+        }
+        Set<String> expected = new HashSet<>(List.of("on_enter", "on_exit", "on_exec", "on_task_exit"));
+        for (String sc : HookedSyscalls.ALL.keySet()) {
+            expected.add("fentry_" + sc);
+            expected.add("fexit_" + sc);
+        }
+        assertEquals(expected, programs, "tracker.bpf.o's HOOK() list and HookedSyscalls must name the same syscalls");
+    }
+
+    @Test
+    void parsesTheEnvironmentsChoice() {
+        assertEquals(TrackerHooks.DEFAULT_PREFERENCE, TrackerHooks.parse(null));
+        assertEquals(List.of(TrackerHooks.TRACEPOINT), TrackerHooks.parse(" tracepoint "));
+        assertEquals(List.of(TrackerHooks.FENTRY, TrackerHooks.TRACEPOINT), TrackerHooks.parse("fentry,tracepoint"));
+        assertThrows(IllegalArgumentException.class, () -> TrackerHooks.parse("kprobe"));
+    }
+
+    /** fentry where doctor finds it allowed, else the tracepoints; status reads back which. */
+    @Test
+    void theDefaultLoadAgreesWithDoctor() {
+        TestKernel.requireBpf();
+        PinnedState.unload(root);
+        boolean fentry = fentryAllowed();
+        try (ResourceTracker t = ResourceTracker.open(root, TrackerHooks.DEFAULT_PREFERENCE)) {
+            TrackerHooks expected = fentry ? TrackerHooks.FENTRY : TrackerHooks.TRACEPOINT;
+            assertEquals(expected, t.hooks().orElseThrow());
+            assertTrue(t.state().links().contains(fentry ? "fexit_openat" : "sys_exit_openat"), t.state().links().toString());
+            assertFalse(t.state().links().contains(fentry ? "sys_exit_openat" : "fexit_openat"), "one variant only");
+            assertTrue(t.state().links().contains("sched_process_exit"));
+            String doctor = TrackerHooks.probe(root).detail();
+            assertTrue(doctor.startsWith(expected.label() + ":"), doctor);
+            assertTrue(doctor.contains("loaded at " + t.state().dir() + " with " + expected.label()), doctor);
+        }
+    }
+
+    @Test
+    void fentryAloneWhereRefusedFailsAndLeavesNothing() throws Exception {
+        TestKernel.requireBpf();
+        PinnedState.unload(root);
+        if (fentryAllowed()) return; // FentryHooksTest loads fentry alone there
+        NativeException e = assertThrows(NativeException.class, () -> ResourceTracker.open(root, List.of(TrackerHooks.FENTRY)));
+        assertTrue(e.getMessage().contains("fentry refused"), e.getMessage());
+        Path dir = root.resolve("tracker");
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(), s.filter(p -> !p.getFileName().toString().startsWith(".")).toList(), "nothing pinned");
+        }
+    }
+
+    private boolean fentryAllowed() {
+        return TrackerHooks.fentryRefused().isEmpty();
+    }
+}

@@ -13,6 +13,8 @@ struct rt_meta {
 	__u32 abi_version;
 	__u64 loaded_ns;	/* CLOCK_REALTIME, ns */
 	char version[32];	/* restracker's version string */
+	__u32 links;		/* hooks pinned under links/ by the load: fewer later means some were removed */
+	__u32 pad;
 };
 
 struct {

@@ -9,7 +9,7 @@
 #define RESTRACKER_H
 
 /* Bump whenever a pinned map's layout or meaning changes. */
-#define RT_ABI_VERSION		1
+#define RT_ABI_VERSION		2
 
 #define RT_MAX_ENTITIES		65536
 #define RT_MAX_GROUPS		(2 * RT_MAX_ENTITIES)

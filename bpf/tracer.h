@@ -9,7 +9,7 @@
 #define RESTRACKER_TRACER_H
 
 /* Bump whenever a pinned map's layout or meaning changes. */
-#define RT_TRACER_ABI_VERSION	1
+#define RT_TRACER_ABI_VERSION	2
 
 #define RT_TRACER_MAX_PIDS	16384
 #define RT_TRACER_MAX_ALLOCS	65536

@@ -42,7 +42,7 @@ public final class PinnedState implements AutoCloseable {
     private final Meta meta;
 
     /** What the meta record says of the restracker that loaded the state. */
-    public record Meta(int abiVersion, String version, Instant loadedAt) {}
+    public record Meta(int abiVersion, String version, Instant loadedAt, int links) {}
 
     private PinnedState(Path dir, Blueprint blueprint, Meta meta) {
         this.dir = dir;
@@ -147,7 +147,7 @@ public final class PinnedState implements AutoCloseable {
             return BpfMap.openPinned(dir.resolve(name).toString());
         } catch (NativeException e) {
             if (e.errno() != Errno.ENOENT) throw e;
-            throw new StateException(Errno.ENOENT, "the pinned map " + dir.resolve(name) + " has gone"
+            throw new StateException(Errno.ENODEV, "the pinned map " + dir.resolve(name) + " has gone"
                     + " (removed behind restracker's back?): run `restracker unload` and try again");
         }
     }
@@ -158,7 +158,22 @@ public final class PinnedState implements AutoCloseable {
                     + meta.version() + " with an incompatible layout (ABI " + meta.abiVersion() + ", this is ABI "
                     + blueprint.abiVersion() + "): run `restracker unload` (this ends all tracking) and try again");
         }
+        int links = countLinks(dir);
+        if (links < meta.links()) {
+            // An unpinned link detaches its hook: those syscalls go uncounted, and answers would be wrong.
+            throw new StateException(Errno.ENODEV, (meta.links() - links) + " of the " + meta.links() + " hooks pinned under "
+                    + dir.resolve("links") + " have gone (removed behind restracker's back?), so what they hooked is no"
+                    + " longer counted: run `restracker unload` (this ends all tracking) and try again");
+        }
         return meta;
+    }
+
+    private static int countLinks(Path dir) {
+        try (Stream<Path> s = Files.list(dir.resolve("links"))) {
+            return (int) s.count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** The meta record, or empty when nothing (or an interrupted load) is pinned at dir. */
@@ -172,7 +187,7 @@ public final class PinnedState implements AutoCloseable {
             if (Records.META.getInt(value, "magic") != Records.MAGIC) return Optional.empty();
             return Optional.of(new Meta(Records.META.getInt(value, "abi_version"),
                     Records.META.getString(value, "version", Records.VERSION_LEN),
-                    Instant.EPOCH.plusNanos(Records.META.getLong(value, "loaded_ns"))));
+                    Instant.EPOCH.plusNanos(Records.META.getLong(value, "loaded_ns")), Records.META.getInt(value, "links")));
         } catch (NativeException e) {
             if (e.errno() == Errno.ENOENT) return Optional.empty();
             throw e;
@@ -202,8 +217,9 @@ public final class PinnedState implements AutoCloseable {
             }
         }
         Instant now = Instant.now();
-        writeMeta(dir, blueprint, now);
-        return new Meta(blueprint.abiVersion(), VERSION, now);
+        int links = countLinks(dir);
+        writeMeta(dir, blueprint, now, links);
+        return new Meta(blueprint.abiVersion(), VERSION, now, links);
     }
 
     /**
@@ -264,7 +280,7 @@ public final class PinnedState implements AutoCloseable {
         return Optional.empty();
     }
 
-    private static void writeMeta(Path dir, Blueprint blueprint, Instant now) {
+    private static void writeMeta(Path dir, Blueprint blueprint, Instant now, int links) {
         try (BpfMap map = BpfMap.openPinned(dir.resolve("meta").toString()); Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment v = Records.META.allocate(arena);
@@ -272,6 +288,7 @@ public final class PinnedState implements AutoCloseable {
             Records.META.setInt(v, "abi_version", blueprint.abiVersion());
             Records.META.setLong(v, "loaded_ns", now.getEpochSecond() * 1_000_000_000L + now.getNano());
             Records.META.setString(v, "version", Records.VERSION_LEN, VERSION);
+            Records.META.setInt(v, "links", links);
             int rc = map.update(key, v, BpfMap.ANY);
             if (rc != 0) throw new NativeException(rc, "cannot write the meta record at " + dir);
         }

@@ -11,7 +11,7 @@ import java.lang.foreign.MemoryLayout;
  */
 public final class Records {
     /** Bump with RT_ABI_VERSION. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
     public static final int MAGIC = 0x52545243;
     public static final int MAX_ENTITIES = 65536;
     public static final int EVENT_SLOTS = 4096;
@@ -43,7 +43,8 @@ public final class Records {
 
     public static final Struct META = Struct.of("rt_meta",
             JAVA_INT.withName("magic"), JAVA_INT.withName("abi_version"), JAVA_LONG.withName("loaded_ns"),
-            MemoryLayout.sequenceLayout(VERSION_LEN, java.lang.foreign.ValueLayout.JAVA_BYTE).withName("version"));
+            MemoryLayout.sequenceLayout(VERSION_LEN, java.lang.foreign.ValueLayout.JAVA_BYTE).withName("version"),
+            JAVA_INT.withName("links"), JAVA_INT.withName("pad"));
 
     private Records() {}
 }

@@ -13,7 +13,7 @@ import restracker.kernel.Struct;
  */
 public final class TracerRecords {
     /** Bump with RT_TRACER_ABI_VERSION. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
     public static final int MAX_PIDS = 16384;
     public static final int MAX_ALLOCS = 65536;
     public static final int HOOK_NONE = 0, HOOK_FENTRY = 1, HOOK_KPROBE = 2;

@@ -129,4 +129,15 @@ class PinnedStateTest {
         StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
         assertTrue(e.getMessage().contains("restracker unload"), e.getMessage());
     }
+
+    @Test
+    void aHookRemovedBehindRestrackersBackIsReported() throws Exception {
+        try (PinnedState s = PinnedState.openOrLoad(root, BP)) {
+            assertEquals(s.links().size(), s.meta().links(), "the meta record counts the hooks the load pinned");
+        }
+        Files.delete(dir.resolve("links").resolve("sys_exit_openat"));
+        StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
+        assertTrue(e.getMessage().startsWith("1 of the ") && e.getMessage().contains("restracker unload"), e.getMessage());
+        assertThrows(StateException.class, () -> PinnedState.openExisting(root, BP), "a reader is told too");
+    }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -100,7 +101,7 @@ public final class ControlServer implements AutoCloseable {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             }
             if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
-            if (!"socket".equals(fileType(path))) {
+            if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
                 throw new NativeException(Errno.EEXIST.number(), "cannot create the control socket: " + path
                         + " exists and is not a socket");
             }
@@ -113,11 +114,6 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the control socket " + path + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String fileType(Path p) throws IOException {
-        var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return a.isOther() ? "socket" : a.isRegularFile() ? "file" : a.isDirectory() ? "directory" : "link";
     }
 
     private void acceptLoop() {

@@ -20,23 +20,24 @@ public final class ProcFs {
     public record Task(int pid, int tgid, char state, long startTicks, String comm, long vmDataBytes,
             boolean kernelThread, boolean exiting) {
         public boolean isZombie() {
-            return state == 'Z' || state == 'X' || state == 'x';
+            return zombie(state);
         }
     }
 
     /** What /proc/PID/stat alone says of a task: enough to tell it is the same live task, and its name. */
     public record Stat(char state, long startTicks, String comm, boolean kernelThread, boolean exiting) {
         public boolean isZombie() {
-            return state == 'Z' || state == 'X' || state == 'x';
+            return zombie(state);
         }
     }
 
-    /** One small read, for the paths that need no more (fetch of a process). */
+    /** One small read, for the paths that need no more (fetch, cap, reset). */
     public static Optional<Stat> stat(int pid) {
         if (pid < 1) return Optional.empty();
         try {
             String stat = Files.readString(PROC.resolve(Integer.toString(pid)).resolve("stat"));
             int open = stat.indexOf('('), close = stat.lastIndexOf(')');
+            // f[0] is field 3 (state); f[6] field 9 (flags); f[19] field 22 (starttime).
             String[] f = stat.substring(close + 2).split(" ", 21);
             long flags = Long.parseUnsignedLong(f[6]);
             return Optional.of(new Stat(f[0].charAt(0), Long.parseLong(f[19]), stat.substring(open + 1, close),
@@ -46,30 +47,26 @@ public final class ProcFs {
         }
     }
 
+    /** stat, and from /proc/PID/status the task's thread group and VmData (what register needs). */
     public static Optional<Task> task(int pid) {
-        if (pid < 1) return Optional.empty();
-        try {
-            Path dir = PROC.resolve(Integer.toString(pid));
-            String stat = Files.readString(dir.resolve("stat"));
-            int open = stat.indexOf('('), close = stat.lastIndexOf(')');
-            String comm = stat.substring(open + 1, close);
-            String[] f = stat.substring(close + 2).split(" ");
-            // f[0] is field 3 (state); field 9 is flags, field 22 is starttime.
-            char state = f[0].charAt(0);
-            long flags = Long.parseUnsignedLong(f[6]);
-            long startTicks = Long.parseLong(f[19]);
-            int tgid = pid;
-            long vmData = 0;
-            for (String line : Files.readAllLines(dir.resolve("status"))) {
-                if (line.startsWith("Tgid:")) tgid = Integer.parseInt(line.substring(5).strip());
-                else if (line.startsWith("VmData:")) vmData = kib(line.substring(7)) * 1024;
+        return stat(pid).flatMap(s -> {
+            try {
+                int tgid = pid;
+                long vmData = 0;
+                for (String line : Files.readAllLines(PROC.resolve(Integer.toString(pid)).resolve("status"))) {
+                    if (line.startsWith("Tgid:")) tgid = Integer.parseInt(line.substring(5).strip());
+                    else if (line.startsWith("VmData:")) vmData = kib(line.substring(7)) * 1024;
+                }
+                return Optional.of(new Task(pid, tgid, s.state(), s.startTicks(), s.comm(), vmData, s.kernelThread(),
+                        s.exiting()));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
             }
-            boolean kthread = (flags & PF_KTHREAD) != 0;
-            boolean exiting = (flags & PF_EXITING) != 0;
-            return Optional.of(new Task(pid, tgid, state, startTicks, comm, vmData, kthread, exiting));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        });
+    }
+
+    private static boolean zombie(char state) {
+        return state == 'Z' || state == 'X' || state == 'x';
     }
 
     /** Open descriptors in pid's fd table (/proc/PID/fd entries), or -1 when it cannot be read. */

@@ -298,22 +298,22 @@ public final class ResourceTracker implements AutoCloseable {
                 Math.max(0, heap), Math.max(0, files), quota, vmData, openFds));
     }
 
+    /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
     private static ProcFs.Task liveTask(int pid, String op) {
-        Optional<ProcFs.Task> task = ProcFs.task(pid);
+        return live(ProcFs.task(pid), ProcFs.Task::isZombie, pid, op);
+    }
+
+    /** As {@link #liveTask} from /proc/PID/stat alone (cap, reset). */
+    private static ProcFs.Stat liveStat(int pid, String op) {
+        return live(ProcFs.stat(pid), ProcFs.Stat::isZombie, pid, op);
+    }
+
+    private static <T> T live(Optional<T> task, java.util.function.Predicate<T> zombie, int pid, String op) {
         if (task.isEmpty()) throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": no such process");
-        if (task.get().isZombie()) {
+        if (zombie.test(task.get())) {
             throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": it has exited (a zombie)");
         }
         return task.get();
-    }
-
-    private static ProcFs.Stat liveStat(int pid, String op) {
-        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
-        if (stat.isEmpty()) throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": no such process");
-        if (stat.get().isZombie()) {
-            throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": it has exited (a zombie)");
-        }
-        return stat.get();
     }
 
     private MemorySegment trackedEntity(Arena arena, int pid, String op) {

@@ -99,6 +99,11 @@ public final class ResourceTracker implements AutoCloseable {
      * exec (how `run` counts a program from its start).
      */
     public Scope register(int pid, boolean rebaseOnExec) {
+        return register(pid, rebaseOnExec, Actor.ROOT);
+    }
+
+    /** As {@link #register(int, boolean)}, on behalf of by. */
+    public Scope register(int pid, boolean rebaseOnExec, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot register pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             ProcFs.Task task = liveTask(pid, "register");
@@ -160,6 +165,11 @@ public final class ResourceTracker implements AutoCloseable {
     }
 
     public void deregister(int pid) {
+        deregister(pid, Actor.ROOT);
+    }
+
+    /** As {@link #deregister(int)}, on behalf of by. */
+    public void deregister(int pid, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot deregister pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             MemorySegment e = Records.ENTITY.allocate(arena);
@@ -175,6 +185,11 @@ public final class ResourceTracker implements AutoCloseable {
      * already set are refused with 23 unless replace is given.
      */
     public void cap(int pid, Quota quota, boolean replace) {
+        cap(pid, quota, replace, Actor.ROOT);
+    }
+
+    /** As {@link #cap(int, Quota, boolean)}, on behalf of by. */
+    public void cap(int pid, Quota quota, boolean replace, Actor by) {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             ProcFs.Stat task = liveStat(pid, "cap");
             MemorySegment e = trackedEntity(arena, pid, "cap");
@@ -196,6 +211,11 @@ public final class ResourceTracker implements AutoCloseable {
 
     /** Lifts the quotas of a tracked pid (resource_reset); usage keeps counting. */
     public void reset(int pid) {
+        reset(pid, Actor.ROOT);
+    }
+
+    /** As {@link #reset(int)}, on behalf of by. */
+    public void reset(int pid, Actor by) {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             liveStat(pid, "reset");
             trackedEntity(arena, pid, "reset");

@@ -20,7 +20,27 @@ import restracker.kernel.PinnedState;
  * instead (see {@link Forwarding}).
  */
 @Command(name = "restracker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Per-process heap and open-file tracking with quotas enforced in the kernel.")
+        description = "Per-process heap and open-file tracking with quotas enforced in the kernel.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:success",
+            "1:EPERM: not allowed (e.g. a quota on init, another user's process)",
+            "2:usage error (unknown command, missing or malformed argument)",
+            "3:ESRCH: no such process, or not tracked (deregister)",
+            "13:EACCES: permission denied",
+            "19:ENODEV: the pinned state is gone (bpffs unmounted, a pin removed)",
+            "22:EINVAL: invalid pid, or not tracked",
+            "23:already monitored, or quotas already set",
+            "28:ENOSPC: a table is full",
+            "95:EOPNOTSUPP: incompatible pinned state, or the kernel cannot run restracker",
+            "137:run: the program was killed for a quota (128 + SIGKILL)"},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+            "RESTRACKER_PIN_DIR         the pin directory on bpffs (default /sys/fs/bpf/restracker)",
+            "RESTRACKER_CONTROL_SOCKET  the daemon's control socket (default /run/restracker/control.sock)",
+            "RESTRACKER_TRACKER_HOOKS   fentry, tracepoint, or both in the order to try (default fentry,tracepoint)",
+            "RESTRACKER_LOCK_HOOKS      the tracer's lock counters: fentry, kprobe, both, or none (default fentry,kprobe)",
+            "RESTRACKER_DEBUG=1         echo libbpf's log (the verifier's included) to stderr"})
 public final class Main implements Runnable {
     static final int USAGE = 2;
 
@@ -46,6 +66,7 @@ public final class Main implements Runnable {
         m.put("doctor", DoctorCommand::new);
         m.put("daemon", DaemonCommand::new);
         m.put("top", TopCommand::new);
+        m.put("completion", CompletionCommand::new);
         return m;
     }
 
@@ -87,6 +108,8 @@ public final class Main implements Runnable {
         Supplier<Object> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (named != null) cli.addSubcommand(args[0], named.get());
         else COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        cli.addSubcommand("help", new HelpCommand());
+        withHelpOptions(cli);
         cli.setExecutionStrategy(strategy);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("restracker: " + oneLine(ex.getMessage()));
@@ -106,6 +129,12 @@ public final class Main implements Runnable {
             throw ex;
         });
         return cli;
+    }
+
+    /** -h/--help and -V/--version on every command and subcommand, however deep. */
+    private static void withHelpOptions(CommandLine cli) {
+        cli.getCommandSpec().mixinStandardHelpOptions(true);
+        cli.getSubcommands().values().forEach(Main::withHelpOptions);
     }
 
     /** The pin directory of the command line that spec belongs to. */

@@ -30,7 +30,15 @@
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <linux/bpf.h>
+#include <linux/io_uring.h>
+#include <linux/perf_event.h>
 #include <sys/epoll.h>
+#include <sys/fanotify.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/eventfd.h>
@@ -541,6 +549,111 @@ static void cmd_seccomp_notify(char *args, char *out)
 /* The process's pid in each pid namespace, outermost (the host's) first: the
  * NSpid line of /proc/self/status. /proc is the host's (the launcher does not
  * remount it), so this works inside a new pid namespace too. */
+/*
+ * fdkind <kind>: one descriptor of a kind the other commands do not make,
+ * through the system call that makes it; replies "ok <fd>..." with every
+ * descriptor the command leaves open (accept and scm_rights leave three).
+ */
+static int fd_of_kind(const char *kind, int *fds, int *n)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd, pair[2];
+
+    *n = 0;
+    if (!strcmp(kind, "signalfd")) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGUSR2);
+        fd = signalfd(-1, &set, 0);
+    } else if (!strcmp(kind, "timerfd")) {
+        fd = timerfd_create(CLOCK_MONOTONIC, 0);
+    } else if (!strcmp(kind, "inotify")) {
+        fd = inotify_init1(0);
+    } else if (!strcmp(kind, "fanotify")) {
+        fd = fanotify_init(FAN_CLASS_NOTIF, O_RDONLY);
+    } else if (!strcmp(kind, "userfaultfd")) {
+        fd = syscall(SYS_userfaultfd, 0);
+    } else if (!strcmp(kind, "perf_event")) {
+        struct perf_event_attr attr = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(attr),
+                                        .config = PERF_COUNT_SW_TASK_CLOCK, .disabled = 1 };
+        fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+    } else if (!strcmp(kind, "bpf_map")) {
+        union bpf_attr attr;
+        memset(&attr, 0, sizeof(attr));
+        attr.map_type = BPF_MAP_TYPE_ARRAY;
+        attr.key_size = 4;
+        attr.value_size = 4;
+        attr.max_entries = 1;
+        fd = syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+    } else if (!strcmp(kind, "io_uring")) {
+        struct io_uring_params params;
+        memset(&params, 0, sizeof(params));
+        fd = syscall(SYS_io_uring_setup, 4, &params);
+    } else if (!strcmp(kind, "pidfd")) {
+        fd = syscall(SYS_pidfd_open, getpid(), 0);
+    } else if (!strcmp(kind, "accept")) {
+        /* a listener in the abstract namespace, a client connected to it, the accepted end */
+        int listener = socket(AF_UNIX, SOCK_STREAM, 0), client;
+        snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1, "restracker-workload-%d", (int)getpid());
+        if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof(addr)) || listen(listener, 1))
+            return -1;
+        if ((client = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 || connect(client, (struct sockaddr *)&addr, sizeof(addr)))
+            return -1;
+        fds[(*n)++] = listener;
+        fds[(*n)++] = client;
+        fd = accept4(listener, NULL, NULL, 0);
+    } else if (!strcmp(kind, "scm_rights")) {
+        /* a socket pair; /dev/null sent over it as SCM_RIGHTS and closed; the copy recvmsg makes */
+        char byte = 'x', control[CMSG_SPACE(sizeof(int))];
+        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                              .msg_controllen = sizeof(control) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        int sent = open("/dev/null", O_RDONLY);
+        if (sent < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, pair))
+            return -1;
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &sent, sizeof(int));
+        if (sendmsg(pair[0], &msg, 0) != 1)
+            return -1;
+        close(sent);
+        fds[(*n)++] = pair[0];
+        fds[(*n)++] = pair[1];
+        memset(control, 0, sizeof(control));
+        msg.msg_controllen = sizeof(control);
+        if (recvmsg(pair[1], &msg, 0) != 1 || !(c = CMSG_FIRSTHDR(&msg)) || c->cmsg_type != SCM_RIGHTS)
+            return -1;
+        memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    } else {
+        errno = EINVAL;
+        return -1;
+    }
+    if (fd < 0)
+        return -1;
+    fds[(*n)++] = fd;
+    return 0;
+}
+
+static void cmd_fdkind(char *args, char *out)
+{
+    char *kind = next_tok(&args);
+    int fds[4], n, len;
+
+    if (!kind) {
+        reply(out, "err %d usage: fdkind <signalfd|timerfd|inotify|fanotify|userfaultfd|perf_event|bpf_map|io_uring|pidfd|accept|scm_rights>", EINVAL);
+        return;
+    }
+    if (fd_of_kind(kind, fds, &n)) {
+        reply_err(out, errno, kind);
+        return;
+    }
+    len = snprintf(out, RESP_LEN, "ok");
+    for (int i = 0; i < n; i++)
+        len += snprintf(out + len, RESP_LEN - len, " %d", fds[i]);
+}
+
 static void cmd_nspid(char *out)
 {
     static char buf[4096];
@@ -656,6 +769,8 @@ static void run_command(char *line, char *out)
         reply(out, "ok %d %d", (int)getpid(), (int)my_tid());
     } else if (!strcmp(cmd, "nspid")) {
         cmd_nspid(out);
+    } else if (!strcmp(cmd, "fdkind")) {
+        cmd_fdkind(args, out);
     } else if (!strcmp(cmd, "fdchurn")) {
         if (parse_long(next_tok(&args), 0, INT_MAX, &v) || !(a1 = rest_of_line(&args)))
             BAD("fdchurn <n> <path>");

@@ -19,6 +19,7 @@ import restracker.bpf.Errno;
 import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
 import restracker.bpf.UnixSocket;
+import restracker.text.Untrusted;
 
 /**
  * The daemon's control socket: a Unix socket through which a CLI run by any user asks the daemon
@@ -147,7 +148,7 @@ public final class ControlServer implements AutoCloseable {
                 reply = handler.handle(resolve(peer, request, fd[0]), request);
             } catch (NativeException e) {
                 if (e.errno() == Errno.EAGAIN) return; // stalled past the timeout: drop it
-                reply = new Reply(e.rawErrno(), "", "restracker: " + e.getMessage() + " [" + e.errno().label() + "]\n");
+                reply = new Reply(e.rawErrno(), "", "restracker: " + Untrusted.escape(e.getMessage()) + " [" + e.errno().label() + "]\n");
             }
             connection.send(Wire.encode(reply), -1);
         } catch (RuntimeException e) {

@@ -112,25 +112,33 @@ class ControlSocketFuzzTest {
     }
 
     /**
-     * RTC2 frames with operations, flags, pids and quotas from each field's edges and beyond, and at
-     * times a byte too few or too many; the kept process is never named. Pids name no process, init
-     * (which cannot be capped), or the spare process.
+     * RTC2 frames: a valid request (any operation, its own flags, a pid for an operation that names
+     * one, quotas for cap) with, half the time, one field replaced by a value from its edges and
+     * beyond, and at times a byte too few or too many; the kept process is never named. Pids name
+     * no process, init (which cannot be capped), or the spare process.
      */
     @Provide
     Arbitrary<byte[]> requests() {
-        Arbitrary<Integer> op = Arbitraries.integers().between(-1, 13);
-        Arbitrary<Integer> flags = Arbitraries.oneOf(Arbitraries.of(0, 1, 2, 4, 3, 5, 6, 7, 8, 0x80000000, -1),
-                Arbitraries.integers());
+        Arbitrary<Operation> op = Arbitraries.of(Operation.class);
+        Arbitrary<Integer> flagBits = Arbitraries.integers().between(0, 7);
         Arbitrary<Integer> pid = Arbitraries.oneOf(Arbitraries.of(0, -1, 1, Integer.MIN_VALUE, Integer.MAX_VALUE, 4194305),
-                Arbitraries.just(spare.pid()), Arbitraries.integers().greaterOrEqual(4194305));
-        Arbitrary<Long> quota = Arbitraries.oneOf(Arbitraries.of(-2L, -1L, 0L, 1L, 1L << 30, Long.MAX_VALUE, Long.MIN_VALUE),
+                Arbitraries.just(spare.pid()), Arbitraries.just(spare.pid()), Arbitraries.integers().greaterOrEqual(4194305));
+        Arbitrary<Long> quota = Arbitraries.oneOf(Arbitraries.of(-1L, 0L, 1L, 1L << 30, Long.MAX_VALUE),
+                Arbitraries.longs().greaterOrEqual(-1));
+        Arbitrary<Integer> field = Arbitraries.integers().between(-6, 4); // negative: leave the request valid
+        Arbitrary<Long> wild = Arbitraries.oneOf(Arbitraries.of(-2L, -1L, 0L, 12L, 0x80000000L, Long.MIN_VALUE, Long.MAX_VALUE),
                 Arbitraries.longs());
-        Arbitrary<Integer> extra = Arbitraries.of(0, 0, 0, 0, -1, 1, 7);
-        return net.jqwik.api.Combinators.combine(op, flags, pid, quota, quota, extra).as((o, f, p, h, n, x) -> {
-            ByteBuffer b = ByteBuffer.allocate(32).put("RTC2".getBytes(StandardCharsets.US_ASCII)).putInt(o).putInt(f)
-                    .putInt(p).putLong(h).putLong(n);
-            return java.util.Arrays.copyOf(b.array(), 32 + x);
-        });
+        Arbitrary<Integer> extra = Arbitraries.of(0, 0, 0, 0, 0, 0, -1, 1, 7);
+        return net.jqwik.api.Combinators.combine(op, flagBits, pid, quota, quota, field, wild, extra)
+                .as((o, f, p, h, n, which, w, x) -> {
+                    long[] fields = {o.code(), f & o.flags(), o.namesPid() ? p : 0,
+                            o == Operation.CAP ? h : -1, o == Operation.CAP ? n : -1};
+                    if (which >= 0) fields[which] = which < 3 ? (int) (long) w : w;
+                    ByteBuffer b = ByteBuffer.allocate(32).put("RTC2".getBytes(StandardCharsets.US_ASCII))
+                            .putInt((int) fields[0]).putInt((int) fields[1]).putInt((int) fields[2])
+                            .putLong(fields[3]).putLong(fields[4]);
+                    return java.util.Arrays.copyOf(b.array(), 32 + x);
+                });
     }
 
     /** Frames that name the secret file, the FIFO or a directory, the ways a command line could. */

@@ -4,11 +4,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import restracker.tracker.Quota;
-import restracker.tracker.ResourceTracker;
+import restracker.control.Operation;
+import restracker.control.Request;
 
 @Command(name = "cap", description = "Set the quotas of a tracked PID; usage above one (now or later) is SIGKILLed.")
-final class CapCommand extends PidCommand implements Runnable {
+final class CapCommand extends PidCommand {
     @Mixin
     QuotaOptions options;
 
@@ -16,20 +16,10 @@ final class CapCommand extends PidCommand implements Runnable {
     boolean replace;
 
     @Override
-    public String change() {
-        return "cap";
-    }
-
-    @Override
-    public void run() {
+    public Request request() {
         if (!options.any()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --heap SIZE, --files N, or both");
         }
-        Quota q = options.quota();
-        try (ResourceTracker t = ResourceTracker.open(pinDir())) {
-            t.cap(pid, q, replace);
-            out().println("quotas of " + pid + ": heap " + Sizes.format(q.heapBytes()) + ", files "
-                    + (q.filesLimited() ? q.files() : "unlimited"));
-        }
+        return Request.of(Operation.CAP, pid).withQuota(options.quota()).with(Request.REPLACE, replace);
     }
 }

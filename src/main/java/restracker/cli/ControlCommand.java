@@ -1,21 +1,14 @@
 package restracker.cli;
 
+import restracker.control.Request;
+
 /**
- * A command that a user without root runs through the daemon's control socket, transparently: the
- * CLI sends its command line, the daemon runs it as root on the caller's behalf (see
- * {@link ControlHandler}) and sends back the exit status and output.
+ * A command that stands for one typed {@link Request}: root's CLI performs it in place
+ * ({@link Operations#runHere}); a user without root sends it to the daemon's control socket
+ * ({@link Forwarding}), which performs the same request through the same code
+ * ({@link ControlHandler}). Its command line is parsed only here, in the caller's own process.
  */
 interface ControlCommand {
-    /** The pid named on the command line (the caller's pid namespace), or 0 when none is. */
-    default int target() {
-        return 0;
-    }
-
-    /** Makes the command act on the same task as the daemon's pid namespace numbers it. */
-    default void retarget(int pid) {}
-
-    /** What the command does to its target, for a refusal ("register"), or null when it changes nothing. */
-    default String change() {
-        return null;
-    }
+    /** The request this command line stands for; a usage error is a picocli ParameterException. */
+    Request request();
 }

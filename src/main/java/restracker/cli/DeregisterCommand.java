@@ -1,20 +1,13 @@
 package restracker.cli;
 
 import picocli.CommandLine.Command;
-import restracker.tracker.ResourceTracker;
+import restracker.control.Operation;
+import restracker.control.Request;
 
 @Command(name = "deregister", description = "Stop tracking PID (its quotas go with it).")
-final class DeregisterCommand extends PidCommand implements Runnable {
+final class DeregisterCommand extends PidCommand {
     @Override
-    public String change() {
-        return "deregister";
-    }
-
-    @Override
-    public void run() {
-        try (ResourceTracker t = ResourceTracker.open(pinDir())) {
-            t.deregister(pid);
-            out().println("deregistered " + pid);
-        }
+    public Request request() {
+        return Request.of(Operation.DEREGISTER, pid);
     }
 }

@@ -1,12 +1,15 @@
 package restracker.cli;
 
-import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import restracker.control.Operation;
+import restracker.control.Request;
 import restracker.json.Json;
 import restracker.json.JsonViews;
+import restracker.text.Untrusted;
 import restracker.tracker.EventLog;
 import restracker.tracker.KillEvent;
 import restracker.tracker.ResourceTracker;
@@ -24,40 +27,38 @@ final class EventsCommand implements Runnable, ControlCommand {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public int target() {
-        return pid == null ? 0 : pid;
-    }
-
-    @Override
-    public void retarget(int hostPid) {
-        pid = hostPid;
+    public Request request() {
+        return (pid == null ? Request.of(Operation.EVENTS) : Request.of(Operation.EVENTS_OF, pid)).with(Request.JSON, json);
     }
 
     @Override
     public void run() {
-        PrintWriter out = spec.commandLine().getOut();
-        Optional<ResourceTracker> tracker = ResourceTracker.openExisting(Main.pinDir(spec));
+        Operations.runHere(this, spec);
+    }
+
+    /** The kill log at pinDir (of process pid only, unless null), as text or JSON; never loads. */
+    static String render(Path pinDir, Integer pid, boolean json) {
+        StringBuilder out = new StringBuilder();
+        Optional<ResourceTracker> tracker = ResourceTracker.openExisting(pinDir);
         if (tracker.isEmpty()) {
-            out.println(json ? "{\"events\":[],\"overwritten\":0,\"total\":0}" : "restracker is not loaded: no events");
-            return;
+            return json ? "{\"events\":[],\"overwritten\":0,\"total\":0}\n" : "restracker is not loaded: no events\n";
         }
         try (ResourceTracker t = tracker.get()) {
             EventLog all = t.events();
             EventLog log = pid == null ? all : new EventLog(all.events().stream().filter(e -> e.pid() == pid).toList(),
                     all.overwritten(), all.total());
-            if (json) {
-                out.println(Json.write(JsonViews.events(log)));
-                return;
-            }
+            if (json) return Json.write(JsonViews.events(log)) + "\n";
             if (log.overwritten() > 0) {
-                out.println("(" + log.overwritten() + " older events were overwritten: the log keeps the last "
-                        + all.events().size() + ")");
+                out.append("(").append(log.overwritten()).append(" older events were overwritten: the log keeps the last ")
+                        .append(all.events().size()).append(")\n");
             }
-            if (log.events().isEmpty()) out.println(pid == null ? "no quota kills" : "no quota kills of pid " + pid);
+            if (log.events().isEmpty()) out.append(pid == null ? "no quota kills" : "no quota kills of pid " + pid).append('\n');
             for (KillEvent e : log.events()) {
-                out.println(e.time() + "  pid " + e.pid() + " (" + e.comm() + ") tid " + e.tid() + " killed: "
-                        + RunCommand.describe(e) + " [" + e.scope().label() + " " + e.entity() + "]");
+                out.append(e.time()).append("  pid ").append(e.pid()).append(" (").append(Untrusted.escape(e.comm()))
+                        .append(") tid ").append(e.tid()).append(" killed: ").append(RunCommand.describe(e))
+                        .append(" [").append(e.scope().label()).append(' ').append(e.entity()).append("]\n");
             }
+            return out.toString();
         }
     }
 }

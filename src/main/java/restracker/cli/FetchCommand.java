@@ -2,23 +2,26 @@ package restracker.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import restracker.control.Operation;
+import restracker.control.Request;
 import restracker.json.Json;
 import restracker.json.JsonViews;
 import restracker.tracker.EntityStats;
 import restracker.tracker.Quota;
-import restracker.tracker.ResourceTracker;
 
 @Command(name = "fetch", description = "Print the usage and quotas of a tracked PID.")
-final class FetchCommand extends PidCommand implements Runnable {
+final class FetchCommand extends PidCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
     @Override
-    public void run() {
-        try (ResourceTracker t = ResourceTracker.open(pinDir())) {
-            EntityStats s = t.fetch(pid);
-            out().println(json ? Json.write(JsonViews.entity(s)) : text(s));
-        }
+    public Request request() {
+        return Request.of(Operation.FETCH, pid).with(Request.JSON, json);
+    }
+
+    /** What `fetch` prints: the seeds' line, or the JSON object. */
+    static String render(EntityStats s, boolean json) {
+        return (json ? Json.write(JsonViews.entity(s)) : text(s)) + "\n";
     }
 
     /** The seeds' line: "PID: 1234, Heap: 20 MiB, Files: 2, Heap Quota: 40 MiB, File Quota: 1". */

@@ -7,9 +7,10 @@ import restracker.control.Reply;
 import restracker.control.Request;
 
 /**
- * How the CLI runs for a user other than root: a {@link ControlCommand} is sent, as typed, to the
- * daemon's control socket and its answer printed as if it ran here; any other command runs here
- * (and says so when it needs root). Usage errors never leave this process.
+ * How the CLI runs for a user other than root: the command line is parsed here, as the user; a
+ * {@link ControlCommand}'s typed request goes to the daemon's control socket and its answer is
+ * printed as if it ran here; any other command runs here (and says so when it needs root). Usage
+ * errors never leave this process.
  */
 final class Forwarding implements CommandLine.IExecutionStrategy {
     private final Path socket;
@@ -24,9 +25,10 @@ final class Forwarding implements CommandLine.IExecutionStrategy {
         if (help != null) return help;
         CommandLine leaf = Main.leaf(parsed);
         if (!(leaf.getCommand() instanceof ControlCommand command)) return new CommandLine.RunLast().execute(parsed);
+        Request request = command.request(); // a usage error is told here, by picocli's handler
         Reply reply;
         try {
-            reply = ControlClient.call(socket, new Request(command.target(), parsed.originalArgs()));
+            reply = ControlClient.call(socket, request);
         } catch (RuntimeException e) {
             throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
         }

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import restracker.bpf.NativeException;
 import restracker.control.ControlClient;
 import restracker.control.ControlServer;
 import restracker.kernel.PinnedState;
+import restracker.text.Untrusted;
 
 /**
  * The `restracker` command. Each subcommand is one call into the Java API, like a system call:
@@ -111,22 +111,18 @@ public final class Main implements Runnable {
         cli.addSubcommand("help", new HelpCommand());
         withHelpOptions(cli);
         cli.setExecutionStrategy(strategy);
+        // No @FILE arguments: operators do not expect a command line to read files named in it.
+        cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("restracker: " + oneLine(ex.getMessage()));
+            ex.getCommandLine().getErr().println("restracker: " + Untrusted.escape(ex.getMessage()));
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for more information.");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
-            if (ex instanceof NativeException ne) {
-                c.getErr().println("restracker: " + oneLine(ne.getMessage()) + " [" + ne.errno().label() + "]");
-                return ne.rawErrno() > 0 && ne.rawErrno() < 126 ? ne.rawErrno() : 1;
-            }
-            if (ex instanceof IllegalArgumentException) {
-                c.getErr().println("restracker: " + oneLine(ex.getMessage()) + " [EINVAL (22)]");
-                return 22;
-            }
-            throw ex;
+            Failure f = Failure.of(ex).orElseThrow(() -> ex);
+            c.getErr().println(f.line());
+            return f.status();
         });
         return cli;
     }
@@ -147,24 +143,6 @@ public final class Main implements Runnable {
         CommandLine.ParseResult p = parsed;
         while (p.hasSubcommand()) p = p.subcommand();
         return p.commandSpec().commandLine();
-    }
-
-    /**
-     * Messages quote what the user typed: control characters in it are escaped, so that an error
-     * stays one line and cannot drive the terminal (an argument holding a newline or an ESC).
-     */
-    static String oneLine(String message) {
-        if (message == null) return "";
-        StringBuilder b = new StringBuilder(message.length());
-        for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
-            if (c == '\n') b.append("\\n");
-            else if (c == '\r') b.append("\\r");
-            else if (c == '\t') b.append("\\t");
-            else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.toString();
     }
 
     @Override

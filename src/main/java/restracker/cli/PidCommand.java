@@ -1,12 +1,10 @@
 package restracker.cli;
 
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Parameters;
 
 /** A command about one PID: the operations of the seeds' system calls, and the tracer's add and remove. */
-abstract class PidCommand implements ControlCommand {
+abstract class PidCommand implements ControlCommand, Runnable {
     @Parameters(paramLabel = "PID", converter = PidArgument.class, index = "0")
     int pid;
 
@@ -14,20 +12,7 @@ abstract class PidCommand implements ControlCommand {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public int target() {
-        return pid;
-    }
-
-    @Override
-    public void retarget(int hostPid) {
-        pid = hostPid;
-    }
-
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    Path pinDir() {
-        return Main.pinDir(spec);
+    public void run() {
+        Operations.runHere(this, spec);
     }
 }

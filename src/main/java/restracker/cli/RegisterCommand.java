@@ -2,25 +2,17 @@ package restracker.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import restracker.tracker.ResourceTracker;
-import restracker.tracker.Scope;
+import restracker.control.Operation;
+import restracker.control.Request;
 
 @Command(name = "register", description = "Start tracking PID: a whole process if PID leads its thread group, else that thread.")
-final class RegisterCommand extends PidCommand implements Runnable {
+final class RegisterCommand extends PidCommand {
     /** How `run` registers its program: usage counts from the process's next exec. */
     @Option(names = "--from-exec", hidden = true)
     boolean fromExec;
 
     @Override
-    public String change() {
-        return "register";
-    }
-
-    @Override
-    public void run() {
-        try (ResourceTracker t = ResourceTracker.open(pinDir())) {
-            Scope scope = t.register(pid, fromExec);
-            out().println("registered " + scope.label() + " " + pid);
-        }
+    public Request request() {
+        return Request.of(Operation.REGISTER, pid).with(Request.FROM_EXEC, fromExec);
     }
 }

@@ -1,20 +1,13 @@
 package restracker.cli;
 
 import picocli.CommandLine.Command;
-import restracker.tracker.ResourceTracker;
+import restracker.control.Operation;
+import restracker.control.Request;
 
 @Command(name = "reset", description = "Lift the quotas of a tracked PID; its usage keeps counting.")
-final class ResetCommand extends PidCommand implements Runnable {
+final class ResetCommand extends PidCommand {
     @Override
-    public String change() {
-        return "reset";
-    }
-
-    @Override
-    public void run() {
-        try (ResourceTracker t = ResourceTracker.open(pinDir())) {
-            t.reset(pid);
-            out().println("quotas of " + pid + " lifted");
-        }
+    public Request request() {
+        return Request.of(Operation.RESET, pid);
     }
 }

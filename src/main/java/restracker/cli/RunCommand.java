@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import restracker.bpf.Libc;
+import restracker.text.Untrusted;
 import restracker.tracker.KillEvent;
 import restracker.tracker.ProcFs;
 import restracker.tracker.TrackerException;
@@ -52,7 +53,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             int status = child.waitFor();
             if (status == 128 + Libc.SIGKILL) {
                 t.kill(pid).ifPresent(how -> spec.commandLine().getErr().println("restracker: "
-                        + String.join(" ", command) + " (pid " + pid + ") was killed: " + how));
+                        + Untrusted.escape(String.join(" ", command)) + " (pid " + pid + ") was killed: " + how));
             }
             return status;
         } catch (RunTracking.Refused e) {

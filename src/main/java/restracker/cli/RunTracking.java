@@ -1,9 +1,9 @@
 package restracker.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import restracker.control.ControlClient;
+import restracker.control.Operation;
 import restracker.control.Reply;
 import restracker.control.Request;
 import restracker.tracker.Quota;
@@ -78,13 +78,12 @@ interface RunTracking extends AutoCloseable {
 
         @Override
         public void register(int pid) {
-            call(pid, "register", "--from-exec", Integer.toString(pid));
+            call(Request.of(Operation.REGISTER, pid).with(Request.FROM_EXEC, true));
         }
 
         @Override
         public void cap(int pid, Quota quota) {
-            call(pid, "cap", Integer.toString(pid), "--heap", quota.heapLimited() ? quota.heapBytes() + "B" : "-1",
-                    "--files", Long.toString(quota.files()));
+            call(Request.of(Operation.CAP, pid).withQuota(quota));
         }
 
         /**
@@ -93,14 +92,14 @@ interface RunTracking extends AutoCloseable {
          */
         @Override
         public Optional<String> kill(int pid) {
-            Reply r = ControlClient.call(socket, new Request(pid, List.of("events", "--pid", Integer.toString(pid))));
+            Reply r = ControlClient.call(socket, Request.of(Operation.EVENTS_OF, pid));
             if (r.status() != 0) return Optional.empty();
             return r.out().lines().filter(l -> l.contains(" killed: ")).reduce((a, b) -> b)
                     .map(l -> l.substring(l.indexOf(" killed: ") + 9, l.lastIndexOf(" [")));
         }
 
-        private Reply call(int pid, String... argv) {
-            Reply r = ControlClient.call(socket, new Request(pid, List.of(argv)));
+        private Reply call(Request request) {
+            Reply r = ControlClient.call(socket, request);
             if (r.status() != 0) throw new Refused(r);
             return r;
         }

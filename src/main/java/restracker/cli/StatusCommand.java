@@ -1,10 +1,13 @@
 package restracker.cli;
 
-import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
-import restracker.kernel.PinnedState;
 import picocli.CommandLine.Command;
+import restracker.control.Operation;
+import restracker.control.Request;
+import restracker.kernel.PinnedState;
+import restracker.text.Untrusted;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracker.ResourceTracker;
@@ -16,37 +19,47 @@ final class StatusCommand implements Runnable, ControlCommand {
     CommandLine.Model.CommandSpec spec;
 
     @Override
+    public Request request() {
+        return Request.of(Operation.STATUS);
+    }
+
+    @Override
     public void run() {
-        PrintWriter out = spec.commandLine().getOut();
-        var dir = Main.pinDir(spec);
+        Operations.runHere(this, spec);
+    }
+
+    /** What is loaded at dir and what it tracks; never loads. */
+    static String render(Path dir) {
+        StringBuilder out = new StringBuilder();
         Optional<ResourceTracker> tracker = ResourceTracker.openExisting(dir);
         if (tracker.isEmpty()) {
-            out.println("the tracker is not loaded (nothing pinned at " + dir.resolve("tracker") + ")");
-            out.println(TracerCommand.statusLine(dir));
-            return;
+            out.append("the tracker is not loaded (nothing pinned at ").append(dir.resolve("tracker")).append(")\n");
+            return out.append(TracerCommand.statusLine(dir)).append('\n').toString();
         }
         try (ResourceTracker t = tracker.get()) {
             PinnedState s = t.state();
-            out.println("loaded at " + s.dir() + " by restracker " + s.meta().version() + " (ABI "
-                    + s.meta().abiVersion() + ") on " + s.meta().loadedAt());
-            out.println("syscall hooks: " + t.hooks().map(h -> h.label() + " (" + describe(h) + ")").orElse("none found")
-                    + "; links pinned: " + s.links().size() + " (`restracker doctor` names any syscall this kernel lacks)");
+            out.append("loaded at " + s.dir() + " by restracker " + s.meta().version() + " (ABI "
+                    + s.meta().abiVersion() + ") on " + s.meta().loadedAt()).append('\n');
+            out.append("syscall hooks: " + t.hooks().map(h -> h.label() + " (" + describe(h) + ")").orElse("none found")
+                    + "; links pinned: " + s.links().size() + " (`restracker doctor` names any syscall this kernel lacks)")
+                    .append('\n');
             var all = t.list();
-            out.println("tracked: " + all.size());
+            out.append("tracked: ").append(all.size()).append('\n');
             if (!all.isEmpty()) {
-                out.printf("%8s %-7s %-16s %12s %6s %12s %6s%n", "PID", "SCOPE", "COMM", "HEAP", "FILES",
-                        "HEAP QUOTA", "FILE Q");
+                out.append(String.format("%8s %-7s %-16s %12s %6s %12s %6s%n", "PID", "SCOPE", "COMM", "HEAP", "FILES",
+                        "HEAP QUOTA", "FILE Q"));
             }
             for (EntityStats e : all) {
-                out.printf("%8d %-7s %-16s %12s %6d %12s %6s%n", e.pid(), e.scope().label(), e.comm(),
-                        Sizes.format(e.heapBytes()), e.openFiles(), Sizes.format(e.quota().heapBytes()),
-                        e.quota().filesLimited() ? Long.toString(e.quota().files()) : "-");
+                out.append(String.format("%8d %-7s %-16s %12s %6d %12s %6s%n", e.pid(), e.scope().label(),
+                        Untrusted.escape(e.comm()), Sizes.format(e.heapBytes()), e.openFiles(),
+                        Sizes.format(e.quota().heapBytes()),
+                        e.quota().filesLimited() ? Long.toString(e.quota().files()) : "-"));
             }
             EventLog log = t.events();
-            out.println("quota kills: " + log.total() + (log.overwritten() > 0
-                    ? " (" + log.overwritten() + " overwritten in the log)" : ""));
+            out.append("quota kills: " + log.total() + (log.overwritten() > 0
+                    ? " (" + log.overwritten() + " overwritten in the log)" : "")).append('\n');
         }
-        out.println(TracerCommand.statusLine(dir));
+        return out.append(TracerCommand.statusLine(dir)).append('\n').toString();
     }
 
     static String describe(TrackerHooks h) {

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import restracker.kernel.PinnedState;
+import restracker.text.Untrusted;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracker.KillEvent;
@@ -46,7 +47,7 @@ final class TopCommand implements Callable<Integer> {
                 .sorted(Comparator.comparingDouble(TopCommand::nearest).reversed().thenComparingInt(EntityStats::pid)).toList();
         for (EntityStats e : sorted) {
             Quota q = e.quota();
-            sb.append(String.format("%8d %-7s %-16s %10s %10s %5s %6d %6s %5s%n", e.pid(), e.scope().label(), e.comm(),
+            sb.append(String.format("%8d %-7s %-16s %10s %10s %5s %6d %6s %5s%n", e.pid(), e.scope().label(), Untrusted.escape(e.comm()),
                     Sizes.format(e.heapBytes()), q.heapLimited() ? Sizes.format(q.heapBytes()) : "-",
                     percent(e.heapBytes(), q.heapBytes()), e.openFiles(), q.filesLimited() ? Long.toString(q.files()) : "-",
                     percent(e.openFiles(), q.files())));
@@ -56,7 +57,7 @@ final class TopCommand implements Callable<Integer> {
             sb.append("\nrecent kills:\n");
             for (KillEvent k : events.subList(Math.max(0, events.size() - RECENT_KILLS), events.size()).reversed()) {
                 sb.append(k.time().atZone(ZoneId.systemDefault()).format(Refresh.CLOCK)).append("  pid ").append(k.pid())
-                        .append(" (").append(k.comm()).append(") ").append(RunCommand.describe(k)).append('\n');
+                        .append(" (").append(Untrusted.escape(k.comm())).append(") ").append(RunCommand.describe(k)).append('\n');
             }
         }
         return sb.toString();

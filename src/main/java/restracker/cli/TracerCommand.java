@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import restracker.bpf.Errno;
+import restracker.control.Operation;
+import restracker.control.Request;
 import restracker.json.Json;
 import restracker.json.JsonViews;
 import restracker.tracer.Counter;
@@ -34,40 +36,18 @@ final class TracerCommand implements Runnable {
     }
 
     @Command(name = "add", description = "Start tracing process PID (all its threads; kernel threads too).")
-    static final class Add extends PidCommand implements Runnable {
+    static final class Add extends PidCommand {
         @Override
-        public String change() {
-            return "trace";
-        }
-
-        @Override
-        public void run() {
-            try (KernelTracer t = KernelTracer.open(pinDir())) {
-                t.add(pid);
-                out().println("tracing process " + pid);
-            }
+        public Request request() {
+            return Request.of(Operation.TRACER_ADD, pid);
         }
     }
 
     @Command(name = "remove", description = "Stop tracing process PID.")
-    static final class Remove extends PidCommand implements Runnable {
+    static final class Remove extends PidCommand {
         @Override
-        public String change() {
-            return "stop tracing";
-        }
-
-        @Override
-        public void run() {
-            Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir());
-            if (tracer.isEmpty()) {
-                // Same answer as a loaded tracer gives, without loading it.
-                if (pid < 1) throw new TracerException(Errno.EINVAL, "cannot remove pid " + pid + ": a pid is a positive number");
-                throw new TracerException(Errno.ESRCH, "cannot remove pid " + pid + ": it is not traced");
-            }
-            try (KernelTracer t = tracer.get()) {
-                t.remove(pid);
-                out().println("stopped tracing process " + pid);
-            }
+        public Request request() {
+            return Request.of(Operation.TRACER_REMOVE, pid);
         }
     }
 
@@ -80,8 +60,13 @@ final class TracerCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @Override
+        public Request request() {
+            return Request.of(Operation.TRACER_SHOW).with(Request.JSON, json);
+        }
+
+        @Override
         public void run() {
-            spec.commandLine().getOut().print(render(Main.pinDir(spec), json));
+            Operations.runHere(this, spec);
         }
     }
 
@@ -96,6 +81,19 @@ final class TracerCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             return refresh.loop("tracer", () -> render(Main.pinDir(spec), false));
+        }
+    }
+
+    /** Stops tracing pid at pinDir; never loads the tracer (not loaded: the answer a loaded one gives). */
+    static String remove(Path pinDir, int pid) {
+        Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir);
+        if (tracer.isEmpty()) {
+            if (pid < 1) throw new TracerException(Errno.EINVAL, "cannot remove pid " + pid + ": a pid is a positive number");
+            throw new TracerException(Errno.ESRCH, "cannot remove pid " + pid + ": it is not traced");
+        }
+        try (KernelTracer t = tracer.get()) {
+            t.remove(pid);
+            return "stopped tracing process " + pid + "\n";
         }
     }
 

@@ -20,15 +20,16 @@ public final class ControlClient {
     }
 
     /**
-     * Asks the daemon at socket to run request. A pidfd for request.pid() goes along when one can be
+     * Asks the daemon at socket to perform request. A pidfd for request.pid() goes along when one can be
      * opened, so that the daemon acts on that very task, whatever pid namespace the caller is in.
      * No daemon there is EPERM with a sentence saying what to do.
      */
     public static Reply call(Path socket, Request request) {
-        int pidfd = request.pid() > 0 ? Libc.pidfdOpen(request.pid()) : -1;
+        int pidfd = request.operation().namesPid() && request.pid() > 0 ? Libc.pidfdOpen(request.pid()) : -1;
         try (UnixSocket s = connect(socket)) {
             s.timeouts(java.time.Duration.ofSeconds(60)); // a long command (a load) may take a while
             s.send(Wire.encode(request), pidfd);
+            s.shutdownOutput(); // the request ends here: the daemon reads to the end of the stream
             return Wire.readReply(s);
         } finally {
             if (pidfd >= 0) Libc.close(pidfd);

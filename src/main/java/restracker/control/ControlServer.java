@@ -19,13 +19,16 @@ import restracker.bpf.Errno;
 import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
 import restracker.bpf.UnixSocket;
+import restracker.text.Untrusted;
 
 /**
  * The daemon's control socket: a Unix socket through which a CLI run by any user asks the daemon
  * (root) to run its command. The kernel tells who is calling (SO_PEERCRED) and, through a passed
  * pidfd, which task the command names; the {@link Handler} decides what that caller may do.
- * Requests are bounded in size and time, and served by a small fixed pool: a client that stalls
- * is dropped after {@link #IO_TIMEOUT}, and connections beyond the queue are closed at once.
+ * Requests are typed records of a fixed size ({@link Wire}), decoded strictly: no command line is
+ * parsed here and no path a caller names is opened. They are bounded in time too, and served by a
+ * small fixed pool: a client that stalls is dropped after {@link #IO_TIMEOUT}, and connections
+ * beyond the queue are closed at once.
  */
 public final class ControlServer implements AutoCloseable {
     /** The default path; RESTRACKER_CONTROL_SOCKET overrides it for the CLI and the daemon. */
@@ -145,7 +148,7 @@ public final class ControlServer implements AutoCloseable {
                 reply = handler.handle(resolve(peer, request, fd[0]), request);
             } catch (NativeException e) {
                 if (e.errno() == Errno.EAGAIN) return; // stalled past the timeout: drop it
-                reply = new Reply(e.rawErrno(), "", "restracker: " + e.getMessage() + " [" + e.errno().label() + "]\n");
+                reply = new Reply(e.rawErrno(), "", "restracker: " + Untrusted.escape(e.getMessage()) + " [" + e.errno().label() + "]\n");
             }
             connection.send(Wire.encode(reply), -1);
         } catch (RuntimeException e) {
@@ -155,15 +158,20 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** The named task in this pid namespace: through the pidfd, else the number itself if the caller shares the namespace. */
+    /**
+     * The named task in this pid namespace: through the pidfd, else the number itself if the caller
+     * shares the namespace. An operation that names no pid gets 0, whatever was passed with it.
+     */
     private Caller resolve(UnixSocket.Peer peer, Request request, int pidfd) {
         int target = 0;
-        if (pidfd >= 0) {
+        if (!request.operation().namesPid()) {
+            target = 0;
+        } else if (pidfd >= 0) {
             target = Namespaces.pidOfPidfd(pidfd);
         } else if (ownPidNamespace.equals(Namespaces.pidNamespace(Integer.toString(peer.pid())))) {
             target = request.pid();
         }
-        return new Caller(peer, request.pid(), target);
+        return new Caller(peer, request.pid(), target, pidfd);
     }
 
     /** Stops accepting and serving; what the requests changed stays in the kernel. */

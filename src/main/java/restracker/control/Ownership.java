@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import restracker.bpf.Errno;
 import restracker.bpf.NativeException;
+import restracker.bpf.Pidfds;
 
 /**
  * Who may change how a task is tracked: root, or the task's owner by the rule kill(2) applies, the
@@ -24,6 +25,18 @@ public final class Ownership {
         if (uids == null) {
             throw new NativeException(Errno.ESRCH.number(), "cannot " + what + " pid " + caller.namedPid()
                     + ": no such process" + (caller.targetPid() < 1 ? " in the caller's pid namespace" : ""));
+        }
+        // The pid came from the caller's pidfd (or, without one, is the number the caller typed in
+        // the daemon's own pid namespace), and /proc was read by that number. A pid number is bound
+        // to one task until that task is reaped; numbers are then handed out again, cyclically, up
+        // to pid_max. So if the pidfd's task is still there now, after the read, the uids read were
+        // its own and not those of a newer process that got the number. What remains is the window
+        // between this check and the change itself: the tracker applies the caller's uid again
+        // (the Actor) under its lock, reading /proc as it acts, and a number reused within it
+        // would have to wrap around all of pid_max in between.
+        if (caller.pidfd() >= 0 && !Pidfds.alive(caller.pidfd())) {
+            throw new NativeException(Errno.ESRCH.number(), "cannot " + what + " pid " + caller.namedPid()
+                    + ": it exited while the request was checked");
         }
         if (uids[0] == caller.peer().uid() || uids[2] == caller.peer().uid()) return;
         throw new NativeException(Errno.EPERM.number(), "cannot " + what + " pid " + caller.namedPid()

@@ -1,15 +1,18 @@
 package restracker.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -72,19 +75,59 @@ public final class TestUser implements AutoCloseable {
 
     /** `restracker args...` run as this user, with env added; wrap (e.g. unshare ...) goes before the JVM. */
     public Cli.Result cli(Map<String, String> env, List<String> wrap, String... args) throws IOException, InterruptedException {
+        return cli(Duration.ofSeconds(60), env, wrap, args);
+    }
+
+    /** As {@link #cli(Map, List, String...)}, failing (and killing it) when it takes longer than deadline. */
+    public Cli.Result cli(Duration deadline, Map<String, String> env, List<String> wrap, String... args)
+            throws IOException, InterruptedException {
+        return java(deadline, env, wrap, "restracker.cli.Main", args);
+    }
+
+    /** A main class of the test's classpath run as this user (a helper that acts as an attacker, say). */
+    public Cli.Result java(Duration deadline, Map<String, String> env, List<String> wrap, String mainClass, String... args)
+            throws IOException, InterruptedException {
+        Process p = start(env, wrap, mainClass, args);
+        p.getOutputStream().close();
+        var out = drain(p.getInputStream());
+        var err = drain(p.getErrorStream());
+        if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError(mainClass + " " + String.join(" ", args) + " did not finish within " + deadline
+                    + "; it printed: " + text(out) + text(err));
+        }
+        return new Cli.Result(p.exitValue(), text(out), text(err));
+    }
+
+    /** Starts mainClass as this user; the caller drains and ends it. */
+    public Process start(Map<String, String> env, List<String> wrap, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + name, "--regid=" + name, "--clear-groups", "env"));
         env.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.add("HOME=" + home);
         cmd.addAll(wrap);
         cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "restracker.cli.Main"));
+                "--enable-native-access=ALL-UNNAMED", "-cp", classpath, mainClass));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(home.toFile()).start();
-        p.getOutputStream().close();
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("restracker " + String.join(" ", args) + " did not finish");
-        return new Cli.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new ProcessBuilder(cmd).directory(home.toFile()).start();
+    }
+
+    /** Reads a stream to its end in the background, so that neither pipe of a child can fill up. */
+    private static CompletableFuture<byte[]> drain(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        }, runnable -> Thread.ofPlatform().daemon().start(runnable));
+    }
+
+    private static String text(CompletableFuture<byte[]> bytes) {
+        try {
+            return new String(bytes.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     @Override

@@ -137,4 +137,26 @@ class PinDirSymlinkTest {
         assertTrue(e.getMessage().contains(links.toString()) && e.getMessage().contains("symbolic link"), e.getMessage());
         assertEquals(FILES, victimFiles());
     }
+
+    /** The removal itself, by directory descriptor: a link in the tree is removed, what it points to is not. */
+    @Test
+    void removalRemovesLinksNeverWhatTheyPointTo() throws Exception {
+        Path tree = Files.createTempDirectory("restracker-tree-");
+        try {
+            Files.createDirectories(tree.resolve("a").resolve("b"));
+            Files.writeString(tree.resolve("a").resolve("b").resolve("file"), "x");
+            Files.createSymbolicLink(tree.resolve("a").resolve("link"), victim);
+            Files.createSymbolicLink(tree.resolve("top"), victim);
+            Files.createSymbolicLink(tree.resolve("a").resolve("b").resolve("f1"), victim.resolve("f1"));
+            Files.createDirectory(tree.resolve("c"));
+            PinDir.removeContents(tree);
+            try (Stream<Path> left = Files.list(tree)) {
+                assertEquals(List.of(), left.toList());
+            }
+            assertEquals(FILES, victimFiles());
+            assertEquals("precious 1", Files.readString(victim.resolve("f1")));
+        } finally {
+            removeByHand(tree);
+        }
+    }
 }

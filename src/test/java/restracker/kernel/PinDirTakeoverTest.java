@@ -173,4 +173,40 @@ class PinDirTakeoverTest {
         }
         assertEquals(0, Cli.run(pin, "", "unload").status());
     }
+
+    /**
+     * Where restracker mounts bpffs itself (a fresh boot: here a private mount namespace whose
+     * /sys/fs/bpf is unmounted), it mounts it with mode 0700: the user can make nothing there.
+     */
+    @Test
+    void bpffsThatRestrackerMountsIsRootsAlone() throws Exception {
+        try (Workload w = Workload.start()) {
+            String jvm = ProcessHandle.current().info().command().orElse("java");
+            String script = "umount -l /sys/fs/bpf && [ \"$(stat -f -c %T /sys/fs/bpf)\" != bpf_fs ]"
+                    + " && RESTRACKER_PIN_DIR=" + pin + " '" + jvm + "' --enable-native-access=ALL-UNNAMED -cp '"
+                    + System.getProperty("java.class.path") + "' restracker.cli.Main register " + w.pid()
+                    + " && stat -f -c %T /sys/fs/bpf && stat -c '%a %U' /sys/fs/bpf"
+                    + " && setpriv --reuid=" + user.name() + " --regid=" + user.name() + " --clear-groups"
+                    + " mkdir /sys/fs/bpf/mine; echo mkdir=$?";
+            Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    return e.toString();
+                }
+            });
+            boolean finished = p.waitFor(60, TimeUnit.SECONDS);
+            if (!finished) p.destroyForcibly();
+            String text = out.get(10, TimeUnit.SECONDS);
+            assertTrue(finished, text);
+            assertEquals(0, p.exitValue(), text);
+            assertTrue(text.contains("bpf_fs\n1700 root\n"), "mounted by restracker with mode 0700: " + text);
+            assertTrue(text.contains("Permission denied") && text.endsWith("mkdir=1\n"), text);
+        }
+        // The namespace and its bpffs are gone with the shell: so are the pins made there.
+        assertTrue(Files.notExists(pin), "nothing pinned in the host's bpffs");
+    }
 }

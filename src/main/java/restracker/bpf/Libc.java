@@ -79,10 +79,16 @@ public final class Libc {
     }
 
     public static void mount(String source, String target, String type) {
+        mount(source, target, type, null);
+    }
+
+    /** mount(2) with the filesystem's options, e.g. "mode=0700" (null: none). */
+    public static void mount(String source, String target, String type, String options) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
+            MemorySegment data = options == null ? MemorySegment.NULL : arena.allocateFrom(options);
             int rc = (int) MOUNT.get().invokeExact(err, arena.allocateFrom(source), arena.allocateFrom(target),
-                    arena.allocateFrom(type), 0L, MemorySegment.NULL);
+                    arena.allocateFrom(type), 0L, data);
             if (rc != 0) {
                 throw new NativeException(Native.errno(err), "cannot mount " + type + " on " + target);
             }

@@ -89,7 +89,14 @@ public final class Main implements Runnable {
         CommandLine.IExecutionStrategy strategy = ControlClient.needed()
                 ? new Forwarding(ControlServer.configuredPath())
                 : new CommandLine.RunLast();
-        CommandLine cli = commandLine(PinnedState.configuredDir(), strategy, args);
+        Path pinDir;
+        try {
+            pinDir = PinnedState.configuredDir();
+        } catch (IllegalArgumentException e) {
+            System.err.println("restracker: " + oneLine(e.getMessage()));
+            return USAGE;
+        }
+        CommandLine cli = commandLine(pinDir, strategy, args);
         // One writer per stream for every subcommand, so that flushing them at the end flushes all.
         cli.setOut(new PrintWriter(System.out, true));
         cli.setErr(new PrintWriter(System.err, true));

@@ -1,21 +1,17 @@
 package restracker.kernel;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
+import restracker.bpf.DirFd;
+import restracker.bpf.Errno;
 import restracker.bpf.Libc;
 
-/** An exclusive flock on the pin directory, held until closed (or until the process dies). */
+/**
+ * An exclusive flock on a directory of the pin directory, held until closed (or until the process
+ * dies). The directory must exist ({@link PinDir#create} makes it). It is opened without following
+ * a symbolic link and, before the lock is waited for, checked through that descriptor to be root's
+ * with mode 0700: no one else can then open it, so no one else can hold its lock and make root wait.
+ */
 public final class DirLock implements AutoCloseable {
-    /** Pins are root's alone: only root may read usage or change quotas. */
-    static final FileAttribute<Set<PosixFilePermission>> ROOT_ONLY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-
     private final int fd;
 
     private DirLock(int fd) {
@@ -23,14 +19,14 @@ public final class DirLock implements AutoCloseable {
     }
 
     static DirLock acquire(Path dir) {
+        int fd = DirFd.open(dir.toString());
         try {
-            // Checked first: createDirectories on an existing directory costs a thrown exception.
-            if (!Files.isDirectory(dir)) Files.createDirectories(dir, ROOT_ONLY);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the pin directory " + dir, e);
-        }
-        int fd = Libc.openDirectory(dir.toString());
-        try {
+            DirFd.Stat st = DirFd.stat(fd);
+            if (st.uid() != 0 || (st.permissions() & 0777) != 0700) {
+                throw new StateException(Errno.EACCES, "the pin directory " + dir + " is owned by uid " + st.uid()
+                        + " with mode " + String.format("%04o", st.permissions()) + ": restracker locks only a directory"
+                        + " owned by root with mode 0700, which no one else can open");
+            }
             Libc.lockExclusive(fd);
         } catch (RuntimeException e) {
             Libc.close(fd);

@@ -12,11 +12,15 @@ final class Mounts {
 
     private Mounts() {}
 
-    /** Mounts bpffs on /sys/fs/bpf when dir lives there and nothing is mounted yet. */
+    /**
+     * Mounts bpffs on /sys/fs/bpf when dir lives there and nothing is mounted yet: with mode 0700
+     * (bpffs adds the sticky bit: 1700), as systemd mounts it, so that no one else can make
+     * directories there (without the option bpffs is world-writable, mode 1777).
+     */
     static void ensureBpffs(Path dir) {
         if (!dir.toAbsolutePath().startsWith(BPFFS)) return;
         if (Libc.fileSystemType(BPFFS.toString()) != Libc.BPF_FS_MAGIC) {
-            Libc.mount("bpf", BPFFS.toString(), "bpf");
+            Libc.mount("bpf", BPFFS.toString(), "bpf", "mode=0700");
         }
     }
 

@@ -7,11 +7,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,10 +53,32 @@ public final class PinnedState implements AutoCloseable {
         }
     }
 
-    /** The pin directory: $RESTRACKER_PIN_DIR, else the default. */
+    /**
+     * The pin directory: $RESTRACKER_PIN_DIR, else (unset) the default. Set but empty, or relative
+     * (it would depend on the working directory), it is refused: an IllegalArgumentException whose
+     * message is the sentence for a usage error.
+     */
     public static Path configuredDir() {
-        String env = System.getenv("RESTRACKER_PIN_DIR");
-        return env == null || env.isBlank() ? DEFAULT_DIR : Path.of(env);
+        return pinDirOf(System.getenv("RESTRACKER_PIN_DIR"));
+    }
+
+    static Path pinDirOf(String env) {
+        if (env == null) return DEFAULT_DIR;
+        if (env.isBlank()) {
+            throw new IllegalArgumentException("RESTRACKER_PIN_DIR is set but empty: unset it for the default pin directory "
+                    + DEFAULT_DIR + ", or set it to an absolute path");
+        }
+        Path p;
+        try {
+            p = Path.of(env);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("RESTRACKER_PIN_DIR=" + env + " is not a path: " + e.getReason());
+        }
+        if (!p.isAbsolute()) {
+            throw new IllegalArgumentException("RESTRACKER_PIN_DIR=" + env + " is not an absolute path: set it to one such as "
+                    + DEFAULT_DIR);
+        }
+        return p.normalize();
     }
 
     /** Opens blueprint's pinned state under root, loading and pinning it first if it is absent. */
@@ -66,9 +86,11 @@ public final class PinnedState implements AutoCloseable {
         requireRoot();
         Mounts.ensureBpffs(root);
         Mounts.requireBpffs(root);
+        PinDir.requireTrusted(root);
         Path dir = root.resolve(blueprint.name());
         Optional<Meta> meta = readMeta(dir);
         if (meta.isEmpty()) {
+            PinDir.create(root, dir);
             try (DirLock lock = DirLock.acquire(dir)) {
                 meta = readMeta(dir);
                 if (meta.isEmpty()) {
@@ -87,14 +109,19 @@ public final class PinnedState implements AutoCloseable {
             return Optional.empty();
         }
         Mounts.requireBpffs(root);
+        PinDir.requireTrusted(root);
         Path dir = root.resolve(blueprint.name());
         return readMeta(dir).map(m -> new PinnedState(dir, blueprint, checkCompatible(dir, blueprint, m)));
     }
 
-    /** Unpins everything under root (links detach, maps go); false when nothing was there. */
+    /**
+     * Unpins everything under root (links detach, maps go); false when nothing was there. A pin
+     * directory root cannot trust is refused (see {@link PinDir}), and nothing in it is touched.
+     */
     public static boolean unload(Path root) {
         requireRoot();
-        if (!Files.isDirectory(root)) return false;
+        PinDir.requireTrusted(root);
+        if (!Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
         try (DirLock lock = DirLock.acquire(root)) {
             removePins(root);
         }
@@ -227,12 +254,8 @@ public final class PinnedState implements AutoCloseable {
      * is null), attaches and pins them and the maps; on failure removes every pin it made.
      */
     private static void loadVariant(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant) {
-        try {
-            Files.createDirectories(dir.resolve("links"), DirLock.ROOT_ONLY);
-        } catch (IOException e) {
-            throw new NativeException(Errno.EACCES.number(), "cannot create " + dir + ": " + e.getMessage());
-        }
         Path links = dir.resolve("links");
+        PinDir.create(dir.getParent(), links);
         try (BpfObject obj = BpfObject.open(blueprint.object(), elf)) {
             List<Blueprint.Attachment> tracepoints = new ArrayList<>(blueprint.attachments());
             List<Blueprint.FunctionHook> functions = List.of();
@@ -294,22 +317,12 @@ public final class PinnedState implements AutoCloseable {
         }
     }
 
-    /** Removes every pin under dir (not dir itself); links detach as their last pin goes. */
+    /**
+     * Removes every pin under dir (not dir itself); links detach as their last pin goes. By
+     * directory descriptor, following no symbolic link (see {@link PinDir#removeContents}).
+     */
     private static void removePins(Path dir) {
-        if (!Files.isDirectory(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> paths = new ArrayList<>(walk.filter(p -> !p.equals(dir)).toList());
-            paths.sort(Comparator.comparing(Path::getNameCount).reversed());
-            for (Path p : paths) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (NoSuchFileException ignored) {
-                    // removed concurrently: that is what we wanted
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the pins under " + dir, e);
-        }
+        PinDir.removeContents(dir);
     }
 
     private static byte[] objectBytes(String object) {

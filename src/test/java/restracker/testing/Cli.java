@@ -21,6 +21,11 @@ public final class Cli {
 
     /** Runs the CLI with RESTRACKER_PIN_DIR=pinDir, feeding stdin, and waits for it. */
     public static Result run(Path pinDir, String stdin, String... args) throws IOException, InterruptedException {
+        return run(pinDir, 60, stdin, args);
+    }
+
+    /** As {@link #run(Path, String, String...)}, killing the CLI (and failing) after seconds. */
+    public static Result run(Path pinDir, int seconds, String stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "restracker.cli.Main"));
@@ -31,10 +36,23 @@ public final class Cli {
         try (OutputStream in = p.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "restracker " + String.join(" ", args) + " finished");
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-                new String(err, StandardCharsets.UTF_8));
+        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        boolean finished = p.waitFor(seconds, TimeUnit.SECONDS);
+        if (!finished) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        assertTrue(finished, "restracker " + String.join(" ", args) + " finished within " + seconds + " s");
+        try {
+            return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("cannot read the output of restracker " + String.join(" ", args), e);
+        }
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -130,6 +130,64 @@ public final class TestUser implements AutoCloseable {
         }
     }
 
+    /** What a shell command run as this user printed, and how it exited. */
+    public record Shell(int status, String out, String err) {}
+
+    /** `sh -c script` run as this user, waited for up to 30 s (then killed: an AssertionError). */
+    public Shell sh(String script) {
+        Process p = startSh(script);
+        try {
+            var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("`" + script + "` as " + name + " did not finish in 30 s");
+            }
+            return new Shell(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read the output of `" + script + "`", e);
+        }
+    }
+
+    /**
+     * `sh -c script` started as this user and left running (its output discarded); the caller
+     * destroys it, and {@link #close} kills whatever of the user's is left.
+     */
+    public Process background(String script) {
+        try {
+            return setpriv(script).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Process startSh(String script) {
+        try {
+            Process p = setpriv(script).start();
+            p.getOutputStream().close();
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ProcessBuilder setpriv(String script) {
+        return new ProcessBuilder("setpriv", "--reuid=" + name, "--regid=" + name, "--clear-groups", "sh", "-c", script)
+                .directory(home.toFile());
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         run(List.of("pkill", "-KILL", "-u", name)); // nothing of the test user's outlives the test

@@ -93,7 +93,7 @@ public final class Main implements Runnable {
         try {
             pinDir = PinnedState.configuredDir();
         } catch (IllegalArgumentException e) {
-            System.err.println("restracker: " + oneLine(e.getMessage()));
+            System.err.println("restracker: " + Untrusted.escape(e.getMessage()));
             return USAGE;
         }
         CommandLine cli = commandLine(pinDir, strategy, args);

@@ -102,6 +102,7 @@ class ControlSocketFuzzTest {
 
     private static byte[] exchange(byte[] frame) {
         try (UnixSocket s = UnixSocket.connect(server.path())) {
+            s.timeouts(java.time.Duration.ofSeconds(30));
             s.send(frame, -1);
             s.shutdownOutput(); // a frame shorter than it says ends here, not after the server's timeout
             ByteArrayOutputStream reply = new ByteArrayOutputStream();

@@ -1,14 +1,10 @@
 package restracker.testing;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * `restracker ...` as operators run it: a new JVM per call, which exits, so that nothing of
@@ -16,6 +12,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Cli {
     public record Result(int status, String out, String err) {}
+
+    /** How long one call may take (a JVM's start included) before it is killed and the test fails. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private Cli() {}
 
@@ -27,14 +26,10 @@ public final class Cli {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("RESTRACKER_PIN_DIR", pinDir.toString());
-        Process p = pb.start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "restracker " + String.join(" ", args) + " finished");
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-                new String(err, StandardCharsets.UTF_8));
+        return result(Child.run(pb, "restracker " + String.join(" ", args), stdin, TIMEOUT));
+    }
+
+    static Result result(Child.Output o) {
+        return new Result(o.status(), o.out(), o.err());
     }
 }

@@ -1,16 +1,14 @@
 package restracker.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -79,12 +77,8 @@ public final class TestUser implements AutoCloseable {
         cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData",
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "restracker.cli.Main"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(home.toFile()).start();
-        p.getOutputStream().close();
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("restracker " + String.join(" ", args) + " did not finish");
-        return new Cli.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return Cli.result(Child.run(new ProcessBuilder(cmd).directory(home.toFile()),
+                "restracker " + String.join(" ", args) + " as " + name, Cli.TIMEOUT));
     }
 
     @Override
@@ -122,16 +116,6 @@ public final class TestUser implements AutoCloseable {
     }
 
     private static String run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Child.run(new ProcessBuilder(cmd).redirectErrorStream(true), String.join(" ", cmd), Duration.ofSeconds(30)).out();
     }
 }

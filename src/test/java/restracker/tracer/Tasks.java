@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import restracker.testing.Child;
 import restracker.tracker.ProcFs;
 
 /** Tasks the tests need besides the workload: a kernel thread woken on demand, a zombie, a pid nobody has. */
@@ -97,23 +98,24 @@ final class Tasks {
 
     /** A zombie: a child that outlives its shell by a moment, so that its parent is a sleep that never waits (the JVM would reap its own at once). */
     static final class Zombie implements AutoCloseable {
-        private final Process parent;
+        private final Child parent;
         final int pid;
 
         Zombie() throws IOException, InterruptedException {
-            parent = new ProcessBuilder("sh", "-c", "sleep 0.2 & echo $!; exec sleep 30").start();
-            pid = Integer.parseInt(parent.inputReader().readLine().strip());
+            parent = Child.start(new ProcessBuilder("sh", "-c", "sleep 0.2 & echo $!; exec sleep 30"), "sh");
+            pid = Integer.parseInt(parent.nextLine(java.time.Duration.ofSeconds(30)).strip());
             for (int i = 0; i < 500 && !ProcFs.task(pid).map(ProcFs.Task::isZombie).orElse(false); i++) {
                 Thread.sleep(10);
             }
             if (!ProcFs.task(pid).map(ProcFs.Task::isZombie).orElse(false)) {
+                parent.kill();
                 throw new IllegalStateException("pid " + pid + " did not become a zombie");
             }
         }
 
         @Override
-        public void close() throws InterruptedException {
-            parent.destroyForcibly().waitFor();
+        public void close() {
+            parent.kill();
         }
     }
 }

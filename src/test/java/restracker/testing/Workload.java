@@ -211,7 +211,7 @@ public final class Workload implements AutoCloseable {
         if (command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("command must be one line: " + command);
         }
-        if (false && broken != null) {
+        if (broken != null) {
             throw new IllegalStateException("'" + command + "' not sent: " + broken + " (a late reply would be taken for this one's)");
         }
         try {

@@ -121,8 +121,15 @@ class DaemonRestartTest {
             tracker.register(victim.pid());
             tracker.cap(victim.pid(), new Quota(1L << 20, Quota.UNLIMITED), false);
             Running first = startDaemon();
-            String keptBefore = first.client().get("/api/processes/" + kept.pid()).body();
-            Client.Stream stream = first.client().stream();
+            String keptBefore;
+            Client.Stream stream;
+            try {
+                keptBefore = first.client().get("/api/processes/" + kept.pid()).body();
+                stream = first.client().stream();
+            } catch (RuntimeException | Error e) {
+                first.child().kill(); // no daemon outlives the test
+                throw e;
+            }
             AtomicInteger served = new AtomicInteger();
             List<Thread> busy = new ArrayList<>();
             for (String path : List.of("/api/processes", "/metrics", "/api/events", "/api/processes/" + kept.pid())) {

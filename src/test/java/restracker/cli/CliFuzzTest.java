@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -26,6 +24,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
+import restracker.testing.Child;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracer.KernelTracer;
@@ -49,9 +48,10 @@ class CliFuzzTest {
     private static final Quota QUOTA = new Quota(1L << 30, 100);
     private static ResourceTracker tracker;
     private static Workload tracked, spare;
-    private static Process driver;
+    /** How long one command line may take in the driver before the test fails. */
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(60);
+    private static Child driver;
     private static PrintWriter toDriver;
-    private static BufferedReader fromDriver;
 
     @BeforeContainer
     static void start() throws IOException {
@@ -63,16 +63,15 @@ class CliFuzzTest {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 InProcessCli.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("RESTRACKER_PIN_DIR", TestKernel.pinDir(CliFuzzTest.class).toString());
-        driver = pb.start();
-        toDriver = new PrintWriter(new OutputStreamWriter(driver.getOutputStream(), StandardCharsets.US_ASCII), true);
-        fromDriver = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.US_ASCII));
+        driver = Child.start(pb, "the CLI driver JVM");
+        toDriver = new PrintWriter(new OutputStreamWriter(driver.stdin(), StandardCharsets.US_ASCII), true);
     }
 
     @AfterContainer
     static void stop() throws InterruptedException {
         if (driver != null) {
             toDriver.close();
-            if (!driver.waitFor(30, TimeUnit.SECONDS)) driver.destroyForcibly();
+            driver.waitFor(Duration.ofSeconds(30));
         }
         if (tracked != null) tracked.close();
         if (spare != null) spare.close();
@@ -86,8 +85,12 @@ class CliFuzzTest {
         Base64.Encoder b64 = Base64.getEncoder();
         toDriver.println(args.isEmpty() ? "-" : args.stream()
                 .map(a -> b64.encodeToString(a.getBytes(StandardCharsets.UTF_8))).collect(Collectors.joining(" ")));
-        String reply = fromDriver.readLine();
-        assertTrue(reply != null, "the CLI driver JVM died on " + args);
+        String reply;
+        try {
+            reply = driver.nextLine(REPLY_TIMEOUT);
+        } catch (AssertionError e) {
+            throw new AssertionError("on " + args + ": " + e.getMessage(), e);
+        }
         String[] p = reply.split(" ", -1);
         Base64.Decoder d = Base64.getDecoder();
         if (p[0].equals("crash")) {

@@ -51,7 +51,8 @@ class KilledCliTest {
             for (int pinned : List.of(0, 1, 40, 100, hooks)) {
                 PinnedState.unload(dir);
                 Process first = cli(dir, "register", pid);
-                while (pinned > 0 && first.isAlive() && pinnedHooks() < pinned) Thread.onSpinWait();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (pinned > 0 && first.isAlive() && pinnedHooks() < pinned && System.nanoTime() < deadline) Thread.onSpinWait();
                 first.destroyForcibly();
                 assertTrue(first.waitFor(30, TimeUnit.SECONDS));
                 String left = leftBehind();

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.UnixSocket;
 import restracker.cli.Main;
+import restracker.testing.Child;
 import restracker.testing.Cli;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
@@ -37,7 +37,7 @@ class ControlSocketTest {
     private static TestUser user;
     private static Path socketDir;
     private static Path socket;
-    private static Process daemon;
+    private static Child daemon;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,16 +51,15 @@ class ControlSocketTest {
                 Main.class.getName(), "daemon", "--listen", "127.0.0.1:0", "--control", socket.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("RESTRACKER_PIN_DIR", TestKernel.pinDir(ControlSocketTest.class).toString());
-        daemon = pb.start();
-        String line = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertTrue(line != null && line.contains("control socket " + socket), "the daemon serves the control socket: " + line);
+        daemon = Child.start(pb, "restracker daemon");
+        String line = daemon.nextLine(Duration.ofSeconds(60));
+        assertTrue(line.contains("control socket " + socket), "the daemon serves the control socket: " + line);
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (daemon != null) {
-            daemon.destroy();
-            daemon.waitFor(30, TimeUnit.SECONDS);
+            daemon.stop(Duration.ofSeconds(30));
         }
         if (user != null) user.close();
         TestKernel.unload(ControlSocketTest.class, tracker);
@@ -176,7 +175,7 @@ class ControlSocketTest {
         // shell starts has a small pid there and another on the host. The namespace lives until the
         // test has looked at the host's side (the user may write only in its handshake directory).
         Path handshake = Files.createTempDirectory(socketDir, "ns-");
-        new ProcessBuilder("chown", user.name(), handshake.toString()).start().waitFor();
+        assertEquals(0, Child.run(new ProcessBuilder("chown", user.name(), handshake.toString()), "chown", Duration.ofSeconds(30)).status());
         String script = "sleep 60 & echo inner=$!; \"$@\" register $! || exit 1; touch " + handshake + "/registered;"
                 + " while [ ! -e " + handshake + "/done ]; do sleep 0.1; done";
         var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -226,6 +225,7 @@ class ControlSocketTest {
         };
         for (byte[] frame : frames) {
             try (UnixSocket s = UnixSocket.connect(socket)) {
+                s.timeouts(Duration.ofSeconds(30));
                 s.send(frame, -1);
                 byte[] buf = new byte[4096];
                 UnixSocket.Received got = s.receive(buf);

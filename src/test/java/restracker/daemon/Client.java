@@ -88,7 +88,9 @@ final class Client {
 
     Stream stream() {
         try {
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/stream")).GET().build(),
+            // The timeout bounds the wait for the answer's head; the body then streams for as long as it is read.
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/stream"))
+                    .timeout(Duration.ofSeconds(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) throw new AssertionError("/api/stream answered " + r.statusCode());
             return new Stream(r.body());

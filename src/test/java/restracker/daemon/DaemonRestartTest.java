@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.cli.Main;
+import restracker.testing.Child;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracker.Quota;
@@ -41,15 +40,15 @@ class DaemonRestartTest {
     }
 
     /** A daemon JVM on a free loopback port, and a client for it. */
-    record Running(Process process, Client client) implements AutoCloseable {
+    record Running(Child child, Client client) implements AutoCloseable {
+        Process process() {
+            return child.process();
+        }
+
         /** SIGTERM, as systemd stops it; the shutdown hook closes the server. */
         @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("the daemon did not stop within 30 s of SIGTERM");
-            }
+        public void close() {
+            if (!child.stop(Duration.ofSeconds(30))) throw new AssertionError("the daemon did not stop within 30 s of SIGTERM");
         }
     }
 
@@ -59,15 +58,14 @@ class DaemonRestartTest {
                 Main.class.getName(), "daemon", "--listen", "127.0.0.1:0", "--no-control");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("RESTRACKER_PIN_DIR", TestKernel.pinDir(DaemonRestartTest.class).toString());
-        Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        Matcher m = LISTENING.matcher(line == null ? "" : line);
+        Child daemon = Child.start(pb, "restracker daemon");
+        String line = daemon.nextLine(Duration.ofSeconds(60));
+        Matcher m = LISTENING.matcher(line);
         if (!m.find()) {
-            p.destroyForcibly();
+            daemon.kill();
             throw new AssertionError("the daemon did not say where it listens: " + line);
         }
-        return new Running(p, new Client(m.group(1)));
+        return new Running(daemon, new Client(m.group(1)));
     }
 
     private static String processes(Client c) {
@@ -123,8 +121,15 @@ class DaemonRestartTest {
             tracker.register(victim.pid());
             tracker.cap(victim.pid(), new Quota(1L << 20, Quota.UNLIMITED), false);
             Running first = startDaemon();
-            String keptBefore = first.client().get("/api/processes/" + kept.pid()).body();
-            Client.Stream stream = first.client().stream();
+            String keptBefore;
+            Client.Stream stream;
+            try {
+                keptBefore = first.client().get("/api/processes/" + kept.pid()).body();
+                stream = first.client().stream();
+            } catch (RuntimeException | Error e) {
+                first.child().kill(); // no daemon outlives the test
+                throw e;
+            }
             AtomicInteger served = new AtomicInteger();
             List<Thread> busy = new ArrayList<>();
             for (String path : List.of("/api/processes", "/metrics", "/api/events", "/api/processes/" + kept.pid())) {
@@ -139,9 +144,13 @@ class DaemonRestartTest {
                     }
                 }));
             }
-            while (served.get() < 40) Thread.sleep(10); // requests are flowing
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (served.get() < 40 && System.nanoTime() < deadline) Thread.sleep(10); // requests are flowing
+            int servedBeforeKill = served.get();
             first.process().destroyForcibly();
-            assertEquals(128 + 9, first.process().waitFor(), "killed by SIGKILL");
+            assertTrue(first.process().waitFor(30, TimeUnit.SECONDS), "the daemon ended within 30 s of SIGKILL");
+            assertEquals(128 + 9, first.process().exitValue(), "killed by SIGKILL");
+            assertTrue(servedBeforeKill >= 40, "requests were flowing when it was killed: " + servedBeforeKill + " answered in 60 s");
             for (Thread t : busy) {
                 t.join(60_000);
                 assertTrue(!t.isAlive(), "a client of the dead daemon returned");

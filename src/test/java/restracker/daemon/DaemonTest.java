@@ -8,11 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.testing.Child;
 import restracker.testing.TestKernel;
 import restracker.tracer.Counter;
 import restracker.tracer.KernelTracer;
@@ -99,7 +100,7 @@ class DaemonTest {
 
     /** GET /api/processes with the given Host header, over a plain socket (HttpClient will not set Host). */
     private static String rawGet(String host) throws IOException {
-        try (var s = new java.net.Socket("127.0.0.1", daemon.address().getPort())) {
+        try (var s = RawHttp.connect(daemon.address().getPort())) {
             s.getOutputStream().write(("GET /api/processes HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -177,13 +178,9 @@ class DaemonTest {
             if (TestKernel.onCi()) throw new AssertionError("promtool is missing: scripts/setup installs the prometheus package");
             org.junit.jupiter.api.Assumptions.abort("promtool is not installed (apt-get install prometheus)");
         }
-        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(exposition.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), "promtool check metrics:\n" + out);
+        Child.Output o = Child.run(new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true),
+                "promtool check metrics", exposition, Duration.ofSeconds(60));
+        assertEquals(0, o.status(), "promtool check metrics:\n" + o.out());
     }
 
     /** The value of the series written exactly as name{labels}. */

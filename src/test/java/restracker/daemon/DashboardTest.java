@@ -5,19 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.testing.Child;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracker.Quota;
@@ -55,14 +55,8 @@ class DashboardTest {
                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                     "--user-data-dir=" + profile));
             cmd.addAll(Arrays.asList(args));
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("chromium did not finish within 90 s: " + cmd);
-            }
-            return new String(out, StandardCharsets.UTF_8);
+            return Child.run(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD), "chromium " + cmd,
+                    Duration.ofSeconds(90)).out();
         } finally {
             try (Stream<Path> walk = Files.walk(profile)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -109,7 +109,7 @@ class PrometheusScrapeTest {
             assertTrue(withData >= queries / 2, withData + " of " + queries + " dashboard queries have data");
         } finally {
             prometheus.destroy();
-            if (!prometheus.waitFor(30, TimeUnit.SECONDS)) prometheus.destroyForcibly().waitFor();
+            if (!prometheus.waitFor(30, TimeUnit.SECONDS)) prometheus.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import restracker.bpf.Libc;
 import restracker.daemon.Daemon;
 import restracker.daemon.Listen;
+import restracker.testing.Child;
 import restracker.testing.Cli;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
@@ -50,8 +51,9 @@ class BpffsUnmountedTest {
     }
 
     private void umountLazily() throws Exception {
-        Process p = new ProcessBuilder("umount", "-l", dir.toString()).inheritIO().start();
-        assertEquals(0, p.waitFor(), "umount -l " + dir);
+        Child.Output o = Child.run(new ProcessBuilder("umount", "-l", dir.toString()).redirectErrorStream(true),
+                "umount -l " + dir, java.time.Duration.ofSeconds(30));
+        assertEquals(0, o.status(), "umount -l " + dir + ": " + o.out());
         mounted = false;
     }
 

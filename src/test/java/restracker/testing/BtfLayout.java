@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemoryLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -26,11 +26,10 @@ public final class BtfLayout {
     public static String btf(String object) throws Exception {
         Path file = Path.of("target/classes/bpf").resolve(object);
         assertTrue(Files.exists(file), "the build produced " + file);
-        Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", file.toString(), "format", "raw")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out;
+        Child.Output o = Child.run(new ProcessBuilder("bpftool", "btf", "dump", "file", file.toString(), "format", "raw")
+                .redirectErrorStream(true), "bpftool btf dump file " + file, Duration.ofSeconds(60));
+        assertEquals(0, o.status(), o.out());
+        return o.out();
     }
 
     public static void assertMatches(Struct record, String btf) {

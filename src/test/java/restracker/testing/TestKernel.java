@@ -13,7 +13,7 @@ import restracker.tracker.TrackerHooks;
 /**
  * A tracker of the tests' own, pinned in a directory no installation uses, so that tests never
  * disturb a running restracker or each other. Off CI a test that needs BPF is skipped with the
- * reason when the kernel or the privileges are missing; on CI (CI=true) that is a failure.
+ * reason when the kernel or the privileges are missing; on CI (see {@link #onCi()}) that is a failure.
  */
 public final class TestKernel {
     private TestKernel() {}
@@ -55,8 +55,15 @@ public final class TestKernel {
         PinnedState.unload(pinDir(testClass));
     }
 
+    /** On CI: the environment variable CI is set to anything but empty, "false" or "0" (as CI services set it). */
     public static boolean onCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
+        return onCi(System.getenv("CI"));
+    }
+
+    static boolean onCi(String ci) {
+        if (ci == null) return false;
+        String v = ci.strip();
+        return !v.isEmpty() && !v.equalsIgnoreCase("false") && !v.equals("0");
     }
 
     public static void requireBpf() {

@@ -1,10 +1,7 @@
 package restracker.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -85,22 +80,17 @@ public final class TestUser implements AutoCloseable {
     }
 
     /** A main class of the test's classpath run as this user (a helper that acts as an attacker, say). */
-    public Cli.Result java(Duration deadline, Map<String, String> env, List<String> wrap, String mainClass, String... args)
-            throws IOException, InterruptedException {
-        Process p = start(env, wrap, mainClass, args);
-        p.getOutputStream().close();
-        var out = drain(p.getInputStream());
-        var err = drain(p.getErrorStream());
-        if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError(mainClass + " " + String.join(" ", args) + " did not finish within " + deadline
-                    + "; it printed: " + text(out) + text(err));
-        }
-        return new Cli.Result(p.exitValue(), text(out), text(err));
+    public Cli.Result java(Duration deadline, Map<String, String> env, List<String> wrap, String mainClass, String... args) {
+        return Cli.result(Child.run(command(env, wrap, mainClass, args), mainClass + " " + String.join(" ", args) + " as " + name,
+                deadline));
     }
 
     /** Starts mainClass as this user; the caller drains and ends it. */
     public Process start(Map<String, String> env, List<String> wrap, String mainClass, String... args) throws IOException {
+        return command(env, wrap, mainClass, args).start();
+    }
+
+    private ProcessBuilder command(Map<String, String> env, List<String> wrap, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + name, "--regid=" + name, "--clear-groups", "env"));
         env.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.add("HOME=" + home);
@@ -108,26 +98,7 @@ public final class TestUser implements AutoCloseable {
         cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData",
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath, mainClass));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(home.toFile()).start();
-    }
-
-    /** Reads a stream to its end in the background, so that neither pipe of a child can fill up. */
-    private static CompletableFuture<byte[]> drain(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                return new byte[0];
-            }
-        }, runnable -> Thread.ofPlatform().daemon().start(runnable));
-    }
-
-    private static String text(CompletableFuture<byte[]> bytes) {
-        try {
-            return new String(bytes.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            return "";
-        }
+        return new ProcessBuilder(cmd).directory(home.toFile());
     }
 
     /** What a shell command run as this user printed, and how it exited. */
@@ -135,21 +106,8 @@ public final class TestUser implements AutoCloseable {
 
     /** `sh -c script` run as this user, waited for up to 30 s (then killed: an AssertionError). */
     public Shell sh(String script) {
-        Process p = startSh(script);
-        try {
-            var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-            var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("`" + script + "` as " + name + " did not finish in 30 s");
-            }
-            return new Shell(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot read the output of `" + script + "`", e);
-        }
+        Child.Output o = Child.run(setpriv(script), "`" + script + "` as " + name, Duration.ofSeconds(30));
+        return new Shell(o.status(), o.out(), o.err());
     }
 
     /**
@@ -165,27 +123,9 @@ public final class TestUser implements AutoCloseable {
         }
     }
 
-    private Process startSh(String script) {
-        try {
-            Process p = setpriv(script).start();
-            p.getOutputStream().close();
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private ProcessBuilder setpriv(String script) {
         return new ProcessBuilder("setpriv", "--reuid=" + name, "--regid=" + name, "--clear-groups", "sh", "-c", script)
                 .directory(home.toFile());
-    }
-
-    private static String readAll(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override
@@ -223,16 +163,6 @@ public final class TestUser implements AutoCloseable {
     }
 
     private static String run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Child.run(new ProcessBuilder(cmd).redirectErrorStream(true), String.join(" ", cmd), Duration.ofSeconds(30)).out();
     }
 }

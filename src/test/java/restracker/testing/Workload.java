@@ -35,6 +35,12 @@ public final class Workload implements AutoCloseable {
     private int pid;
     private final OutputStream stdin;
     private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+    /**
+     * Why the workload can take no more commands: a reply that did not come in time could still
+     * come, and would then be read as the answer to the next command. Null while it is usable.
+     */
+    private String broken;
+    private long replyTimeoutMs = REPLY_TIMEOUT_MS;
 
     /** The workload answered {@code err <errno> <message>}. */
     public static final class WorkloadError extends RuntimeException {
@@ -154,6 +160,11 @@ public final class Workload implements AutoCloseable {
         return Arrays.stream(send("nspid").trim().split("\\s+")).map(Integer::parseInt).toList();
     }
 
+    /** How long send() waits for a reply from now on (for tests of the timeout itself). */
+    void replyTimeout(java.time.Duration limit) {
+        replyTimeoutMs = limit.toMillis();
+    }
+
     public Process process() {
         return process;
     }
@@ -163,14 +174,14 @@ public final class Workload implements AutoCloseable {
         sendNoReply(command);
         String line;
         try {
-            line = replies.poll(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            line = replies.poll(replyTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for reply to '" + command + "'", e);
         }
         if (line == null) {
-            throw new IllegalStateException("workload " + pid() + " gave no reply to '" + command
-                    + "' within " + REPLY_TIMEOUT_MS + " ms");
+            broken = "workload " + pid() + " gave no reply to '" + command + "' within " + replyTimeoutMs + " ms";
+            throw new IllegalStateException(broken);
         }
         if (line == EOF) {
             replies.add(EOF); // later calls must see it too
@@ -199,6 +210,9 @@ public final class Workload implements AutoCloseable {
     public void sendNoReply(String command) {
         if (command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("command must be one line: " + command);
+        }
+        if (broken != null) {
+            throw new IllegalStateException("'" + command + "' not sent: " + broken + " (a late reply would be taken for this one's)");
         }
         try {
             stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));

@@ -3,13 +3,12 @@ package restracker.tracer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
+import restracker.testing.Child;
 import restracker.tracker.ProcFs;
 
-/** Tasks the tests need besides the workload: a busy kernel thread, a zombie, a pid nobody has. */
+/** Tasks the tests need besides the workload: a kernel thread woken on demand, a zombie, a pid nobody has. */
 final class Tasks {
     /** Above pid_max (4194304 at most): never a process. */
     static final int NO_SUCH_PID = 4194305;
@@ -26,22 +25,66 @@ final class Tasks {
         }
     }
 
-    /** The kernel thread switched out most often over a fifth of a second (rcu_preempt, a kworker, ...). */
-    static int busiestKernelThread() throws InterruptedException {
-        Map<Integer, Long> before = new HashMap<>();
-        for (int pid : kernelThreads()) before.put(pid, switches(pid));
-        Thread.sleep(200);
-        int best = -1;
-        long most = -1;
-        for (var e : before.entrySet()) {
-            long now = switches(e.getKey());
-            if (e.getValue() >= 0 && now - e.getValue() > most) {
-                most = now - e.getValue();
-                best = e.getKey();
+    /**
+     * kcompactd0, the memory compaction thread of node 0, woken on demand: writing a non-zero value
+     * to /proc/sys/vm/compaction_proactiveness wakes every node's kcompactd (mm/compaction.c, since
+     * Linux 5.15), which checks the node's fragmentation and goes back to sleep: one voluntary
+     * context switch per wake. The value written is the one already there, so nothing changes.
+     * (It also wakes by itself every 500 ms while proactiveness is non-zero.)
+     */
+    static final class Kcompactd {
+        private static final Path PROACTIVENESS = Path.of("/proc/sys/vm/compaction_proactiveness");
+        final int pid;
+        private final String proactiveness;
+
+        private Kcompactd(int pid, String proactiveness) {
+            this.pid = pid;
+            this.proactiveness = proactiveness;
+        }
+
+        /** kcompactd0 if the kernel has one and a sysctl that can wake it; empty otherwise, with the reason. */
+        static Kcompactd find() {
+            String value;
+            try {
+                value = Files.readString(PROACTIVENESS).strip();
+            } catch (IOException e) {
+                throw new IllegalStateException("no " + PROACTIVENESS + " to wake kcompactd with (a kernel without CONFIG_COMPACTION?)", e);
+            }
+            if (value.equals("0")) {
+                throw new IllegalStateException(PROACTIVENESS + " is 0: writing it would not wake kcompactd");
+            }
+            int pid = kernelThreads().stream().filter(k -> ProcFs.task(k).map(t -> t.comm().equals("kcompactd0")).orElse(false))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no kernel thread kcompactd0"));
+            return new Kcompactd(pid, value);
+        }
+
+        /** Wakes it (it switches out once more when it has looked and goes back to sleep). */
+        void wake() {
+            try {
+                Files.writeString(PROACTIVENESS, proactiveness);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         }
-        if (best < 0 || most <= 0) throw new IllegalStateException("no kernel thread was switched out in 200 ms");
-        return best;
+
+        /**
+         * Wakes it until /proc counts at least n more switches than since, then until its count
+         * stands still across 20 ms (asleep again, its last switch counted on both sides), by the
+         * deadline.
+         */
+        long wakeUntil(long since, int n, java.time.Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (switches(pid) < since + n && System.nanoTime() < deadline) {
+                wake();
+                Thread.sleep(5);
+            }
+            long last = -1;
+            for (long now = switches(pid); now != last && System.nanoTime() < deadline; now = switches(pid)) {
+                last = now;
+                Thread.sleep(20);
+            }
+            return switches(pid);
+        }
     }
 
     private static List<Integer> kernelThreads() {
@@ -55,23 +98,24 @@ final class Tasks {
 
     /** A zombie: a child that outlives its shell by a moment, so that its parent is a sleep that never waits (the JVM would reap its own at once). */
     static final class Zombie implements AutoCloseable {
-        private final Process parent;
+        private final Child parent;
         final int pid;
 
         Zombie() throws IOException, InterruptedException {
-            parent = new ProcessBuilder("sh", "-c", "sleep 0.2 & echo $!; exec sleep 30").start();
-            pid = Integer.parseInt(parent.inputReader().readLine().strip());
+            parent = Child.start(new ProcessBuilder("sh", "-c", "sleep 0.2 & echo $!; exec sleep 30"), "sh");
+            pid = Integer.parseInt(parent.nextLine(java.time.Duration.ofSeconds(30)).strip());
             for (int i = 0; i < 500 && !ProcFs.task(pid).map(ProcFs.Task::isZombie).orElse(false); i++) {
                 Thread.sleep(10);
             }
             if (!ProcFs.task(pid).map(ProcFs.Task::isZombie).orElse(false)) {
+                parent.kill();
                 throw new IllegalStateException("pid " + pid + " did not become a zombie");
             }
         }
 
         @Override
-        public void close() throws InterruptedException {
-            parent.destroyForcibly().waitFor();
+        public void close() {
+            parent.kill();
         }
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import restracker.bpf.Errno;
+import restracker.testing.Child;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -53,16 +54,13 @@ class ErrorTableTest {
     void registerZombie() throws Exception {
         // The JVM reaps its own children at once, so the zombie is a child of sleep, which never waits.
         // The child outlives the shell's exec: a shell may reap a job that ends before it execs.
-        Process parent = new ProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; exec sleep 30").start();
-        try {
-            int pid = Integer.parseInt(parent.inputReader().readLine().strip());
+        try (Child parent = Child.start(new ProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; exec sleep 30"), "sh")) {
+            int pid = Integer.parseInt(parent.nextLine(java.time.Duration.ofSeconds(30)).strip());
             for (int i = 0; i < 500 && !ProcFs.task(pid).map(ProcFs.Task::isZombie).orElse(false); i++) {
                 Thread.sleep(10);
             }
             assertTrue(ProcFs.task(pid).orElseThrow().isZombie(), "the child is a zombie");
             assertErrno(Errno.ESRCH, () -> tracker.register(pid));
-        } finally {
-            parent.destroyForcibly().waitFor();
         }
     }
 

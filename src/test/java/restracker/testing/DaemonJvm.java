@@ -2,15 +2,12 @@ package restracker.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import restracker.cli.Main;
 
 /**
@@ -18,11 +15,11 @@ import restracker.cli.Main;
  * socket in a fresh root-owned 0755 directory: what users' CLIs talk to in the control tests.
  */
 public final class DaemonJvm implements AutoCloseable {
-    private final Process process;
+    private final Child process;
     private final Path socketDir;
     private final Path socket;
 
-    private DaemonJvm(Process process, Path socketDir, Path socket) {
+    private DaemonJvm(Child process, Path socketDir, Path socket) {
         this.process = process;
         this.socketDir = socketDir;
         this.socket = socket;
@@ -36,26 +33,14 @@ public final class DaemonJvm implements AutoCloseable {
         List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "daemon", "--listen", "127.0.0.1:0", "--control", socket.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("RESTRACKER_PIN_DIR", pinDir.toString());
-        Process p = pb.start();
-        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        });
-        String line;
-        try {
-            line = first.get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            line = null;
-        }
-        DaemonJvm d = new DaemonJvm(p, dir, socket);
-        if (line == null || !line.contains("control socket " + socket)) {
+        Child c = Child.start(pb, "restracker daemon");
+        DaemonJvm d = new DaemonJvm(c, dir, socket);
+        String line = c.nextLine(Duration.ofSeconds(60)); // fails the test (and kills it) past the deadline
+        if (!line.contains("control socket " + socket)) {
             d.close();
-            assertTrue(false, "the daemon serves the control socket: " + line);
+            assertTrue(false, "the daemon serves the control socket: " + line + c.printed());
         }
         return d;
     }
@@ -65,13 +50,12 @@ public final class DaemonJvm implements AutoCloseable {
     }
 
     public boolean alive() {
-        return process.isAlive();
+        return process.process().isAlive();
     }
 
     @Override
     public void close() throws IOException, InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        process.stop(Duration.ofSeconds(30));
         Files.deleteIfExists(socket);
         Files.deleteIfExists(socketDir);
     }

@@ -44,7 +44,7 @@ final class EventsCommand implements Runnable, ControlCommand {
         try (ResourceTracker t = tracker.get()) {
             EventLog all = t.events();
             EventLog log = pid == null ? all : new EventLog(all.events().stream().filter(e -> e.pid() == pid).toList(),
-                    all.overwritten(), all.total());
+                    all.overwritten(), all.total(), all.quotaDrops());
             if (json) {
                 out.println(Json.write(JsonViews.events(log)));
                 return;
@@ -55,7 +55,7 @@ final class EventsCommand implements Runnable, ControlCommand {
             }
             if (log.events().isEmpty()) out.println(pid == null ? "no quota kills" : "no quota kills of pid " + pid);
             for (KillEvent e : log.events()) {
-                out.println(e.time() + "  pid " + e.pid() + " (" + e.comm() + ") tid " + e.tid() + " killed: "
+                out.println(e.time() + "  pid " + e.pid() + " (" + e.comm() + ") tid " + e.tid() + (e.isKill() ? " killed: " : ": ")
                         + RunCommand.describe(e) + " [" + e.scope().label() + " " + e.entity() + "]");
             }
         }

@@ -43,7 +43,7 @@ final class StatusCommand implements Runnable, ControlCommand {
                         e.quota().filesLimited() ? Long.toString(e.quota().files()) : "-");
             }
             EventLog log = t.events();
-            out.println("quota kills: " + log.total() + (log.overwritten() > 0
+            out.println("quota kills: " + log.kills() + (log.overwritten() > 0
                     ? " (" + log.overwritten() + " overwritten in the log)" : ""));
         }
         out.println(TracerCommand.statusLine(dir));

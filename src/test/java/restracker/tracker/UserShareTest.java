@@ -48,7 +48,7 @@ class UserShareTest {
                 int fds[2] = {-1, -1}, n, nkids = 0;
                 while (fgets(line, sizeof line, stdin)) {
                     if (!strncmp(line, "pid", 3)) {
-                        printf("ok %d\\n", (int)getpid());
+                        printf("ok %d %d\\n", (int)getpid(), (int)getppid());
                         fflush(stdout);
                     } else if (sscanf(line, "fork %d", &n) == 1 && n > 0 && n <= 8192) {
                         if (pipe(fds)) return 1;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.Errno;
 import restracker.bpf.NativeException;
+import restracker.testing.Cli;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.testing.Workload;
@@ -83,14 +84,21 @@ class OwnershipTest {
     // ---- 1. a user's quota and a setuid program ----
 
     @Test
-    void aSetuidProgramShedsTheQuotaItsUserSet() {
+    void aSetuidProgramShedsTheQuotaItsUserSet() throws Exception {
         try (Workload w = user.workload()) {
             tracker.register(w.pid(), false, actor);
             tracker.cap(w.pid(), new Quota(Quota.UNLIMITED, 2), false, actor);
             w.sendNoReply("exec " + helpers.resolve("suid"));
             assertEquals(0, w.waitForExit(), "the setuid-root helper ran to its end: the user's quota no longer binds it");
-            assertTrue(tracker.events().events().stream().anyMatch(e -> e.pid() == w.pid()
-                    && e.reason() == KillEvent.Reason.PRIVILEGES), "the drop is logged: " + tracker.events());
+            KillEvent drop = tracker.events().events().stream().filter(e -> e.pid() == w.pid()).findFirst()
+                    .orElseThrow(() -> new AssertionError("the drop is logged: " + tracker.events()));
+            assertEquals(KillEvent.Reason.PRIVILEGES, drop.reason());
+            assertEquals(0, drop.usage(), "the new effective uid");
+            assertEquals(user.uid(), drop.limit(), "whose quota was dropped");
+            assertEquals(1, tracker.events().quotaDrops());
+            Cli.Result events = Cli.run(TestKernel.pinDir(OwnershipTest.class), "", "events", "--pid", Integer.toString(w.pid()));
+            assertTrue(events.out().contains("tid " + w.pid() + ": quota of uid " + user.uid()
+                    + " dropped: privileges gained at exec (effective uid 0)"), events.out());
         }
     }
 

@@ -47,11 +47,17 @@ class PrivilegedExecTest {
         String out = new String(cc.getInputStream().readAllBytes());
         assertTrue(cc.waitFor(60, TimeUnit.SECONDS) && cc.exitValue() == 0, "cc: " + out);
         Files.copy(dir.resolve("plain"), dir.resolve("suid"));
+        Files.copy(dir.resolve("plain"), dir.resolve("fcaps"));
         Files.copy(Workload.binary(), dir.resolve("workload"));
-        for (String f : List.of("plain", "suid", "workload")) {
+        for (String f : List.of("plain", "suid", "fcaps", "workload")) {
             Files.setPosixFilePermissions(dir.resolve(f), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         new ProcessBuilder("chmod", "4755", dir.resolve("suid").toString()).start().waitFor(10, TimeUnit.SECONDS);
+        // A file capability alone: the uids stay nobody's, only cap_permitted changes.
+        Process setcap = new ProcessBuilder("setcap", "cap_net_bind_service+ep", dir.resolve("fcaps").toString())
+                .redirectErrorStream(true).start();
+        String why = new String(setcap.getInputStream().readAllBytes());
+        assertTrue(setcap.waitFor(10, TimeUnit.SECONDS) && setcap.exitValue() == 0, "setcap: " + why);
     }
 
     @AfterAll
@@ -83,6 +89,13 @@ class PrivilegedExecTest {
         assertEquals(0, execCapped("suid"));
         assertTrue(tracker.events().events().stream().anyMatch(e -> e.reason() == KillEvent.Reason.PRIVILEGES
                 && e.limit() == NOBODY && e.usage() == 0), tracker.events().toString());
+    }
+
+    @Test
+    void anExecGainingAFileCapabilityDropsTheUsersQuota() {
+        assertEquals(0, execCapped("fcaps"));
+        assertTrue(tracker.events().events().stream().anyMatch(e -> e.reason() == KillEvent.Reason.PRIVILEGES
+                && e.limit() == NOBODY && e.usage() == NOBODY), tracker.events().toString());
     }
 
     @Test

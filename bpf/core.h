@@ -34,6 +34,37 @@ struct pt_regs {
 	unsigned long orig_ax;		/* the syscall's number */
 } __attribute__((preserve_access_index));
 
+typedef struct {
+	unsigned int val;
+} kuid_t;
+
+typedef struct {
+	unsigned int val;
+} kgid_t;
+
+/*
+ * kernel_cap_t is 64 bits on every kernel restracker supports, but its shape
+ * changed (6.1: struct { __u32 cap[2]; }, 6.3 on: struct { u64 val; }): it is
+ * read whole, as one raw u64 (bit n = capability n either way on x86-64).
+ */
+typedef struct {
+	unsigned long long raw;
+} rt_kernel_cap_t;
+
+/* A task's credentials: what it may do, as exec left them (commit_creds). */
+struct cred {
+	kuid_t uid;
+	kgid_t gid;
+	kuid_t suid;
+	kgid_t sgid;
+	kuid_t euid;
+	kgid_t egid;
+	kuid_t fsuid;
+	kgid_t fsgid;
+	rt_kernel_cap_t cap_permitted;
+	rt_kernel_cap_t cap_effective;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	int pid;
 	int tgid;
@@ -43,6 +74,7 @@ struct task_struct {
 	struct mm_struct *mm;
 	struct files_struct *files;
 	struct signal_struct *signal;
+	const struct cred *cred;
 } __attribute__((preserve_access_index));
 
 #endif

@@ -9,11 +9,22 @@
 #define RESTRACKER_H
 
 /* Bump whenever a pinned map's layout or meaning changes. */
-#define RT_ABI_VERSION		2
+#define RT_ABI_VERSION		3
 
 #define RT_MAX_ENTITIES		65536
 #define RT_MAX_GROUPS		(2 * RT_MAX_ENTITIES)
-#define RT_EVENT_SLOTS		4096
+#define RT_EVENT_SLOTS		4096	/* root's kill log */
+
+/*
+ * One user's share: the entities it may register, and its own kill log of
+ * RT_USER_EVENT_SLOTS events (log 1..RT_USER_LOGS; log 0 is root's). The
+ * events map holds root's log first, then each user log's slots.
+ */
+#define RT_USER_ENTITIES	1024
+#define RT_USER_LOGS		128
+#define RT_USER_EVENT_SLOTS	256
+#define RT_LOGS			(1 + RT_USER_LOGS)
+#define RT_ALL_EVENT_SLOTS	(RT_EVENT_SLOTS + RT_USER_LOGS * RT_USER_EVENT_SLOTS)
 
 #define RT_SCOPE_PROCESS	1
 #define RT_SCOPE_THREAD		2
@@ -24,6 +35,11 @@
 
 #define RT_REASON_HEAP		1
 #define RT_REASON_FILES		2
+#define RT_REASON_PRIVILEGES	3	/* not a kill: a user's quota dropped at a privileged exec */
+
+/* rt_quota.layers */
+#define RT_Q_ROOT		1	/* root's figures bind */
+#define RT_Q_USER		2	/* user_uid's figures bind */
 
 #define RT_UNLIMITED		(-1LL)
 
@@ -41,19 +57,49 @@ struct rt_entity {
 	__s64 enter_heap;	/* thread: data_vm bytes when its current syscall began */
 	__s64 enter_files;	/* thread: open fds when its current syscall began */
 	__u32 in_syscall;	/* thread: enter_* are valid */
-	__u32 pad;
+	__u32 owner_uid;	/* who registered it */
 	__u64 registered_ns;	/* CLOCK_BOOTTIME */
+	__u32 log;		/* the owner's log (logs, 0 for root): counts it in its entities */
+	__u32 pad;
 };
 
-/* Quotas of one entity (key as in entities); absent = no quotas. */
+/*
+ * Quotas of one entity (key as in entities); absent = no quotas. Up to two
+ * layers, root's and one user's; heap and files, what the kernel enforces,
+ * are the tighter figure of the layers present.
+ */
 struct rt_quota {
 	__s64 heap;		/* bytes, RT_UNLIMITED for none */
 	__s64 files;		/* descriptors, RT_UNLIMITED for none */
+	__u32 log;		/* the log its kills go to: root's (0) with root's layer, else the entity's */
+	__u32 layers;		/* RT_Q_* */
+	__s64 root_heap;	/* root's layer */
+	__s64 root_files;
+	__s64 user_heap;	/* the user layer, set by user_uid */
+	__s64 user_files;
+	__u32 user_uid;
+	__u32 user_log;		/* the entity's log, where a drop of the user layer is logged */
 };
 
-/* One quota kill, in a ring of RT_EVENT_SLOTS slots indexed by seq. */
+/*
+ * The head of one kill log (an mmap-able array map: user space claims slots
+ * atomically too). User space gives a user log to a uid when it registers
+ * its first entity, and may give it to another uid once no entity of the
+ * first is left (its events then count as reclaimed).
+ */
+struct rt_log {
+	__u32 uid;		/* whose log (0 for root's, log 0, and for a user log never given) */
+	__u32 entities;		/* entities registered by uid and still tracked */
+	__u64 logged;		/* events ever logged here; the next one goes to slot logged % slots */
+};
+
+/*
+ * One quota kill (or a quota dropped: RT_REASON_PRIVILEGES, usage the new
+ * euid, limit the uid whose quota was dropped), in its log's ring.
+ */
 struct rt_event {
-	__u64 seq;		/* 1-based; 0 marks an empty slot */
+	__u64 seq;		/* 1-based, over all logs; 0 marks an empty slot */
+	__u64 log_seq;		/* 1-based, within its log */
 	__u64 time_ns;		/* CLOCK_BOOTTIME */
 	__u32 pid;		/* tgid of the killed process */
 	__u32 tid;		/* thread that made the offending call */
@@ -68,10 +114,12 @@ struct rt_event {
 
 /* Counters shared with user space through an mmap-able array map. */
 struct rt_state {
-	__u64 event_seq;	/* events ever logged; the next one gets event_seq + 1 */
+	__u64 event_seq;	/* events ever logged (all logs); the next one gets event_seq + 1 */
 	__u64 signal_failures;	/* bpf_send_signal errors (never expected) */
 	__u64 stale_entries;	/* entries dropped because their pid had been reused */
-	__u64 pad[5];
+	__u64 quota_drops;	/* RT_REASON_PRIVILEGES events ever logged: event_seq - quota_drops kills */
+	__u64 events_reclaimed;	/* events of user logs given to another user (counted as overwritten) */
+	__u64 pad[3];
 };
 
 #endif

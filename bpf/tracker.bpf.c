@@ -61,12 +61,22 @@ struct {
 	__type(value, struct rt_quota);
 } quotas SEC(".maps");
 
+/* Root's log (slots 0..RT_EVENT_SLOTS-1), then each user log's RT_USER_EVENT_SLOTS. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, RT_EVENT_SLOTS);
+	__uint(max_entries, RT_ALL_EVENT_SLOTS);
 	__type(key, __u32);
 	__type(value, struct rt_event);
 } events SEC(".maps");
+
+/* The heads of the logs: 0 is root's, 1..RT_USER_LOGS one user's each (user space assigns them). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RT_LOGS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct rt_log);
+} logs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -155,6 +165,32 @@ static __always_inline __s64 open_files_btf(struct task_struct *task)
 	return scan.count;
 }
 
+/*
+ * Deletes the entity under id (e: its entry) and its quotas; the delete that
+ * succeeds gives the entity back to its owner's share.
+ */
+static __always_inline void forget(__u32 id, struct rt_entity *e)
+{
+	__u32 log = e->log;
+	struct rt_log *lg;
+
+	bpf_map_delete_elem(&quotas, &id);
+	if (bpf_map_delete_elem(&entities, &id))
+		return;
+	lg = bpf_map_lookup_elem(&logs, &log);
+	if (lg)
+		__sync_fetch_and_add(&lg->entities, -1);
+}
+
+/* As forget, looking the entity up first (no entity: nothing to do). */
+static __always_inline void forget_id(__u32 id)
+{
+	struct rt_entity *e = bpf_map_lookup_elem(&entities, &id);
+
+	if (e)
+		forget(id, e);
+}
+
 /* An entry whose pid now names another task is stale: drop it (owner: a BTF-typed task). */
 static __always_inline bool is_stale(struct rt_entity *e, struct task_struct *owner)
 {
@@ -163,32 +199,42 @@ static __always_inline bool is_stale(struct rt_entity *e, struct task_struct *ow
 
 	if (e->start_ticks == owner->start_boottime / NSEC_PER_TICK)
 		return false;
-	bpf_map_delete_elem(&quotas, &e->id);
-	bpf_map_delete_elem(&entities, &e->id);
+	forget(e->id, e);
 	st = bpf_map_lookup_elem(&state, &zero);
 	if (st)
 		__sync_fetch_and_add(&st->stale_entries, 1);
 	return true;
 }
 
-static __always_inline void log_kill(struct rt_entity *e, __u32 reason, __s64 usage,
-				     __s64 limit, int syscall_nr)
+/*
+ * Appends an event to log (0: root's), overwriting only that log's oldest:
+ * one user's floods never push out root's or another user's events.
+ */
+static __always_inline void log_event(__u32 log, struct rt_entity *e, __u32 reason, __s64 usage,
+				      __s64 limit, int syscall_nr)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct rt_state *st;
 	struct rt_event *ev;
+	struct rt_log *lg;
 	__u32 zero = 0, slot;
-	__u64 seq;
+	__u64 seq, n;
 
 	st = bpf_map_lookup_elem(&state, &zero);
-	if (!st)
+	lg = bpf_map_lookup_elem(&logs, &log);
+	if (!st || !lg)
 		return;
 	seq = __sync_fetch_and_add(&st->event_seq, 1) + 1;
-	slot = seq % RT_EVENT_SLOTS;
+	n = __sync_fetch_and_add(&lg->logged, 1) + 1;
+	if (log == 0)
+		slot = n % RT_EVENT_SLOTS;
+	else
+		slot = RT_EVENT_SLOTS + (log - 1) * RT_USER_EVENT_SLOTS + n % RT_USER_EVENT_SLOTS;
 	ev = bpf_map_lookup_elem(&events, &slot);
 	if (!ev)
 		return;
 	ev->seq = 0;		/* readers skip the slot while it is rewritten */
+	ev->log_seq = n;
 	ev->time_ns = bpf_ktime_get_boot_ns();
 	ev->pid = pid_tgid >> 32;
 	ev->tid = (__u32)pid_tgid;
@@ -203,7 +249,7 @@ static __always_inline void log_kill(struct rt_entity *e, __u32 reason, __s64 us
 	__sync_lock_test_and_set(&ev->seq, seq);
 }
 
-static __always_inline void kill(struct rt_entity *e, __u32 reason, __s64 usage,
+static __always_inline void kill(struct rt_entity *e, __u32 log, __u32 reason, __s64 usage,
 				 __s64 limit, int syscall_nr)
 {
 	__u32 zero = 0;
@@ -216,7 +262,7 @@ static __always_inline void kill(struct rt_entity *e, __u32 reason, __s64 usage,
 	}
 	/* Other threads may cross the same quota before the group dies: log once. */
 	if (!(__sync_fetch_and_or(&e->flags, RT_F_KILLED) & RT_F_KILLED))
-		log_kill(e, reason, usage, limit, syscall_nr);
+		log_event(log, e, reason, usage, limit, syscall_nr);
 }
 
 /* Usage above quota (strictly greater) kills the calling task's thread group. */
@@ -227,9 +273,9 @@ static __always_inline void enforce(struct rt_entity *e, int syscall_nr)
 	if (!q)
 		return;
 	if (q->heap >= 0 && e->heap > q->heap)
-		kill(e, RT_REASON_HEAP, e->heap, q->heap, syscall_nr);
+		kill(e, q->log, RT_REASON_HEAP, e->heap, q->heap, syscall_nr);
 	else if (q->files >= 0 && e->files > q->files)
-		kill(e, RT_REASON_FILES, e->files, q->files, syscall_nr);
+		kill(e, q->log, RT_REASON_FILES, e->files, q->files, syscall_nr);
 }
 
 static __always_inline void update_process(struct rt_entity *p, __s64 heap, __s64 files,
@@ -398,6 +444,61 @@ HOOK(ioctl, FIG_HEAP | FIG_FILES)
 FD(close) FD(close_range)
 
 /*
+ * Whether the credentials exec left (commit_creds runs before the exec
+ * tracepoint) give the task more than uid alone has: another uid in any of
+ * its four, a group other than its real one (a setgid program), or any
+ * capability (file capabilities, or a setuid-root program).
+ */
+static __always_inline bool privileged_beyond(struct task_struct *task, __u32 uid)
+{
+	const struct cred *c = BPF_CORE_READ(task, cred);
+	__u64 permitted = ~0ULL, effective = ~0ULL;
+	__u32 gid;
+
+	if (!c)
+		return true;
+	if (BPF_CORE_READ(c, uid.val) != uid || BPF_CORE_READ(c, euid.val) != uid ||
+	    BPF_CORE_READ(c, suid.val) != uid || BPF_CORE_READ(c, fsuid.val) != uid)
+		return true;
+	gid = BPF_CORE_READ(c, gid.val);
+	if (BPF_CORE_READ(c, egid.val) != gid || BPF_CORE_READ(c, sgid.val) != gid ||
+	    BPF_CORE_READ(c, fsgid.val) != gid)
+		return true;
+	bpf_core_read(&permitted, sizeof(permitted), &c->cap_permitted);
+	bpf_core_read(&effective, sizeof(effective), &c->cap_effective);
+	return permitted || effective;
+}
+
+/*
+ * A quota a user set binds that user's own programs only: when exec gives
+ * the process privileges, the user's layer goes (root's stays), and the drop
+ * is logged in the user's log.
+ */
+static __always_inline void drop_user_quota_if_privileged(struct rt_entity *p, struct task_struct *task)
+{
+	struct rt_quota *q = bpf_map_lookup_elem(&quotas, &p->id);
+	struct rt_state *st;
+	__u32 zero = 0, uid, log;
+
+	if (!q || !(q->layers & RT_Q_USER) || !privileged_beyond(task, q->user_uid))
+		return;
+	uid = q->user_uid;
+	log = q->user_log;
+	if (q->layers & RT_Q_ROOT) {
+		q->heap = q->root_heap;
+		q->files = q->root_files;
+		q->log = 0;
+		q->layers = RT_Q_ROOT;
+	} else {
+		bpf_map_delete_elem(&quotas, &p->id);
+	}
+	st = bpf_map_lookup_elem(&state, &zero);
+	if (st)
+		__sync_fetch_and_add(&st->quota_drops, 1);
+	log_event(log, p, RT_REASON_PRIVILEGES, BPF_CORE_READ(task, cred, euid.val), uid, 59 /* execve */);
+}
+
+/*
  * exec replaces the memory image and closes O_CLOEXEC descriptors. A `run`
  * entity starts counting here; others see the new figures at once. A
  * non-leader thread that execs takes over the leader's pid: its thread entry
@@ -414,14 +515,13 @@ int on_exec(struct sched_exec_args *ctx)
 
 	if (!bpf_map_lookup_elem(&groups, &tgid))
 		return 0;
-	if (old_pid != tgid) {
-		bpf_map_delete_elem(&quotas, &old_pid);
-		bpf_map_delete_elem(&entities, &old_pid);
-	}
+	if (old_pid != tgid)
+		forget_id(old_pid);
 	p = bpf_map_lookup_elem(&entities, &tgid);
 	if (!p || p->scope != RT_SCOPE_PROCESS)
 		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
+	drop_user_quota_if_privileged(p, task);
 	heap = heap_bytes(task);
 	files = open_files(task);
 	if (p->flags & RT_F_REBASE_ON_EXEC) {
@@ -448,22 +548,17 @@ int on_task_exit(void *ctx)
 		 * was the last, and deleted the group. One more lookup, on the exits
 		 * of threads that do not lead their process only.
 		 */
-		if (tid != tgid && bpf_map_lookup_elem(&entities, &tid)) {
-			bpf_map_delete_elem(&quotas, &tid);
-			bpf_map_delete_elem(&entities, &tid);
-		}
+		if (tid != tgid)
+			forget_id(tid);
 		return 0;
 	}
-	if (tid != tgid) {
-		bpf_map_delete_elem(&quotas, &tid);
-		bpf_map_delete_elem(&entities, &tid);
-	}
+	if (tid != tgid)
+		forget_id(tid);
 	task = (struct task_struct *)bpf_get_current_task();
 	/* do_exit() has already counted this thread out of signal->live. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	bpf_map_delete_elem(&quotas, &tgid);
-	bpf_map_delete_elem(&entities, &tgid);
+	forget_id(tgid);
 	bpf_map_delete_elem(&groups, &tgid);
 	return 0;
 }

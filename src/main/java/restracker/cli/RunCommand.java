@@ -74,6 +74,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static String describe(KillEvent e) {
+        if (e.reason() == KillEvent.Reason.PRIVILEGES) {
+            return "quota of uid " + e.limit() + " dropped: privileges gained at exec (effective uid " + e.usage() + ")";
+        }
         String usage = e.reason() == KillEvent.Reason.HEAP ? Sizes.format(e.usage()) : Long.toString(e.usage());
         String limit = e.reason() == KillEvent.Reason.HEAP ? Sizes.format(e.limit()) : Long.toString(e.limit());
         return e.reason().label() + " quota " + limit + " exceeded (" + usage + ") at "

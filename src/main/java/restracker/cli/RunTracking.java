@@ -59,7 +59,7 @@ interface RunTracking extends AutoCloseable {
 
         @Override
         public Optional<String> kill(int pid) {
-            return tracker.events().events().stream().filter(e -> e.pid() == pid).reduce((a, b) -> b)
+            return tracker.events().events().stream().filter(e -> e.pid() == pid && e.isKill()).reduce((a, b) -> b)
                     .map(RunCommand::describe);
         }
 

@@ -56,7 +56,7 @@ final class StatusCommand implements Runnable, ControlCommand {
                         e.quota().filesLimited() ? Long.toString(e.quota().files()) : "-"));
             }
             EventLog log = t.events();
-            out.append("quota kills: " + log.total() + (log.overwritten() > 0
+            out.append("quota kills: " + log.kills() + (log.overwritten() > 0
                     ? " (" + log.overwritten() + " overwritten in the log)" : "")).append('\n');
         }
         return out.append(TracerCommand.statusLine(dir)).append('\n').toString();

@@ -38,7 +38,7 @@ final class TopCommand implements Callable<Integer> {
 
     static String render(List<EntityStats> entities, EventLog log) {
         StringBuilder sb = new StringBuilder();
-        sb.append("tracked: ").append(entities.size()).append("   quota kills: ").append(log.total());
+        sb.append("tracked: ").append(entities.size()).append("   quota kills: ").append(log.kills());
         if (log.overwritten() > 0) sb.append(" (").append(log.overwritten()).append(" overwritten in the log)");
         sb.append("\n\n");
         sb.append(String.format("%8s %-7s %-16s %10s %10s %5s %6s %6s %5s%n", "PID", "SCOPE", "COMM", "HEAP", "HEAP QUOTA",

@@ -24,6 +24,8 @@ final class KillTally {
 
     private final Map<Reason, Long> counts = new EnumMap<>(Reason.class);
     private long seenTotal;
+    /** Kills among them (the log also holds quotas dropped at a privileged exec). */
+    private long seenKills;
 
     KillTally() {
         for (Reason r : Reason.values()) counts.put(r, 0L);
@@ -34,16 +36,18 @@ final class KillTally {
         if (log.total() < seenTotal) {
             for (Reason r : Reason.values()) counts.put(r, 0L);
             seenTotal = 0;
+            seenKills = 0;
         }
-        long fresh = log.total() - seenTotal;
+        long fresh = log.kills() - seenKills;
         long counted = 0;
         for (KillEvent e : log.events()) {
-            if (e.seq() <= seenTotal || e.seq() > log.total()) continue;
+            if (e.seq() <= seenTotal || e.seq() > log.total() || !e.isKill()) continue;
             counts.merge(e.reason() == KillEvent.Reason.HEAP ? Reason.HEAP : Reason.FILES, 1L, Long::sum);
             counted++;
         }
         counts.merge(Reason.UNKNOWN, Math.max(0, fresh - counted), Long::sum);
         seenTotal = log.total();
+        seenKills = log.kills();
     }
 
     synchronized Map<Reason, Long> counts() {

@@ -11,13 +11,18 @@ import java.lang.foreign.MemoryLayout;
  */
 public final class Records {
     /** Bump with RT_ABI_VERSION. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
     public static final int MAGIC = 0x52545243;
     public static final int MAX_ENTITIES = 65536;
+    /** Root's kill log. */
     public static final int EVENT_SLOTS = 4096;
+    /** One user's share: entities it may register, and its own kill log (logs 1..USER_LOGS; 0 is root's). */
+    public static final int USER_ENTITIES = 1024, USER_LOGS = 128, USER_EVENT_SLOTS = 256;
+    public static final int LOGS = 1 + USER_LOGS, ALL_EVENT_SLOTS = EVENT_SLOTS + USER_LOGS * USER_EVENT_SLOTS;
+    public static final int Q_ROOT = 1, Q_USER = 2;
     public static final int SCOPE_PROCESS = 1, SCOPE_THREAD = 2;
     public static final int F_REBASE_ON_EXEC = 1, F_KILLED = 2;
-    public static final int REASON_HEAP = 1, REASON_FILES = 2;
+    public static final int REASON_HEAP = 1, REASON_FILES = 2, REASON_PRIVILEGES = 3;
     public static final long UNLIMITED = -1;
     public static final int COMM_LEN = 16, VERSION_LEN = 32;
 
@@ -26,20 +31,28 @@ public final class Records {
             JAVA_INT.withName("flags"), JAVA_LONG.withName("start_ticks"), JAVA_LONG.withName("base_heap"),
             JAVA_LONG.withName("base_files"), JAVA_LONG.withName("heap"), JAVA_LONG.withName("files"),
             JAVA_LONG.withName("enter_heap"), JAVA_LONG.withName("enter_files"),
-            JAVA_INT.withName("in_syscall"), JAVA_INT.withName("pad"), JAVA_LONG.withName("registered_ns"));
+            JAVA_INT.withName("in_syscall"), JAVA_INT.withName("owner_uid"), JAVA_LONG.withName("registered_ns"),
+            JAVA_INT.withName("log"), JAVA_INT.withName("pad"));
 
     public static final Struct QUOTA = Struct.of("rt_quota",
-            JAVA_LONG.withName("heap"), JAVA_LONG.withName("files"));
+            JAVA_LONG.withName("heap"), JAVA_LONG.withName("files"), JAVA_INT.withName("log"),
+            JAVA_INT.withName("layers"), JAVA_LONG.withName("root_heap"), JAVA_LONG.withName("root_files"),
+            JAVA_LONG.withName("user_heap"), JAVA_LONG.withName("user_files"), JAVA_INT.withName("user_uid"),
+            JAVA_INT.withName("user_log"));
+
+    public static final Struct LOG = Struct.of("rt_log",
+            JAVA_INT.withName("uid"), JAVA_INT.withName("entities"), JAVA_LONG.withName("logged"));
 
     public static final Struct EVENT = Struct.of("rt_event",
-            JAVA_LONG.withName("seq"), JAVA_LONG.withName("time_ns"), JAVA_INT.withName("pid"),
+            JAVA_LONG.withName("seq"), JAVA_LONG.withName("log_seq"), JAVA_LONG.withName("time_ns"), JAVA_INT.withName("pid"),
             JAVA_INT.withName("tid"), JAVA_INT.withName("entity"), JAVA_INT.withName("scope"),
             JAVA_INT.withName("reason"), JAVA_INT.withName("syscall_nr"), JAVA_LONG.withName("usage"),
             JAVA_LONG.withName("limit"), MemoryLayout.sequenceLayout(COMM_LEN, java.lang.foreign.ValueLayout.JAVA_BYTE).withName("comm"));
 
     public static final Struct STATE = Struct.of("rt_state",
             JAVA_LONG.withName("event_seq"), JAVA_LONG.withName("signal_failures"),
-            JAVA_LONG.withName("stale_entries"), MemoryLayout.sequenceLayout(5, JAVA_LONG).withName("pad"));
+            JAVA_LONG.withName("stale_entries"), JAVA_LONG.withName("quota_drops"),
+            JAVA_LONG.withName("events_reclaimed"), MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("pad"));
 
     public static final Struct META = Struct.of("rt_meta",
             JAVA_INT.withName("magic"), JAVA_INT.withName("abi_version"), JAVA_LONG.withName("loaded_ns"),

@@ -2,5 +2,18 @@ package restracker.tracker;
 
 import java.util.List;
 
-/** The kill events still in the kernel's ring, oldest first, and how many older ones it overwrote. */
-public record EventLog(List<KillEvent> events, long overwritten, long total) {}
+/**
+ * The events still in the kernel's logs, oldest first; how many older ones were overwritten; how
+ * many were ever logged (total), quotaDrops of them a user's quota dropped at a privileged exec
+ * rather than a kill.
+ */
+public record EventLog(List<KillEvent> events, long overwritten, long total, long quotaDrops) {
+    public EventLog(List<KillEvent> events, long overwritten, long total) {
+        this(events, overwritten, total, 0);
+    }
+
+    /** Quota kills ever logged. */
+    public long kills() {
+        return total - quotaDrops;
+    }
+}

@@ -18,9 +18,27 @@ public final class ProcFs {
 
     /** What /proc says of one task (a process, or a thread by its tid). */
     public record Task(int pid, int tgid, char state, long startTicks, String comm, long vmDataBytes,
-            boolean kernelThread, boolean exiting) {
+            boolean kernelThread, boolean exiting, Creds creds) {
         public boolean isZombie() {
             return zombie(state);
+        }
+    }
+
+    /** A task's credentials (the Uid, Gid, CapPrm and CapEff lines of /proc/PID/status). */
+    public record Creds(int uid, int euid, int suid, int fsuid, int gid, int egid, int sgid, int fsgid,
+            long capPermitted, long capEffective) {
+        /** The rule of kill(2): uid may signal a task whose real or saved uid is its own. */
+        public boolean signalableBy(int actor) {
+            return uid == actor || suid == actor;
+        }
+
+        /**
+         * Whether the task has nothing beyond what actor has: all four uids actor's, its groups its
+         * real group (no setgid program), no capability. What the kernel side checks after exec.
+         */
+        public boolean onlyThoseOf(int actor) {
+            return uid == actor && euid == actor && suid == actor && fsuid == actor
+                    && egid == gid && sgid == gid && fsgid == gid && capPermitted == 0 && capEffective == 0;
         }
     }
 
@@ -52,13 +70,20 @@ public final class ProcFs {
         return stat(pid).flatMap(s -> {
             try {
                 int tgid = pid;
-                long vmData = 0;
+                long vmData = 0, capPrm = -1, capEff = -1;
+                int[] uids = null, gids = null;
                 for (String line : Files.readAllLines(PROC.resolve(Integer.toString(pid)).resolve("status"))) {
                     if (line.startsWith("Tgid:")) tgid = Integer.parseInt(line.substring(5).strip());
                     else if (line.startsWith("VmData:")) vmData = kib(line.substring(7)) * 1024;
+                    else if (line.startsWith("Uid:")) uids = ids(line.substring(4));
+                    else if (line.startsWith("Gid:")) gids = ids(line.substring(4));
+                    else if (line.startsWith("CapPrm:")) capPrm = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                    else if (line.startsWith("CapEff:")) capEff = Long.parseUnsignedLong(line.substring(7).strip(), 16);
                 }
+                if (uids == null || gids == null) return Optional.empty();
+                Creds creds = new Creds(uids[0], uids[1], uids[2], uids[3], gids[0], gids[1], gids[2], gids[3], capPrm, capEff);
                 return Optional.of(new Task(pid, tgid, s.state(), s.startTicks(), s.comm(), vmData, s.kernelThread(),
-                        s.exiting()));
+                        s.exiting(), creds));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
             }
@@ -85,6 +110,13 @@ public final class ProcFs {
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
+    }
+
+    /** The four ids of a Uid: or Gid: line: real, effective, saved, filesystem. */
+    private static int[] ids(String field) {
+        String[] f = field.strip().split("\\s+");
+        return new int[] {Integer.parseUnsignedInt(f[0]), Integer.parseUnsignedInt(f[1]), Integer.parseUnsignedInt(f[2]),
+                Integer.parseUnsignedInt(f[3])};
     }
 
     private static long kib(String field) {

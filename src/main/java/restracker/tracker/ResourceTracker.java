@@ -42,6 +42,8 @@ public final class ResourceTracker implements AutoCloseable {
     private final PinnedState state;
     /** The `state` map's memory, mapped on first use: counters shared atomically with the BPF side. */
     private MemorySegment sharedStateSegment;
+    /** The kill logs' heads (the `logs` map's memory), mapped on first use. */
+    private Logs logs;
 
     private ResourceTracker(PinnedState state) {
         this.state = state;
@@ -74,7 +76,7 @@ public final class ResourceTracker implements AutoCloseable {
     public static Blueprint blueprint(List<TrackerHooks> hooks) {
         if (hooks.isEmpty()) throw new IllegalArgumentException("no tracker hooks to load");
         return new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
-                List.of("groups", "entities", "quotas", "events", "state"),
+                List.of("groups", "entities", "quotas", "events", "logs", "state"),
                 List.of(new Blueprint.Attachment("on_exec", "sched", "sched_process_exec"),
                         new Blueprint.Attachment("on_task_exit", "sched", "sched_process_exit")),
                 hooks.stream().distinct().map(TrackerHooks::variant).toList());
@@ -102,11 +104,24 @@ public final class ResourceTracker implements AutoCloseable {
         return register(pid, rebaseOnExec, Actor.ROOT);
     }
 
-    /** As {@link #register(int, boolean)}, on behalf of by. */
+    /**
+     * As {@link #register(int, boolean)}, on behalf of by: a user may register only a task it could
+     * signal (kill(2)'s rule: its real or saved uid is the user's), and at most
+     * {@link Records#USER_ENTITIES} entities at a time (ENOSPC beyond); root may register any.
+     */
     public Scope register(int pid, boolean rebaseOnExec, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot register pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             ProcFs.Task task = liveTask(pid, "register");
+            if (!by.isRoot() && !task.creds().signalableBy(by.uid())) {
+                throw new TrackerException(EPERM, "cannot register pid " + pid + ": it belongs to uid " + task.creds().uid()
+                        + ", and uid " + by.uid() + " may track only its own processes");
+            }
+            int log = logOf(arena, by, pid);
+            if (!by.isRoot() && logs().entities(log) >= Records.USER_ENTITIES) {
+                throw new TrackerException(ENOSPC, "cannot register pid " + pid + ": uid " + by.uid() + " already tracks "
+                        + Records.USER_ENTITIES + " entities, a user's maximum");
+            }
             Scope scope = task.tgid() == pid ? Scope.PROCESS : Scope.THREAD;
             MemorySegment e = Records.ENTITY.allocate(arena);
             Records.ENTITY.setInt(e, "id", pid);
@@ -119,17 +134,22 @@ public final class ResourceTracker implements AutoCloseable {
                 Records.ENTITY.setLong(e, "base_files", Math.max(0, ProcFs.openFds(pid)));
             }
             Records.ENTITY.setLong(e, "registered_ns", Libc.boottimeNanos());
+            Records.ENTITY.setInt(e, "owner_uid", by.uid());
+            Records.ENTITY.setInt(e, "log", log);
+            // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
+            logs().addEntities(log, 1);
             int rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
             if (rc == Errno.EEXIST.number() && dropIfStale(arena, pid)) {
                 rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
             }
+            if (rc != 0) logs().addEntities(log, -1);
             if (rc == Errno.EEXIST.number()) {
                 throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
             }
             checkSpace(rc, pid);
             rc = state.map("groups").update(key(arena, task.tgid()), arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST);
             if (rc != 0 && rc != Errno.EEXIST.number()) {
-                state.map("entities").delete(key(arena, pid));
+                removeEntity(arena, pid, task.tgid());
                 checkSpace(rc, pid);
             }
             // The task may have exited, or begun to, before the entry existed (its exit hook then saw
@@ -168,13 +188,25 @@ public final class ResourceTracker implements AutoCloseable {
         deregister(pid, Actor.ROOT);
     }
 
-    /** As {@link #deregister(int)}, on behalf of by. */
+    /**
+     * As {@link #deregister(int)}, on behalf of by: a user may deregister only an entity it
+     * registered and whose quotas, if any, are its own.
+     */
     public void deregister(int pid, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot deregister pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             MemorySegment e = Records.ENTITY.allocate(arena);
             if (!state.map("entities").lookup(key(arena, pid), e)) {
                 throw new TrackerException(ESRCH, "cannot deregister pid " + pid + ": it is not tracked");
+            }
+            if (!by.isRoot()) {
+                int owner = Records.ENTITY.getInt(e, "owner_uid");
+                if (owner != by.uid()) {
+                    throw new TrackerException(EPERM, "cannot deregister pid " + pid + ": " + who(owner)
+                            + " registered it, and uid " + by.uid() + " may remove only what it registered");
+                }
+                Optional<QuotaLayers> q = layers(arena, pid);
+                if (q.isPresent()) notOthers(q.get(), by, "deregister", pid);
             }
             removeEntity(arena, pid, Records.ENTITY.getInt(e, "tgid"));
         }
@@ -188,24 +220,53 @@ public final class ResourceTracker implements AutoCloseable {
         cap(pid, quota, replace, Actor.ROOT);
     }
 
-    /** As {@link #cap(int, Quota, boolean)}, on behalf of by. */
+    /**
+     * As {@link #cap(int, Quota, boolean)}, on behalf of by. Root's quota replaces every layer. A
+     * user's goes in a layer of its own beside root's (the tighter figure binds), on a task it could
+     * signal that has no privilege beyond the user's: a figure above root's, or a change to another
+     * uid's layer, is refused with EPERM and changes nothing.
+     */
     public void cap(int pid, Quota quota, boolean replace, Actor by) {
+        if (pid < 1) throw new TrackerException(EINVAL, "cannot cap pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            ProcFs.Stat task = liveStat(pid, "cap");
+            ProcFs.Stat task = by.isRoot() ? liveStat(pid, "cap") : userCappable(liveTask(pid, "cap"), by);
             MemorySegment e = trackedEntity(arena, pid, "cap");
-            if (pid == 1 || task.kernelThread()) {
+            int tgid = Records.ENTITY.getInt(e, "tgid");
+            if (pid == 1 || tgid == 1 || task.kernelThread()) {
                 throw new TrackerException(EPERM, "refusing a quota on pid " + pid + " ("
-                        + (pid == 1 ? "init" : "a kernel thread") + "): killing it would take the system down");
+                        + (pid == 1 ? "init" : tgid == 1 ? "a thread of init" : "a kernel thread")
+                        + "): killing it would take the system down");
             }
-            MemorySegment q = Records.QUOTA.allocate(arena);
-            Records.QUOTA.setLong(q, "heap", quota.heapBytes());
-            Records.QUOTA.setLong(q, "files", quota.files());
-            int rc = state.map("quotas").update(key(arena, pid), q, replace ? BpfMap.ANY : BpfMap.NOEXIST);
-            if (rc == Errno.EEXIST.number()) {
-                throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
+            if (!by.isRoot() && task.startTicks() != Records.ENTITY.getLong(e, "start_ticks")) {
+                throw new TrackerException(EINVAL, "cannot cap pid " + pid + ": it is not tracked (register it first)");
             }
-            checkSpace(rc, pid);
-            killIfOver(arena, e, pid, task.comm(), quota);
+            Optional<QuotaLayers> before = layers(arena, pid);
+            QuotaLayers after;
+            if (by.isRoot()) {
+                if (before.isPresent() && !replace) {
+                    throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
+                }
+                after = QuotaLayers.ofRoot(quota, Records.ENTITY.getInt(e, "log"));
+            } else {
+                QuotaLayers now = before.orElse(new QuotaLayers(Optional.empty(), Optional.empty(), 0,
+                        Records.ENTITY.getInt(e, "log")));
+                if (now.user().isPresent() && now.userUid() != by.uid()) {
+                    throw new TrackerException(EPERM, "cannot cap pid " + pid + ": its quotas were set by uid "
+                            + now.userUid() + ", and uid " + by.uid() + " may change only its own");
+                }
+                if (now.user().isPresent() && !replace) {
+                    throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
+                }
+                Optional<String> looser = now.looserThanRoot(quota);
+                if (looser.isPresent()) {
+                    throw new TrackerException(EPERM, "cannot cap pid " + pid + ": " + looser.get()
+                            + ", and uid " + by.uid() + " may only tighten root's quotas");
+                }
+                after = now.withUser(quota, by.uid());
+            }
+            writeLayers(arena, pid, after, replace || before.isPresent());
+            if (!by.isRoot()) undoIfPrivilegedMeanwhile(arena, pid, before, by);
+            killIfOver(arena, e, pid, task.comm(), after.effective(), after.log());
         }
     }
 
@@ -214,31 +275,123 @@ public final class ResourceTracker implements AutoCloseable {
         reset(pid, Actor.ROOT);
     }
 
-    /** As {@link #reset(int)}, on behalf of by. */
+    /**
+     * As {@link #reset(int)}, on behalf of by: root lifts every layer; a user lifts its own layer,
+     * and is refused (EPERM) where root's layer or another uid's exists.
+     */
     public void reset(int pid, Actor by) {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             liveStat(pid, "reset");
             trackedEntity(arena, pid, "reset");
+            if (!by.isRoot()) {
+                Optional<QuotaLayers> q = layers(arena, pid);
+                if (q.isEmpty()) return;
+                notOthers(q.get(), by, "reset", pid);
+            }
             state.map("quotas").delete(key(arena, pid));
         }
     }
 
-    /** The kill events still held by the kernel's ring, oldest first. */
+    /** EPERM unless every layer of q is by's own (a user acting on what only it set). */
+    private static void notOthers(QuotaLayers q, Actor by, String op, int pid) {
+        if (q.root().isPresent() || (q.user().isPresent() && q.userUid() != by.uid())) {
+            throw new TrackerException(EPERM, "cannot " + op + " pid " + pid + ": its quotas were set by "
+                    + (q.root().isPresent() ? "root" : "uid " + q.userUid()) + ", and uid " + by.uid()
+                    + " may only tighten them");
+        }
+    }
+
+    private static String who(int uid) {
+        return uid == 0 ? "root" : "uid " + uid;
+    }
+
+    /**
+     * A user's cap: the task must be one it could signal, with nothing beyond the user's own
+     * privileges (else a setuid program the user started could be killed at the call of its choosing).
+     */
+    private static ProcFs.Stat userCappable(ProcFs.Task t, Actor by) {
+        if (!t.creds().signalableBy(by.uid())) {
+            throw new TrackerException(EPERM, "cannot cap pid " + t.pid() + ": it belongs to uid " + t.creds().uid()
+                    + ", and uid " + by.uid() + " may cap only its own processes");
+        }
+        if (!t.creds().onlyThoseOf(by.uid())) {
+            throw new TrackerException(EPERM, "cannot cap pid " + t.pid() + ": it runs with privileges uid " + by.uid()
+                    + " does not have (a setuid or setgid program, or capabilities)");
+        }
+        return new ProcFs.Stat(t.state(), t.startTicks(), t.comm(), t.kernelThread(), t.exiting());
+    }
+
+    /**
+     * The exec of a privileged program may have come between the check and the write: the kernel
+     * side drops a user's layer at such an exec only if the layer was there. Read again: if the task
+     * now has privileges, the previous quotas are put back and the cap refused.
+     */
+    private void undoIfPrivilegedMeanwhile(Arena arena, int pid, Optional<QuotaLayers> before, Actor by) {
+        Optional<ProcFs.Task> now = ProcFs.task(pid);
+        if (now.isEmpty() || now.get().creds().onlyThoseOf(by.uid())) return;
+        if (before.isPresent()) writeLayers(arena, pid, before.get(), true);
+        else state.map("quotas").delete(key(arena, pid));
+        throw new TrackerException(EPERM, "cannot cap pid " + pid + ": it gained privileges uid " + by.uid()
+                + " does not have meanwhile (it executed a setuid or setgid program)");
+    }
+
+    private Optional<QuotaLayers> layers(Arena arena, int pid) {
+        MemorySegment q = Records.QUOTA.allocate(arena);
+        return state.map("quotas").lookup(key(arena, pid), q) ? Optional.of(QuotaLayers.read(q)) : Optional.empty();
+    }
+
+    private void writeLayers(Arena arena, int pid, QuotaLayers layers, boolean mayExist) {
+        MemorySegment q = Records.QUOTA.allocate(arena);
+        layers.write(q);
+        int rc = state.map("quotas").update(key(arena, pid), q, mayExist ? BpfMap.ANY : BpfMap.NOEXIST);
+        if (rc == Errno.EEXIST.number()) {
+            throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
+        }
+        checkSpace(rc, pid);
+    }
+
+    /** by's log: root's (0) for root, else the user's own, given to it now if it has none. */
+    private int logOf(Arena arena, Actor by, int pid) {
+        if (by.isRoot()) return 0;
+        return logs().forUser(by.uid(), arena, state.map("events"),
+                n -> LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("events_reclaimed"), n)).orElseThrow(() ->
+                new TrackerException(ENOSPC, "cannot register pid " + pid + ": restracker keeps kill logs for "
+                        + Records.USER_LOGS + " users, and each belongs to a user with entities still tracked"));
+    }
+
+    private Logs logs() {
+        if (logs == null) logs = new Logs(state.map("logs").mapShared(Logs.mappedSize()));
+        return logs;
+    }
+
+    /**
+     * The events still held by the kernel's logs (root's and each user's), oldest first; those
+     * overwritten (each log overwrites only its own oldest) or reclaimed with a user's log are counted.
+     */
     public EventLog events() {
         long total = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("event_seq"));
-        long first = Math.max(1, total - Records.EVENT_SLOTS + 1);
+        long drops = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("quota_drops"));
+        long overwritten = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("events_reclaimed"));
         long bootNow = Libc.boottimeNanos();
         Instant now = Instant.now();
         List<KillEvent> events = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = Records.EVENT.allocate(arena);
-            for (long seq = first; seq <= total; seq++) {
-                if (!state.map("events").lookup(key(arena, (int) (seq % Records.EVENT_SLOTS)), v)) continue;
-                if (Records.EVENT.getLong(v, "seq") != seq) continue; // being rewritten right now
-                events.add(toEvent(v, now.minusNanos(bootNow - Records.EVENT.getLong(v, "time_ns"))));
+            for (int log = 0; log < Records.LOGS; log++) {
+                long logged = logs().logged(log);
+                if (logged == 0) continue;
+                overwritten += Math.max(0, logged - Logs.slots(log));
+                for (long n = Math.max(1, logged - Logs.slots(log) + 1); n <= logged; n++) {
+                    if (!state.map("events").lookup(key(arena, Logs.slot(log, n)), v)) continue;
+                    long seq = Records.EVENT.getLong(v, "seq");
+                    // 0: being rewritten right now; another ordinal: not yet written, or newer than total.
+                    if (seq == 0 || seq > total || Records.EVENT.getLong(v, "log_seq") != n) continue;
+                    events.add(toEvent(v, now.minusNanos(bootNow - Records.EVENT.getLong(v, "time_ns"))));
+                }
             }
         }
-        return new EventLog(events, Math.max(0, total - Records.EVENT_SLOTS), total);
+        events.sort(java.util.Comparator.comparingLong(KillEvent::seq));
+        return new EventLog(events, Math.min(total, overwritten), total, drops);
     }
 
     private MemorySegment sharedState() {
@@ -250,13 +403,13 @@ public final class ResourceTracker implements AutoCloseable {
         var ev = Records.EVENT;
         return new KillEvent(ev.getLong(v, "seq"), time, ev.getInt(v, "pid"), ev.getInt(v, "tid"),
                 ev.getInt(v, "entity"), Scope.of(ev.getInt(v, "scope")),
-                ev.getInt(v, "reason") == Records.REASON_HEAP ? KillEvent.Reason.HEAP : KillEvent.Reason.FILES,
+                KillEvent.Reason.of(ev.getInt(v, "reason")),
                 HookedSyscalls.name(ev.getInt(v, "syscall_nr")), ev.getLong(v, "usage"), ev.getLong(v, "limit"),
                 ev.getString(v, "comm", Records.COMM_LEN));
     }
 
     /** Kills pid at once if its usage is already above quota (the kernel side checks only at later calls). */
-    private void killIfOver(Arena arena, MemorySegment e, int pid, String comm, Quota quota) {
+    private void killIfOver(Arena arena, MemorySegment e, int pid, String comm, Quota quota, int log) {
         long heap = Records.ENTITY.getLong(e, "heap"), files = Records.ENTITY.getLong(e, "files");
         KillEvent.Reason reason = null;
         long usage = 0, limit = 0;
@@ -267,15 +420,18 @@ public final class ResourceTracker implements AutoCloseable {
         }
         if (reason == null) return;
         Libc.kill(pid, Libc.SIGKILL);
-        logKill(arena, e, pid, comm, reason, usage, limit);
+        logKill(arena, e, pid, comm, reason, usage, limit, log);
     }
 
-    /** Appends an event to the kernel's ring, claiming its slot atomically against the BPF side. */
-    private void logKill(Arena arena, MemorySegment e, int pid, String comm, KillEvent.Reason reason, long usage, long limit) {
+    /** Appends an event to a kernel log, claiming its slot atomically against the BPF side. */
+    private void logKill(Arena arena, MemorySegment e, int pid, String comm, KillEvent.Reason reason, long usage, long limit,
+            int log) {
         long seq = (long) LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("event_seq"), 1L) + 1;
+        long n = logs().claim(log);
         var ev = Records.EVENT;
         MemorySegment v = ev.allocate(arena);
         ev.setLong(v, "seq", seq);
+        ev.setLong(v, "log_seq", n);
         ev.setLong(v, "time_ns", Libc.boottimeNanos());
         ev.setInt(v, "pid", Records.ENTITY.getInt(e, "tgid"));
         ev.setInt(v, "tid", pid);
@@ -286,7 +442,7 @@ public final class ResourceTracker implements AutoCloseable {
         ev.setLong(v, "usage", usage);
         ev.setLong(v, "limit", limit);
         ev.setString(v, "comm", Records.COMM_LEN, comm);
-        int rc = state.map("events").update(key(arena, (int) (seq % Records.EVENT_SLOTS)), v, BpfMap.ANY);
+        int rc = state.map("events").update(key(arena, Logs.slot(log, n)), v, BpfMap.ANY);
         if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + pid);
     }
 
@@ -305,10 +461,7 @@ public final class ResourceTracker implements AutoCloseable {
         if (stat.isEmpty() || stat.get().startTicks() != en.getLong(e, "start_ticks")) {
             return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
         }
-        MemorySegment q = Records.QUOTA.allocate(arena);
-        Quota quota = state.map("quotas").lookup(key(arena, pid), q)
-                ? new Quota(Records.QUOTA.getLong(q, "heap"), Records.QUOTA.getLong(q, "files"))
-                : Quota.NONE;
+        Quota quota = layers(arena, pid).map(QuotaLayers::effective).orElse(Quota.NONE);
         long heap = en.getLong(e, "heap"), files = en.getLong(e, "files");
         boolean process = en.getInt(e, "scope") == Records.SCOPE_PROCESS;
         long vmData = process ? en.getLong(e, "base_heap") + heap
@@ -359,11 +512,16 @@ public final class ResourceTracker implements AutoCloseable {
         return true;
     }
 
-    /** Deletes an entity and its quotas, and its group marker once no entity of the group is left. */
+    /**
+     * Deletes an entity and its quotas (the delete that succeeds, this one or the kernel's, gives
+     * the entity back to its owner's share), and its group marker once no entity of the group is left.
+     */
     private void removeEntity(Arena arena, int pid, int tgid) {
-        state.map("quotas").delete(key(arena, pid));
-        state.map("entities").delete(key(arena, pid));
         MemorySegment scratch = Records.ENTITY.allocate(arena);
+        state.map("quotas").delete(key(arena, pid));
+        if (state.map("entities").lookup(key(arena, pid), scratch) && state.map("entities").delete(key(arena, pid))) {
+            logs().addEntities(Records.ENTITY.getInt(scratch, "log"), -1);
+        }
         if (state.map("entities").lookup(key(arena, tgid), scratch)) return;
         for (int tid : ProcFs.threads(tgid)) {
             if (state.map("entities").lookup(key(arena, tid), scratch)) return;

@@ -52,4 +52,13 @@ class KillTallyTest {
         t.observe(log(1, 0, kill(1, KillEvent.Reason.HEAP)));
         assertEquals(counts(1, 0, 0), t.counts());
     }
+
+    /** A quota dropped at a privileged exec is in the log but is not a kill. */
+    @Test
+    void aDroppedQuotaIsNotAKill() {
+        KillTally t = new KillTally();
+        KillEvent drop = kill(1, KillEvent.Reason.PRIVILEGES), k = kill(2, KillEvent.Reason.FILES);
+        t.observe(new EventLog(List.of(drop, k), 0, 2, 1));
+        assertEquals(counts(0, 1, 0), t.counts());
+    }
 }

@@ -31,9 +31,10 @@ class EventLogTest {
     @Test
     void wrappedRingCountsWhatItOverwrote() {
         assertEquals(new EventLog(java.util.List.of(), 0, 0), tracker.events());
-        // As if 5,000 kills had been logged before: the sequence counter is shared with the BPF side.
+        // As if 5,000 kills had been logged before, all in root's log: the counters are shared with the BPF side.
         MemorySegment state = tracker.state().map("state").mapShared(4096);
         state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), 5000L);
+        rootLog().set(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"), 5000L);
         try (Workload w = Workload.start()) {
             tracker.register(w.pid());
             tracker.cap(w.pid(), new Quota(Quota.UNLIMITED, 0), false);
@@ -53,12 +54,21 @@ class EventLogTest {
         MemorySegment state = tracker.state().map("state").mapShared(4096);
         long total = 2 * Records.EVENT_SLOTS + 7;
         long before = state.get(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"));
+        long rootBefore = rootLog().get(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"));
         state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), total);
+        rootLog().set(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"), total);
         try {
             showsOverwritten(total);
         } finally {
-            state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), before); // the other test starts from it
+            // the other test starts from them
+            state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), before);
+            rootLog().set(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"), rootBefore);
         }
+    }
+
+    /** Root's kill log's head (log 0 of the `logs` map). */
+    private static MemorySegment rootLog() {
+        return tracker.state().map("logs").mapShared(4096);
     }
 
     private static void showsOverwritten(long total) throws Exception {

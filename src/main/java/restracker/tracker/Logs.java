@@ -1,0 +1,100 @@
+package restracker.tracker;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.OptionalInt;
+import java.util.function.LongConsumer;
+import restracker.bpf.BpfMap;
+import restracker.bpf.NativeException;
+import restracker.kernel.Records;
+
+/**
+ * The kill logs and each user's share, over the kernel's `logs` map (rt_log, mmap-able: counters
+ * claimed atomically against the BPF side). Log 0 is root's; each of the others is one user's:
+ * its kills overwrite only its own older kills, and it counts the entities that user registered.
+ */
+final class Logs {
+    private static final VarHandle INT_AT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
+
+    private final MemorySegment heads;
+
+    Logs(MemorySegment heads) {
+        this.heads = heads;
+    }
+
+    /** The bytes to map: the map's values, rounded up to whole pages. */
+    static long mappedSize() {
+        return (Records.LOGS * Records.LOG.size() + 4095) / 4096 * 4096;
+    }
+
+    static int slots(int log) {
+        return log == 0 ? Records.EVENT_SLOTS : Records.USER_EVENT_SLOTS;
+    }
+
+    /** The events map's slot of a log's n-th event (as tracker.bpf.c's log_event computes it). */
+    static int slot(int log, long n) {
+        return log == 0 ? (int) (n % Records.EVENT_SLOTS)
+                : Records.EVENT_SLOTS + (log - 1) * Records.USER_EVENT_SLOTS + (int) (n % Records.USER_EVENT_SLOTS);
+    }
+
+    int uid(int log) {
+        return (int) INT_AT.getVolatile(heads, at(log, "uid"));
+    }
+
+    int entities(int log) {
+        return (int) INT_AT.getVolatile(heads, at(log, "entities"));
+    }
+
+    long logged(int log) {
+        return (long) LONG_AT.getVolatile(heads, at(log, "logged"));
+    }
+
+    void addEntities(int log, int delta) {
+        INT_AT.getAndAdd(heads, at(log, "entities"), delta);
+    }
+
+    /** Claims the next event of log; returns its 1-based ordinal there. */
+    long claim(int log) {
+        return (long) LONG_AT.getAndAdd(heads, at(log, "logged"), 1L) + 1;
+    }
+
+    /**
+     * Under the tracker's lock: uid's log, given to it now if it has none: a log never given, else
+     * the one of another user with no entity left that logged least (its events are then counted by
+     * reclaimed, and its slots cleared). Empty when every user log belongs to a user with entities.
+     */
+    OptionalInt forUser(int uid, Arena arena, BpfMap events, LongConsumer reclaimed) {
+        int free = -1, idle = -1;
+        for (int log = 1; log < Records.LOGS; log++) {
+            boolean given = uid(log) != 0 || logged(log) > 0 || entities(log) > 0;
+            if (given && uid(log) == uid) return OptionalInt.of(log);
+            if (entities(log) != 0) continue;
+            if (!given) {
+                if (free < 0) free = log;
+            } else if (idle < 0 || logged(log) < logged(idle)) {
+                idle = log;
+            }
+        }
+        int log = free >= 0 ? free : idle;
+        if (log < 0) return OptionalInt.empty();
+        long held = logged(log);
+        if (held > 0) {
+            MemorySegment empty = Records.EVENT.allocate(arena);
+            for (int i = 0; i < Records.USER_EVENT_SLOTS; i++) {
+                int rc = events.update(arena.allocateFrom(ValueLayout.JAVA_INT, slot(log, i)), empty, BpfMap.ANY);
+                if (rc != 0) throw new NativeException(rc, "cannot clear a kill log for its new user");
+            }
+            reclaimed.accept(held);
+            LONG_AT.setVolatile(heads, at(log, "logged"), 0L);
+        }
+        INT_AT.setVolatile(heads, at(log, "uid"), uid);
+        return OptionalInt.of(log);
+    }
+
+    private static long at(int log, String field) {
+        return (long) log * Records.LOG.size() + Records.LOG.offset(field);
+    }
+}

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.Errno;
 import restracker.bpf.NativeException;
+import restracker.testing.Child;
 import restracker.testing.Cli;
 import restracker.testing.PrivilegedPrograms;
 import restracker.testing.TestKernel;
@@ -96,7 +97,8 @@ class OwnershipTest {
         // A setuid-root copy of the workload started by the user: real uid the user's, effective and saved root's.
         Path suidWorkload = helpers.resolve("suid-workload");
         Files.copy(Workload.binary(), suidWorkload);
-        Files.setPosixFilePermissions(suidWorkload, PosixFilePermissions.fromString("rwsr-xr-x")); // root's (the test's)
+        assertEquals(0, Child.run(new ProcessBuilder("chmod", "4755", suidWorkload.toString()), "chmod", Duration.ofSeconds(30))
+                .status(), "chmod 4755: root's (the test's), setuid");
         try (Workload w = Workload.start(List.of("setpriv", "--reuid=" + user.name(), "--regid=" + user.name(),
                 "--clear-groups"), suidWorkload)) {
             tracker.register(w.pid(), false, actor); // kill(2) would let the user signal it: counting is fine

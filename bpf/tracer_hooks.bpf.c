@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * restracker's kernel-operations tracer (seed 004), part two: the counting
+ * restracker's kernel-operations tracer, part two: the counting
  * hooks, loaded onto the maps that tracer.bpf.o pinned.
  *
  *   kmalloc, kmalloc_mem	raw_tp kmem:kmalloc (bytes_req)

@@ -533,7 +533,7 @@ int on_exec(struct sched_exec_args *ctx)
 	return 0;
 }
 
-/* The seeds' do_exit hook: a task that exits takes its entries with it. */
+/* The original patch's do_exit hook, as a tracepoint: a task that exits takes its entries with it. */
 SEC("tracepoint/sched/sched_process_exit")
 int on_task_exit(void *ctx)
 {

@@ -1,8 +1,8 @@
 package restracker.bpf;
 
 /**
- * The error numbers restracker reports. Its operations fail with the seeds' numbers (DESIGN.md §3),
- * so the CLI's exit status is the errno; 23 is the seeds' "already monitored", not ENFILE.
+ * The error numbers restracker reports. Its operations fail with the numbers of the system calls they replace,
+ * so the CLI's exit status is the errno; 23 is their "already monitored", not ENFILE.
  */
 public enum Errno {
     EPERM(1, "operation not permitted"),

@@ -19,12 +19,12 @@ final class FetchCommand extends PidCommand {
         return Request.of(Operation.FETCH, pid).with(Request.JSON, json);
     }
 
-    /** What `fetch` prints: the seeds' line, or the JSON object. */
+    /** What `fetch` prints: the original fetch line, or the JSON object. */
     static String render(EntityStats s, boolean json) {
         return (json ? Json.write(JsonViews.entity(s)) : text(s)) + "\n";
     }
 
-    /** The seeds' line: "PID: 1234, Heap: 20 MiB, Files: 2, Heap Quota: 40 MiB, File Quota: 1". */
+    /** The line the original fetch printed: "PID: 1234, Heap: 20 MiB, Files: 2, Heap Quota: 40 MiB, File Quota: 1". */
     static String text(EntityStats s) {
         Quota q = s.quota();
         return "PID: " + s.pid() + ", Heap: " + Sizes.format(s.heapBytes()) + ", Files: " + s.openFiles()

@@ -3,7 +3,7 @@ package restracker.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Parameters;
 
-/** A command about one PID: the operations of the seeds' system calls, and the tracer's add and remove. */
+/** A command about one PID: the tracker's five operations, and the tracer's add and remove. */
 abstract class PidCommand implements ControlCommand, Runnable {
     @Parameters(paramLabel = "PID", converter = PidArgument.class, index = "0")
     int pid;

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Quota sizes as operators write them: 4096B, 512K, 40M, 2G, 1T (binary units; KiB/MiB/GiB also
- * accepted). A bare number means MiB, the seeds' unit. -1 means unlimited.
+ * accepted). A bare number means MiB, the unit of the system calls restracker replaces. -1 means unlimited.
  */
 public final class Sizes {
     private static final long KIB = 1024, MIB = KIB * 1024, GIB = MIB * 1024, TIB = GIB * 1024;

@@ -20,7 +20,7 @@ import restracker.tracer.TracerException;
 import restracker.tracer.TracerSnapshot;
 
 /**
- * `restracker tracer add PID | remove PID | show [--json] | watch`: the seed's /dev/tracer ioctls
+ * `restracker tracer add PID | remove PID | show [--json] | watch`: the tracer module's /dev/tracer ioctls
  * and /proc/tracer. The kernel side is loaded by the first `tracer add`; show and watch never load it.
  */
 @Command(name = "tracer", description = "Count kmalloc/kfree calls and bytes, schedules, semaphore and mutex calls per process.",
@@ -51,7 +51,7 @@ final class TracerCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", description = "Print the table of traced processes (the seed's /proc/tracer).")
+    @Command(name = "show", description = "Print the table of traced processes (as /proc/tracer printed it).")
     static final class Show implements Runnable, ControlCommand {
         @Option(names = "--json", description = "Print JSON; counters this kernel cannot measure are null.")
         boolean json;

@@ -5,9 +5,9 @@ import java.util.List;
 import restracker.tracer.Counter;
 import restracker.tracer.TracedProcess;
 
-/** The seed's /proc/tracer table, and the same as JSON. */
+/** The /proc/tracer table of the tracer module restracker replaces, and the same as JSON. */
 final class TracerTable {
-    /** The seed's header, byte for byte; values start under the first letter of their column. */
+    /** That table's header, byte for byte; values start under the first letter of their column. */
     static final String HEADER = "PID   kmalloc kfree kmalloc_mem kfree_mem  sched   up     down  lock   unlock";
     private static final int[] STARTS = starts();
 

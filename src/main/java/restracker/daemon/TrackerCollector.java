@@ -91,7 +91,7 @@ final class TrackerCollector implements MultiCollector {
         return new MetricSnapshots(out);
     }
 
-    /** Metric name, unit and help per tracer counter (the seed's columns). */
+    /** Metric name, unit and help per tracer counter (the tracer table's columns). */
     private record TracerMetric(String name, Unit unit, String help) {}
 
     private static TracerMetric tracerMetric(Counter c) {

@@ -2,7 +2,7 @@ package restracker.tracer;
 
 import java.util.Locale;
 
-/** The seed's counters, in the order of its table's columns. */
+/** The tracer's counters, in the order of its table's columns. */
 public enum Counter {
     KMALLOC, KFREE, KMALLOC_MEM, KFREE_MEM, SCHED, UP, DOWN, LOCK, UNLOCK;
 

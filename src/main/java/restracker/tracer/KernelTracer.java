@@ -26,7 +26,7 @@ import restracker.kernel.PinnedState;
 import restracker.tracker.ProcFs;
 
 /**
- * The seed's kernel-operations tracer (/dev/tracer's TRACER_ADD_PROCESS and TRACER_REMOVE_PROCESS,
+ * The kernel-operations tracer (/dev/tracer's TRACER_ADD_PROCESS and TRACER_REMOVE_PROCESS,
  * /proc/tracer's table) over pinned BPF maps: per traced process, kmalloc and kfree calls and
  * bytes, times switched out, and up, down_interruptible, mutex_lock and mutex_unlock calls where the
  * kernel lets them be hooked. Counting happens in the kernel; this class only edits and reads the

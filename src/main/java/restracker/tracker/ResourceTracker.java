@@ -26,7 +26,7 @@ import restracker.kernel.PinnedState;
 import restracker.kernel.Records;
 
 /**
- * The seeds' five system calls (register, fetch, deregister, resource_cap, resource_reset) over the
+ * The five system calls of the kernel patch restracker replaces (register, fetch, deregister, resource_cap, resource_reset) over the
  * pinned BPF maps, with their error numbers. Enforcement happens in the kernel; this class only
  * reads and writes the tables, so it may come and go like a system call.
  */

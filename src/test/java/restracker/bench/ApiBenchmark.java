@@ -22,7 +22,7 @@ import restracker.tracker.ResourceTracker;
 
 /**
  * The Java API's cost per operation on a real process and the real kernel (bench/api runs it):
- * the seeds' whole cycle, register + cap + fetch + deregister, and fetch alone. Sample time, so
+ * the original system calls' whole cycle, register + cap + fetch + deregister, and fetch alone. Sample time, so
  * the report has the median (p0.50) besides the mean. A benchmark, not a test: nothing asserts.
  */
 @State(Scope.Benchmark)
@@ -58,7 +58,7 @@ public class ApiBenchmark {
         PinnedState.unload(pinDir);
     }
 
-    /** register + cap + fetch + deregister: the seeds' five system calls but reset, in one go. */
+    /** register + cap + fetch + deregister: the five operations but reset, in one go. */
     @Benchmark
     public EntityStats cycle() {
         int pid = (int) cycled.pid();

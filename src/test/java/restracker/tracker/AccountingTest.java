@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
 /**
@@ -22,12 +20,12 @@ class AccountingTest {
 
     @BeforeAll
     static void load() {
-        tracker = TestKernel.tracker(AccountingTest.class, List.of(TrackerHooks.TRACEPOINT));
+        tracker = TrackerUnderTest.load(AccountingTest.class);
     }
 
     @AfterAll
     static void unload() {
-        TestKernel.unload(AccountingTest.class, tracker);
+        TrackerUnderTest.unload(AccountingTest.class, tracker);
     }
 
     /** Registers w and returns a checker of both figures against /proc, deltas from now on. */

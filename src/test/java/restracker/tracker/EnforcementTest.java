@@ -9,7 +9,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.testing.Workload.WorkloadDied;
 
@@ -21,12 +20,12 @@ class EnforcementTest {
 
     @BeforeAll
     static void load() {
-        tracker = TestKernel.tracker(EnforcementTest.class, List.of(TrackerHooks.TRACEPOINT));
+        tracker = TrackerUnderTest.load(EnforcementTest.class);
     }
 
     @AfterAll
     static void unload() {
-        TestKernel.unload(EnforcementTest.class, tracker);
+        TrackerUnderTest.unload(EnforcementTest.class, tracker);
     }
 
     private static KillEvent lastEventOf(int pid) {
@@ -108,9 +107,9 @@ class EnforcementTest {
         }
     }
 
-    /** Seed 000: heap 40 MiB, files 1; mmap 20 MiB passes, the second of two opens is killed. */
+    /** The original patch's own example: heap 40 MiB, files 1; mmap 20 MiB passes, the second of two opens is killed. */
     @Test
-    void seedScenario() {
+    void theOriginalExample() {
         try (Workload w = Workload.start()) {
             tracker.register(w.pid());
             tracker.cap(w.pid(), new Quota(40 * MIB, 1), false);

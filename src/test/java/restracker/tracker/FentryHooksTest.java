@@ -19,43 +19,24 @@ class FentryHooksTest {
     @BeforeAll
     static void load() {
         fentry = TestKernel.tracker(FentryHooksTest.class, List.of(TrackerHooks.FENTRY));
+        TrackerUnderTest.provide(fentry);
     }
 
     @AfterAll
     static void unload() {
+        TrackerUnderTest.provide(null);
         TestKernel.unload(FentryHooksTest.class, fentry);
     }
 
     @Nested
     class Accounting extends AccountingTest {
-        @BeforeAll
-        static void load() {
-            tracker = fentry;
-        }
-
-        @AfterAll
-        static void unload() {} // the outer class unloads
     }
 
     @Nested
     class Enforcement extends EnforcementTest {
-        @BeforeAll
-        static void load() {
-            tracker = fentry;
-        }
-
-        @AfterAll
-        static void unload() {}
     }
 
     @Nested
     class PidReuse extends PidReuseTest {
-        @BeforeAll
-        static void load() {
-            tracker = fentry;
-        }
-
-        @AfterAll
-        static void unload() {}
     }
 }

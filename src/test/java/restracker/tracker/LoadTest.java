@@ -38,7 +38,7 @@ import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
 /**
- * Load, nothing lost (issue 6). Not in the default suite (tag "load"): run it with tests/load/run.
+ * Load, nothing lost. Not in the default suite (tag "load"): run it with tests/load/run.
  * Every phase ends by comparing restracker's counters with the kernel's own figures (VmData and
  * /proc/PID/fd) and checking the tables; the figures go to target/load-report.txt for
  * RELIABILITY.md. No timing is asserted; durations are only reported.

@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
 import restracker.kernel.Records;
-import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
 /**
@@ -27,12 +25,12 @@ class PidReuseTest {
 
     @BeforeAll
     static void load() {
-        tracker = TestKernel.tracker(PidReuseTest.class, List.of(TrackerHooks.TRACEPOINT));
+        tracker = TrackerUnderTest.load(PidReuseTest.class);
     }
 
     @AfterAll
     static void unload() {
-        TestKernel.unload(PidReuseTest.class, tracker);
+        TrackerUnderTest.unload(PidReuseTest.class, tracker);
     }
 
     @Test

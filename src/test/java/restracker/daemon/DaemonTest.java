@@ -21,8 +21,8 @@ import restracker.testing.JsonTree;
 import restracker.testing.KernelReach;
 import restracker.testing.TestKernel;
 import restracker.testing.TracerColumns;
-import restracker.tracer.KernelTracer;
 import restracker.testing.Workload;
+import restracker.tracer.KernelTracer;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 

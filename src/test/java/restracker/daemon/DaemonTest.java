@@ -127,18 +127,19 @@ class DaemonTest {
         try (Client.Stream stream = client.stream(); Workload w = Workload.start()) {
             stream.await("event: ready");
             tracker.register(w.pid());
-            stream.await("\"pid\":" + w.pid() + ",", "\"comm\":\"workload\"");
+            JsonNode registered = stream.awaitEvent("register", e -> e.path("pid").asInt() == w.pid());
+            assertEquals("workload", registered.get("comm").asText(), registered.toString());
             tracker.cap(w.pid(), new Quota(Quota.UNLIMITED, 1), false);
             w.open("/dev/null");
             assertThrows(Workload.WorkloadDied.class, () -> w.open("/dev/null"));
             assertEquals(128 + 9, w.waitForExit());
-            String kill = stream.await("\"pid\":" + w.pid() + ",", "\"quota\":\"files\"", "\"syscall\":\"openat\"");
-            assertTrue(kill.startsWith("data: "), kill);
+            ObjectNode streamed = (ObjectNode) stream.awaitEvent("kill", e -> e.path("pid").asInt() == w.pid());
+            assertEquals("files", streamed.get("quota").asText(), streamed.toString());
+            assertEquals("openat", streamed.get("syscall").asText(), streamed.toString());
             JsonNode logged = JsonTree.withPid(JsonTree.parse(client.get("/api/events").body()).get("events"), w.pid());
             assertEquals("files", logged.get("quota").asText(), logged.toString());
             assertEquals(2, logged.get("usage").asLong(), "the second open crossed the quota: " + logged);
             assertEquals(1, logged.get("limit").asLong(), logged.toString());
-            ObjectNode streamed = (ObjectNode) JsonTree.parse(kill.substring("data: ".length()));
             // The kill's wall-clock time is the kernel's boot-relative time converted at each reading: within a millisecond.
             Duration apart = Duration.between(Instant.parse(streamed.remove("time").asText()), Instant.parse(logged.get("time").asText()));
             assertTrue(apart.abs().toMillis() < 1, "the same time to the millisecond: " + apart);

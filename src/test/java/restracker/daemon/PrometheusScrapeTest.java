@@ -12,14 +12,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -42,7 +39,6 @@ import restracker.tracker.ResourceTracker;
 class PrometheusScrapeTest {
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     private static final Path GRAFANA = Path.of("deploy/grafana/restracker-dashboard.json");
-    private static final Pattern EXPR = Pattern.compile("\"expr\": \"((?:[^\"\\\\]|\\\\.)*)\"");
     private static ResourceTracker tracker;
     private static Daemon daemon;
 
@@ -148,10 +144,8 @@ class PrometheusScrapeTest {
 
             // Every query of the Grafana dashboard is valid PromQL over these metrics and finds data,
             // but those that legitimately find nothing here; each is retried until the scrapes caught up.
-            Matcher m = EXPR.matcher(Files.readString(GRAFANA));
             Map<String, String> empty = emptyHere();
-            List<String> queries = new ArrayList<>();
-            while (m.find()) queries.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+            List<String> queries = JsonTree.parse(Files.readString(GRAFANA)).findValues("expr").stream().map(JsonNode::asText).toList();
             assertTrue(queries.size() >= 10, "the dashboard's queries were found: " + queries);
             assertTrue(queries.containsAll(empty.keySet()), "the queries listed as empty are the dashboard's: " + empty.keySet());
             for (String dashboard : queries) {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +91,13 @@ class CliTest {
             Result text = cli("fetch", pid);
             assertEquals("PID: " + pid + ", Heap: 20 MiB, Files: 1, Heap Quota: 40 MiB, File Quota: 1\n", text.out());
             JsonNode json = JsonTree.parse(cli("fetch", pid, "--json").out());
+            Set<String> keys = new HashSet<>();
+            json.fieldNames().forEachRemaining(keys::add);
+            assertEquals(Set.of("pid", "scope", "tgid", "comm", "heapsize_bytes", "openfile_count", "heapsize_quota_bytes",
+                    "openfile_quota", "vmdata_bytes", "open_fds"), keys, "the fields the README documents: " + json);
             assertEquals(w.pid(), json.get("pid").asInt(), json.toString());
+            assertEquals(w.pid(), json.get("tgid").asInt(), "a process: its own thread group");
+            assertEquals(Files.readString(Path.of("/proc", pid, "comm")).strip(), json.get("comm").asText(), "the kernel's comm");
             assertEquals("process", json.get("scope").asText(), json.toString());
             assertEquals(20L << 20, json.get("heapsize_bytes").asLong(), json.toString());
             assertEquals(1, json.get("openfile_count").asLong(), json.toString());

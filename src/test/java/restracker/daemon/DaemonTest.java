@@ -140,9 +140,10 @@ class DaemonTest {
             assertEquals("files", logged.get("quota").asText(), logged.toString());
             assertEquals(2, logged.get("usage").asLong(), "the second open crossed the quota: " + logged);
             assertEquals(1, logged.get("limit").asLong(), logged.toString());
-            // The kill's wall-clock time is the kernel's boot-relative time converted at each reading: within a millisecond.
+            // The kill's wall-clock time is its boot-relative time converted at each reading, with an offset read
+            // from two clocks one after the other: two readings may differ by the time between those reads.
             Duration apart = Duration.between(Instant.parse(streamed.remove("time").asText()), Instant.parse(logged.get("time").asText()));
-            assertTrue(apart.abs().toMillis() < 1, "the same time to the millisecond: " + apart);
+            assertTrue(apart.abs().toMillis() < 100, "the same time, but for the clocks' reading: " + apart);
             ObjectNode listed = logged.deepCopy();
             listed.remove("time");
             assertEquals(streamed, listed, "the stream sent what the log holds");

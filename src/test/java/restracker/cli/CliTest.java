@@ -3,15 +3,19 @@ package restracker.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.kernel.PinnedState;
 import restracker.testing.Cli;
 import restracker.testing.Cli.Result;
+import restracker.testing.JsonTree;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -86,12 +90,21 @@ class CliTest {
             w.open("/dev/null");
             Result text = cli("fetch", pid);
             assertEquals("PID: " + pid + ", Heap: 20 MiB, Files: 1, Heap Quota: 40 MiB, File Quota: 1\n", text.out());
-            String json = cli("fetch", pid, "--json").out();
-            for (String field : List.of("\"pid\":" + pid, "\"scope\":\"process\"", "\"heapsize_bytes\":20971520",
-                    "\"openfile_count\":1", "\"heapsize_quota_bytes\":41943040", "\"openfile_quota\":1",
-                    "\"vmdata_bytes\":" + w.vmDataBytes(), "\"open_fds\":" + w.openFds())) {
-                assertTrue(json.contains(field), field + " in " + json);
-            }
+            JsonNode json = JsonTree.parse(cli("fetch", pid, "--json").out());
+            Set<String> keys = new HashSet<>();
+            json.fieldNames().forEachRemaining(keys::add);
+            assertEquals(Set.of("pid", "scope", "tgid", "comm", "heapsize_bytes", "openfile_count", "heapsize_quota_bytes",
+                    "openfile_quota", "vmdata_bytes", "open_fds"), keys, "the fields the README documents: " + json);
+            assertEquals(w.pid(), json.get("pid").asInt(), json.toString());
+            assertEquals(w.pid(), json.get("tgid").asInt(), "a process: its own thread group");
+            assertEquals(Files.readString(Path.of("/proc", pid, "comm")).strip(), json.get("comm").asText(), "the kernel's comm");
+            assertEquals("process", json.get("scope").asText(), json.toString());
+            assertEquals(20L << 20, json.get("heapsize_bytes").asLong(), json.toString());
+            assertEquals(1, json.get("openfile_count").asLong(), json.toString());
+            assertEquals(40L << 20, json.get("heapsize_quota_bytes").asLong(), json.toString());
+            assertEquals(1, json.get("openfile_quota").asLong(), json.toString());
+            assertEquals(w.vmDataBytes(), json.get("vmdata_bytes").asLong(), "VmData of /proc/PID/status: " + json);
+            assertEquals(w.openFds(), json.get("open_fds").asLong(), "entries of /proc/PID/fd: " + json);
         }
     }
 
@@ -110,8 +123,8 @@ class CliTest {
                 assertEquals(137, expected.exitStatus());
             }
             assertTrue(!w.alive(), "killed by the kernel");
-            String events = cli("events", "--json").out();
-            assertTrue(events.contains("\"pid\":" + pid) && events.contains("\"quota\":\"files\""), events);
+            JsonNode kill = JsonTree.withPid(JsonTree.parse(cli("events", "--json").out()).get("events"), w.pid());
+            assertEquals("files", kill.get("quota").asText(), kill.toString());
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import restracker.bpf.UnixSocket;
 import restracker.cli.Main;
 import restracker.testing.Child;
 import restracker.testing.Cli;
+import restracker.testing.JsonTree;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.testing.Workload;
@@ -91,7 +93,9 @@ class ControlSocketTest {
             assertEquals(0, r.status(), r.err());
             r = asUser("fetch", Integer.toString(pid), "--json");
             assertEquals(0, r.status(), r.err());
-            assertTrue(r.out().contains("\"openfile_quota\":2,") && r.out().contains("\"heapsize_quota_bytes\":67108864,"), r.out());
+            JsonNode shown = JsonTree.parse(r.out());
+            assertEquals(2, shown.get("openfile_quota").asLong(), r.out());
+            assertEquals(64L << 20, shown.get("heapsize_quota_bytes").asLong(), r.out());
             assertEquals(new Quota(64L << 20, 2), tracker.fetch(pid).quota(), "the kernel's table holds what the user set");
 
             r = asUser("reset", Integer.toString(pid));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.testing.Cli;
 import restracker.testing.DaemonJvm;
+import restracker.testing.JsonTree;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.tracker.ResourceTracker;
@@ -98,7 +100,7 @@ class EscapedOutputTest {
             for (Cli.Result json : List.of(asRoot("fetch", pid, "--json"), asUser("fetch", pid, "--json"))) {
                 assertEquals(0, json.status(), json.err());
                 assertEscaped(json);
-                assertTrue(json.out().contains("\"comm\":\"" + ESCAPED + "\""), json.out());
+                assertEquals(HOSTILE, JsonTree.parse(json.out()).get("comm").asText(), "the kernel's name, escaped only in the text: " + json.out());
             }
 
             Files.createFile(handshake.resolve("go"));
@@ -113,7 +115,8 @@ class EscapedOutputTest {
             }
             for (Cli.Result json : List.of(asRoot("events", "--json"), asUser("events", "--json"))) {
                 assertEscaped(json);
-                assertTrue(json.out().contains("\"comm\":\"" + ESCAPED + "\""), json.out());
+                JsonNode kill = JsonTree.withPid(JsonTree.parse(json.out()).get("events"), hostile.pid());
+                assertEquals(HOSTILE, kill.get("comm").asText(), "the kernel's name, escaped only in the text: " + json.out());
             }
         } finally {
             hostile.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

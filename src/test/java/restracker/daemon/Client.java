@@ -1,5 +1,6 @@
 package restracker.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import restracker.testing.JsonTree;
 
 /** A test's HTTP client for a daemon at base (http://host:port). */
 final class Client {
@@ -78,6 +81,28 @@ final class Client {
                 if (all) return line;
             }
             throw new AssertionError("no stream line with " + String.join(", ", parts) + " in 20 s; got:\n" + seen);
+        }
+
+        /**
+         * Waits (at most 20 s) for an event of that name whose data, parsed as JSON, is wanted;
+         * returns the data, or fails.
+         */
+        JsonNode awaitEvent(String event, Predicate<JsonNode> wanted) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            StringBuilder seen = new StringBuilder();
+            String current = null;
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(200, TimeUnit.MILLISECONDS);
+                if (line == null) continue;
+                seen.append(line).append('\n');
+                if (line.startsWith("event: ")) current = line.substring("event: ".length());
+                if (line.startsWith("data: ") && event.equals(current)) {
+                    JsonNode data = JsonTree.parse(line.substring("data: ".length()));
+                    if (wanted.test(data)) return data;
+                }
+                if (line.isEmpty()) current = null;
+            }
+            throw new AssertionError("no wanted " + event + " event in 20 s; got:\n" + seen);
         }
 
         @Override

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.cli.Main;
 import restracker.testing.Child;
+import restracker.testing.JsonTree;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracker.Quota;
@@ -68,9 +70,14 @@ class DaemonRestartTest {
         return new Running(daemon, new Client(m.group(1)));
     }
 
-    private static String processes(Client c) {
-        String body = c.get("/api/processes").body();
-        return body.substring(body.indexOf("\"processes\":")); // without the reading's time
+    /** The processes the daemon lists (without the reading's time). */
+    private static JsonNode processes(Client c) {
+        return JsonTree.parse(c.get("/api/processes").body()).get("processes");
+    }
+
+    /** The one kill of pid in the daemon's /api/events. */
+    private static JsonNode killOf(Client c, long pid) {
+        return JsonTree.withPid(JsonTree.parse(c.get("/api/events").body()).get("events"), pid);
     }
 
     @Test
@@ -81,13 +88,14 @@ class DaemonRestartTest {
             kept.mmap(2 << 20);
             tracker.register(victim.pid());
             tracker.cap(victim.pid(), new Quota(Quota.UNLIMITED, 0), false);
-            String before, keptBefore;
+            JsonNode before;
+            String keptBefore;
             Running first = startDaemon();
             try (first) {
                 before = processes(first.client());
                 keptBefore = first.client().get("/api/processes/" + kept.pid()).body();
-                assertTrue(before.contains("\"pid\":" + kept.pid() + ","), before);
-                assertTrue(before.contains("\"pid\":" + victim.pid() + ","), before);
+                assertTrue(JsonTree.hasPid(before, kept.pid()), before.toString());
+                assertTrue(JsonTree.hasPid(before, victim.pid()), before.toString());
             }
             assertEquals(128 + 15, first.process().exitValue(), "stopped by SIGTERM");
 
@@ -96,11 +104,10 @@ class DaemonRestartTest {
             assertEquals(128 + 9, victim.waitForExit());
 
             try (Running second = startDaemon()) {
-                String after = processes(second.client());
+                JsonNode after = processes(second.client());
                 assertEquals(keptBefore, second.client().get("/api/processes/" + kept.pid()).body(), "as before the restart");
-                assertEquals("\"processes\":[" + keptBefore.strip() + "]}", after.strip(), "the kept process only: the victim is gone");
-                String events = second.client().get("/api/events").body();
-                assertTrue(events.contains("\"pid\":" + victim.pid() + ","), "the kill made while no daemon ran: " + events);
+                assertEquals(JsonTree.parse("[" + keptBefore + "]"), after, "the kept process only: the victim is gone");
+                assertEquals("files", killOf(second.client(), victim.pid()).get("quota").asText(), "the kill made while no daemon ran");
                 assertEquals(1, DaemonTest.metric(second.client().get("/metrics").body(),
                         "restracker_quota_kills_total{reason=\"files\"}"));
             }
@@ -167,8 +174,7 @@ class DaemonRestartTest {
             }
             try (Running second = startDaemon()) {
                 assertEquals(keptBefore, second.client().get("/api/processes/" + kept.pid()).body(), "as before the kill");
-                String events = second.client().get("/api/events").body();
-                assertTrue(events.contains("\"pid\":" + victim.pid() + ",") && events.contains("\"quota\":\"heap\""), events);
+                assertEquals("heap", killOf(second.client(), victim.pid()).get("quota").asText(), "the kill made while no daemon ran");
                 assertEquals(404, second.client().get("/api/processes/" + victim.pid()).status());
             }
             tracker.deregister(kept.pid());

@@ -1,23 +1,28 @@
 package restracker.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.testing.Child;
+import restracker.testing.JsonTree;
+import restracker.testing.KernelReach;
 import restracker.testing.TestKernel;
-import restracker.tracer.Counter;
-import restracker.tracer.KernelTracer;
+import restracker.testing.TracerColumns;
 import restracker.testing.Workload;
+import restracker.tracer.KernelTracer;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 
@@ -50,15 +55,21 @@ class DaemonTest {
             Client.Response list = client.get("/api/processes");
             assertEquals(200, list.status());
             assertTrue(list.contentType().startsWith("application/json"), list.contentType());
-            assertTrue(list.body().contains("\"loaded\":true"), list.body());
-            assertTrue(list.body().contains("\"pid\":" + w.pid() + ","), list.body());
+            JsonNode all = JsonTree.parse(list.body());
+            assertTrue(all.get("loaded").asBoolean(), list.body());
             Client.Response one = client.get("/api/processes/" + w.pid());
             assertEquals(200, one.status());
-            for (String field : List.of("\"pid\":" + w.pid(), "\"scope\":\"process\"", "\"comm\":\"workload\"",
-                    "\"heapsize_bytes\":" + (8 << 20), "\"openfile_count\":1", "\"heapsize_quota_bytes\":" + (40L << 20),
-                    "\"openfile_quota\":5", "\"vmdata_bytes\":" + w.vmDataBytes(), "\"open_fds\":" + w.openFds())) {
-                assertTrue(one.body().contains(field), field + " in " + one.body());
-            }
+            JsonNode p = JsonTree.parse(one.body());
+            assertEquals(p, JsonTree.withPid(all.get("processes"), w.pid()), "the list holds the same entry");
+            assertEquals(w.pid(), p.get("pid").asInt(), one.body());
+            assertEquals("process", p.get("scope").asText(), one.body());
+            assertEquals("workload", p.get("comm").asText(), one.body());
+            assertEquals(8L << 20, p.get("heapsize_bytes").asLong(), one.body());
+            assertEquals(1, p.get("openfile_count").asLong(), one.body());
+            assertEquals(40L << 20, p.get("heapsize_quota_bytes").asLong(), one.body());
+            assertEquals(5, p.get("openfile_quota").asLong(), one.body());
+            assertEquals(w.vmDataBytes(), p.get("vmdata_bytes").asLong(), "VmData of /proc/PID/status: " + one.body());
+            assertEquals(w.openFds(), p.get("open_fds").asLong(), "entries of /proc/PID/fd: " + one.body());
             tracker.deregister(w.pid());
             assertEquals(404, client.get("/api/processes/" + w.pid()).status());
         }
@@ -68,12 +79,15 @@ class DaemonTest {
     void historyKeepsRecentSamplesOfATrackedPid() throws InterruptedException {
         try (Workload w = Workload.start()) {
             tracker.register(w.pid());
-            String body = "";
-            for (int i = 0; i < 60 && !body.contains("\"" + w.pid() + "\":[["); i++) {
+            JsonNode history = JsonTree.parse(client.get("/api/history").body());
+            for (int i = 0; i < 60 && !history.path("processes").has(Integer.toString(w.pid())); i++) {
                 Thread.sleep(250);
-                body = client.get("/api/history").body();
+                history = JsonTree.parse(client.get("/api/history").body());
             }
-            assertTrue(body.contains("\"interval_seconds\":5") && body.contains("\"" + w.pid() + "\":[["), body);
+            assertEquals(5, history.get("interval_seconds").asInt(), history.toString());
+            JsonNode samples = history.get("processes").get(Integer.toString(w.pid()));
+            assertTrue(samples != null && samples.isArray() && !samples.isEmpty() && samples.get(0).isArray(),
+                    "samples of " + w.pid() + " in " + history);
             tracker.deregister(w.pid());
         }
     }
@@ -113,16 +127,26 @@ class DaemonTest {
         try (Client.Stream stream = client.stream(); Workload w = Workload.start()) {
             stream.await("event: ready");
             tracker.register(w.pid());
-            stream.await("\"pid\":" + w.pid() + ",", "\"comm\":\"workload\"");
+            JsonNode registered = stream.awaitEvent("register", e -> e.path("pid").asInt() == w.pid());
+            assertEquals("workload", registered.get("comm").asText(), registered.toString());
             tracker.cap(w.pid(), new Quota(Quota.UNLIMITED, 1), false);
             w.open("/dev/null");
             assertThrows(Workload.WorkloadDied.class, () -> w.open("/dev/null"));
             assertEquals(128 + 9, w.waitForExit());
-            String kill = stream.await("\"pid\":" + w.pid() + ",", "\"quota\":\"files\"", "\"syscall\":\"openat\"");
-            assertTrue(kill.startsWith("data: "), kill);
-            Client.Response events = client.get("/api/events");
-            assertTrue(events.body().contains("\"pid\":" + w.pid() + ",") && events.body().contains("\"usage\":2,\"limit\":1"),
-                    events.body());
+            ObjectNode streamed = (ObjectNode) stream.awaitEvent("kill", e -> e.path("pid").asInt() == w.pid());
+            assertEquals("files", streamed.get("quota").asText(), streamed.toString());
+            assertEquals("openat", streamed.get("syscall").asText(), streamed.toString());
+            JsonNode logged = JsonTree.withPid(JsonTree.parse(client.get("/api/events").body()).get("events"), w.pid());
+            assertEquals("files", logged.get("quota").asText(), logged.toString());
+            assertEquals(2, logged.get("usage").asLong(), "the second open crossed the quota: " + logged);
+            assertEquals(1, logged.get("limit").asLong(), logged.toString());
+            // The kill's wall-clock time is its boot-relative time converted at each reading, with an offset read
+            // from two clocks one after the other: two readings may differ by the time between those reads.
+            Duration apart = Duration.between(Instant.parse(streamed.remove("time").asText()), Instant.parse(logged.get("time").asText()));
+            assertTrue(apart.abs().toMillis() < 100, "the same time, but for the clocks' reading: " + apart);
+            ObjectNode listed = logged.deepCopy();
+            listed.remove("time");
+            assertEquals(streamed, listed, "the stream sent what the log holds");
             String metrics = client.get("/metrics").body();
             assertEquals(filesKillsBefore + 1, metric(metrics, "restracker_quota_kills_total{reason=\"files\"}"), metrics);
             assertTrue(!metrics.contains("pid=\"" + w.pid() + "\""), "a killed process has no series left");
@@ -131,40 +155,66 @@ class DaemonTest {
 
     @Test
     void metricsCarryTheTrackedEntityAndPassPromtool() throws Exception {
-        try (Workload w = Workload.start()) {
+        try (Workload w = Workload.start(); Workload other = Workload.start()) {
+            int fdsAtRegistration = w.openFds();
             tracker.register(w.pid());
+            tracker.register(other.pid());
             tracker.cap(w.pid(), new Quota(64L << 20, 10), false);
             w.mmap(4 << 20);
+            w.open("/dev/null");
+            w.pipe();
             Client.Response r = client.get("/metrics");
             assertEquals(200, r.status());
             String labels = "{comm=\"workload\",pid=\"" + w.pid() + "\",scope=\"process\"}";
             assertEquals(4 << 20, metric(r.body(), "restracker_heap_bytes" + labels), r.body());
-            assertEquals(64L << 20, metric(r.body(), "restracker_heap_quota_bytes" + labels));
-            assertEquals(0, metric(r.body(), "restracker_open_files" + labels));
-            assertEquals(10, metric(r.body(), "restracker_open_files_quota" + labels));
+            assertEquals(64L << 20, metric(r.body(), "restracker_heap_quota_bytes" + labels), "the quota set");
+            assertEquals(3, w.openFds() - fdsAtRegistration, "a file and a pipe's two ends, in /proc/PID/fd");
+            assertEquals(w.openFds() - fdsAtRegistration, metric(r.body(), "restracker_open_files" + labels),
+                    "the growth of /proc/PID/fd since registration");
+            assertEquals(10, metric(r.body(), "restracker_open_files_quota" + labels), "the quota set");
+            assertFalse(r.body().contains("restracker_open_files_quota{comm=\"workload\",pid=\"" + other.pid() + "\""),
+                    "no quota set: no quota series");
+            assertEquals(trackedInPinDir(), metric(r.body(), "restracker_tracked_entities"), "what this class's pin dir tracks");
+            assertEquals(2, trackedInPinDir(), "the two workloads, nothing else");
             assertEquals(1, metric(r.body(), "restracker_tracker_loaded"));
             assertTrue(r.body().contains("process_resident_memory_bytes"), "the daemon's own health");
             promtool(r.body());
             tracker.deregister(w.pid());
+            tracker.deregister(other.pid());
         }
+    }
+
+    /** The entries of the pinned entities map of this class's pin dir, counted by bpftool. */
+    private static int trackedInPinDir() {
+        Path map = TestKernel.pinDir(DaemonTest.class).resolve("tracker/entities");
+        Child.Output o = Child.run(new ProcessBuilder("bpftool", "-j", "map", "dump", "pinned", map.toString()),
+                "bpftool map dump pinned " + map, Duration.ofSeconds(60));
+        assertEquals(0, o.status(), o.err());
+        return JsonTree.parse(o.out()).size();
     }
 
     @Test
     void tracerCountersShowInTheApiAndMetrics() throws Exception {
         try (Workload w = Workload.start(); KernelTracer tracer = KernelTracer.open(TestKernel.pinDir(DaemonTest.class))) {
+            long switchesAtAdd = w.contextSwitches();
             tracer.add(w.pid());
-            for (int i = 0; i < 20; i++) w.close(w.open("/dev/null")); // kernel work: allocations, switches
-            Client.Response api = client.get("/api/tracer");
-            assertTrue(api.body().contains("\"loaded\":true") && api.body().contains("\"pid\":" + w.pid() + ","), api.body());
+            w.readFile(50, "/proc/self/stat"); // kernel work: each read kmallocs its buffers; switches
+            JsonNode api = JsonTree.parse(client.get("/api/tracer").body());
+            assertTrue(api.get("loaded").asBoolean(), api.toString());
+            assertTrue(JsonTree.hasPid(api.get("processes"), w.pid()), api.toString());
+            long switchesBefore = w.contextSwitches() - switchesAtAdd;
             String metrics = client.get("/metrics").body();
+            long switchesAfter = w.contextSwitches() - switchesAtAdd;
             assertEquals(1, metric(metrics, "restracker_tracer_loaded"));
             String labels = "{comm=\"workload\",pid=\"" + w.pid() + "\"}";
-            metric(metrics, "restracker_tracer_context_switches_total" + labels); // a series per measured column
-            metric(metrics, "restracker_tracer_kmalloc_calls_total" + labels);
-            for (Counter c : Counter.values()) {
-                boolean measured = tracer.sources().get(c).measured();
-                assertEquals(measured ? 1 : 0, metric(metrics, "restracker_tracer_column_measured{column=\"" + c.label()
-                        + "\",hook=\"" + (measured ? tracer.sources().get(c).hook().label() : "none") + "\"}"));
+            double switches = metric(metrics, "restracker_tracer_context_switches_total" + labels);
+            assertTrue(switches >= switchesBefore && switches <= switchesAfter, "context switches " + switches
+                    + " within the growth /proc/PID/status shows around the scrape: [" + switchesBefore + ", " + switchesAfter + "]");
+            assertTrue(metric(metrics, "restracker_tracer_kmalloc_calls_total" + labels) >= 150, "50 reads of /proc/self/stat");
+            for (String column : TracerColumns.counters()) {
+                String hook = KernelReach.hookOf(column);
+                assertEquals(hook.equals("none") ? 0 : 1, metric(metrics, "restracker_tracer_column_measured{column=\""
+                        + column + "\",hook=\"" + hook + "\"}"), column + " as this kernel allows");
             }
             promtool(metrics);
             tracer.remove(w.pid());

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +18,7 @@ import restracker.testing.Child;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
-/** Every row of the error table of DESIGN.md §3, on real processes. */
+/** Every row of the README's table of errors, on real processes. */
 class ErrorTableTest {
     private static ResourceTracker tracker;
 
@@ -114,20 +119,64 @@ class ErrorTableTest {
         }
     }
 
+    /**
+     * Init (pid 1 of the initial pid namespace: no parent, not a kernel thread, whatever its name)
+     * and a kernel thread (found in /proc by its PF_KTHREAD flag) cannot be capped. The quota asked
+     * for is generous, so that a wrong acceptance would kill nothing.
+     */
     @Test
-    void capRefusesInitAndKernelThreads() {
+    void capRefusesInitAndKernelThreads() throws Exception {
+        assertEquals("pid:[" + INITIAL_PID_NAMESPACE + "]", Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString(),
+                "the tests run in the initial pid namespace, where pid 1 is the system's init");
+        String[] init = statFields(1);
+        assertEquals("0", init[PPID], "pid 1 has no parent: it is init (" + String.join(" ", init) + ")");
+        assertEquals(0, Long.parseLong(init[FLAGS]) & PF_KTHREAD, "init is not a kernel thread");
+        Quota generous = new Quota(Quota.UNLIMITED, 1_000_000);
         tracker.register(1);
         try {
-            assertErrno(Errno.EPERM, () -> tracker.cap(1, new Quota(0, 0), false));
+            assertErrno(Errno.EPERM, () -> tracker.cap(1, generous, false));
         } finally {
             tracker.deregister(1);
         }
-        int kthreadd = 2;
-        tracker.register(kthreadd);
+        int kthread = aKernelThread();
+        tracker.register(kthread);
         try {
-            assertErrno(Errno.EPERM, () -> tracker.cap(kthreadd, new Quota(0, 0), false));
+            assertErrno(Errno.EPERM, () -> tracker.cap(kthread, generous, false));
         } finally {
-            tracker.deregister(kthreadd);
+            tracker.deregister(kthread);
         }
+    }
+
+    private static final long INITIAL_PID_NAMESPACE = 0xEFFFFFFCL; // PROC_PID_INIT_INO
+    private static final long PF_KTHREAD = 0x00200000;
+    /** Indexes of /proc/PID/stat's fields 4 (ppid) and 9 (flags) after the comm. */
+    private static final int PPID = 1, FLAGS = 6;
+
+    /** The fields of /proc/PID/stat after "(comm) ": state first. */
+    private static String[] statFields(int pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
+    }
+
+    /**
+     * The lowest pid above 2 whose /proc stat flags say PF_KTHREAD, not a kworker (workers come and
+     * go; the per-CPU threads and rcu's stay): not assumed to be kthreadd.
+     */
+    private static int aKernelThread() throws IOException {
+        int found = Integer.MAX_VALUE;
+        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : proc) {
+                int pid = Integer.parseInt(p.getFileName().toString());
+                try {
+                    boolean kthread = (Long.parseLong(statFields(pid)[FLAGS]) & PF_KTHREAD) != 0;
+                    String comm = Files.readString(p.resolve("comm"));
+                    if (kthread && pid > 2 && pid < found && !comm.startsWith("kworker")) found = pid;
+                } catch (NoSuchFileException gone) {
+                    // exited meanwhile
+                }
+            }
+        }
+        assertTrue(found < Integer.MAX_VALUE, "a kernel thread in /proc");
+        return found;
     }
 }

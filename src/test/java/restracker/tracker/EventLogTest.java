@@ -4,23 +4,46 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.kernel.Records;
+import restracker.testing.BpfMaps;
+import restracker.testing.CHeader;
 import restracker.testing.Cli;
+import restracker.testing.JsonTree;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
-/** The kill log is a ring: when it wraps, the overwritten events are counted, never silently lost. */
+/**
+ * The kill log is a ring: when it wraps, the overwritten events are counted, never silently lost.
+ * The ring's size is the kernel side's (RT_EVENT_SLOTS of bpf/restracker.h, as the compiler sees it),
+ * and the kernel's pinned map must be as large as the header says.
+ */
 class EventLogTest {
     private static ResourceTracker tracker;
+    private static long slots;
 
     @BeforeAll
     static void load() {
         tracker = TestKernel.tracker(EventLogTest.class);
+        try {
+            slots = CHeader.value("RT_EVENT_SLOTS");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void theKernelsRingsAreAsLargeAsTheHeaderSays() throws Exception {
+        Path maps = TestKernel.pinDir(EventLogTest.class).resolve("tracker");
+        assertEquals(CHeader.value("RT_EVENT_SLOTS") + CHeader.value("RT_USER_LOGS") * CHeader.value("RT_USER_EVENT_SLOTS"),
+                BpfMaps.pinnedMaxEntries(maps.resolve("events")), "root's ring, then each user's");
+        assertEquals(1 + CHeader.value("RT_USER_LOGS"), BpfMaps.pinnedMaxEntries(maps.resolve("logs")), "root's log and the users'");
     }
 
     @AfterAll
@@ -41,10 +64,14 @@ class EventLogTest {
             assertThrows(Workload.WorkloadDied.class, () -> w.open("/dev/null"));
             EventLog log = tracker.events();
             assertEquals(5001, log.total());
-            assertEquals(5001 - Records.EVENT_SLOTS, log.overwritten());
+            assertEquals(5001 - slots, log.overwritten());
             assertEquals(1, log.events().size(), "only the real event: the other slots hold nothing valid");
             assertEquals(5001, log.events().getFirst().seq());
             assertEquals(w.pid(), log.events().getFirst().pid());
+            // The kernel wrote the 5,001st kill of root's log where a ring of RT_EVENT_SLOTS puts it.
+            JsonNode slot = BpfMaps.pinnedValue(TestKernel.pinDir(EventLogTest.class).resolve("tracker/events"), (int) (5001 % slots));
+            assertEquals(5001, slot.get("seq").asLong(), slot.toString());
+            assertEquals(w.pid(), slot.get("pid").asInt(), slot.toString());
         }
     }
 
@@ -52,7 +79,7 @@ class EventLogTest {
     @Test
     void theCliShowsWhatTheRingOverwrote() throws Exception {
         MemorySegment state = tracker.state().map("state").mapShared(4096);
-        long total = 2 * Records.EVENT_SLOTS + 7;
+        long total = 2 * slots + 7;
         long before = state.get(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"));
         long rootBefore = rootLog().get(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"));
         state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), total);
@@ -74,12 +101,14 @@ class EventLogTest {
     private static void showsOverwritten(long total) throws Exception {
         Cli.Result events = Cli.run(TestKernel.pinDir(EventLogTest.class), "", "events");
         assertEquals(0, events.status(), events.err());
-        assertTrue(events.out().startsWith("(" + (total - Records.EVENT_SLOTS) + " older events were overwritten"),
+        assertTrue(events.out().startsWith("(" + (total - slots) + " older events were overwritten"),
                 events.out());
         Cli.Result json = Cli.run(TestKernel.pinDir(EventLogTest.class), "", "events", "--json");
-        assertTrue(json.out().contains("\"overwritten\":" + (total - Records.EVENT_SLOTS) + ",\"total\":" + total), json.out());
+        JsonNode log = JsonTree.parse(json.out());
+        assertEquals(total - slots, log.get("overwritten").asLong(), json.out());
+        assertEquals(total, log.get("total").asLong(), json.out());
         Cli.Result status = Cli.run(TestKernel.pinDir(EventLogTest.class), "", "status");
-        assertTrue(status.out().contains("quota kills: " + total + " (" + (total - Records.EVENT_SLOTS)
+        assertTrue(status.out().contains("quota kills: " + total + " (" + (total - slots)
                 + " overwritten in the log)"), status.out());
     }
 }

@@ -1,0 +1,85 @@
+package restracker.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The maps' figures as bpftool reads them: from a built BPF object's BTF, and from a pinned map in the kernel. */
+public final class BpfMaps {
+    private BpfMaps() {}
+
+    /** max_entries of the map variable `map` as declared in target/classes/bpf/OBJECT (its BTF). */
+    public static long declaredMaxEntries(String object, String map) {
+        Map<Long, JsonNode> byId = types(object);
+        JsonNode variable = null;
+        for (JsonNode t : byId.values()) {
+            if (t.get("kind").asText().equals("VAR") && t.get("name").asText().equals(map)) variable = t;
+        }
+        assertTrue(variable != null, "a map " + map + " in " + object);
+        JsonNode definition = byId.get(variable.get("type_id").asLong());
+        for (JsonNode member : definition.get("members")) {
+            if (member.get("name").asText().equals("max_entries")) {
+                // __uint(max_entries, N) declares a pointer to an array of N ints.
+                JsonNode pointer = byId.get(member.get("type_id").asLong());
+                assertEquals("PTR", pointer.get("kind").asText(), pointer.toString());
+                JsonNode array = byId.get(pointer.get("type_id").asLong());
+                assertEquals("ARRAY", array.get("kind").asText(), array.toString());
+                return array.get("nr_elems").asLong();
+            }
+        }
+        throw new AssertionError("map " + map + " of " + object + " declares no max_entries: " + definition);
+    }
+
+    /** The element count of an array member of a struct in target/classes/bpf/OBJECT's BTF. */
+    public static long declaredArrayLength(String object, String struct, String member) {
+        Map<Long, JsonNode> byId = types(object);
+        for (JsonNode t : byId.values()) {
+            if (!t.get("kind").asText().equals("STRUCT") || !t.get("name").asText().equals(struct)) continue;
+            for (JsonNode m : t.get("members")) {
+                if (m.get("name").asText().equals(member)) {
+                    JsonNode array = byId.get(m.get("type_id").asLong());
+                    assertEquals("ARRAY", array.get("kind").asText(), array.toString());
+                    return array.get("nr_elems").asLong();
+                }
+            }
+        }
+        throw new AssertionError("no member " + member + " of struct " + struct + " in " + object);
+    }
+
+    private static Map<Long, JsonNode> types(String object) {
+        Path file = Path.of("target/classes/bpf").resolve(object);
+        assertTrue(Files.exists(file), "the build produced " + file);
+        Map<Long, JsonNode> byId = new HashMap<>();
+        for (JsonNode t : bpftool("btf", "dump", "file", file.toString()).get("types")) byId.put(t.get("id").asLong(), t);
+        return byId;
+    }
+
+    /** max_entries of a pinned map, as the kernel reports it. */
+    public static long pinnedMaxEntries(Path pinned) {
+        return bpftool("map", "show", "pinned", pinned.toString()).get("max_entries").asLong();
+    }
+
+    /** The formatted (BTF) value of a pinned array map's slot. */
+    public static JsonNode pinnedValue(Path pinned, int slot) {
+        String[] key = new String[4];
+        for (int i = 0; i < 4; i++) key[i] = Integer.toString((slot >>> (8 * i)) & 0xff); // little endian u32
+        String[] args = new String[] {"map", "lookup", "pinned", pinned.toString(), "key", key[0], key[1], key[2], key[3]};
+        return bpftool(args).get("formatted").get("value");
+    }
+
+    private static JsonNode bpftool(String... args) {
+        String[] command = new String[args.length + 2];
+        command[0] = "bpftool";
+        command[1] = "-j";
+        System.arraycopy(args, 0, command, 2, args.length);
+        Child.Output o = Child.run(new ProcessBuilder(command), String.join(" ", command), Duration.ofSeconds(60));
+        assertEquals(0, o.status(), String.join(" ", command) + ": " + o.err());
+        return JsonTree.parse(o.out());
+    }
+}

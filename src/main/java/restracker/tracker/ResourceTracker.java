@@ -34,6 +34,19 @@ public final class ResourceTracker implements AutoCloseable {
     private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
 
     /**
+     * The wall-clock time of boot (CLOCK_BOOTTIME 0), read once: events carry boot-time stamps, and
+     * an offset read anew for each listing would move the same event by the time between two clock
+     * reads.
+     */
+    private static final Instant BOOT = bootInstant();
+
+    private static Instant bootInstant() {
+        long boot = Libc.boottimeNanos();
+        Instant now = Instant.now();
+        return now.minusNanos(boot);
+    }
+
+    /**
      * The kernel side: tracker.bpf.o, its maps, the exec and exit hooks, and its hooks on every
      * hooked syscall in each {@link TrackerHooks} variant, in the default order.
      */
@@ -372,8 +385,6 @@ public final class ResourceTracker implements AutoCloseable {
         long total = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("event_seq"));
         long drops = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("quota_drops"));
         long overwritten = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("events_reclaimed"));
-        long bootNow = Libc.boottimeNanos();
-        Instant now = Instant.now();
         List<KillEvent> events = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = Records.EVENT.allocate(arena);
@@ -386,7 +397,7 @@ public final class ResourceTracker implements AutoCloseable {
                     long seq = Records.EVENT.getLong(v, "seq");
                     // 0: being rewritten right now; another ordinal: not yet written, or newer than total.
                     if (seq == 0 || seq > total || Records.EVENT.getLong(v, "log_seq") != n) continue;
-                    events.add(toEvent(v, now.minusNanos(bootNow - Records.EVENT.getLong(v, "time_ns"))));
+                    events.add(toEvent(v, BOOT.plusNanos(Records.EVENT.getLong(v, "time_ns"))));
                 }
             }
         }

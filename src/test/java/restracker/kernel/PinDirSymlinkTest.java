@@ -47,7 +47,7 @@ class PinDirSymlinkTest {
     @BeforeEach
     void fresh() throws Exception {
         pin = TestKernel.pinDir(PinDirSymlinkTest.class);
-        removeByHand(pin);
+        TestKernel.removeByHand(pin);
         victim = Files.createTempDirectory("restracker-victim-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         for (int i = 0; i < FILES; i++) Files.writeString(victim.resolve("f" + i), "precious " + i);
@@ -55,13 +55,8 @@ class PinDirSymlinkTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        removeByHand(pin);
-        removeByHand(victim);
-    }
-
-    private static void removeByHand(Path p) throws Exception {
-        Process rm = new ProcessBuilder("rm", "-rf", "--one-file-system", p.toString()).inheritIO().start();
-        assertTrue(rm.waitFor(30, TimeUnit.SECONDS) && rm.exitValue() == 0, "rm -rf " + p);
+        TestKernel.removeByHand(pin);
+        TestKernel.removeByHand(victim);
     }
 
     private long victimFiles() throws Exception {
@@ -84,7 +79,7 @@ class PinDirSymlinkTest {
                 + " rename \"d\", \"dreal\"; symlink \"" + victim + "\", \"d\";'";
         List<String> outcomes = new ArrayList<>();
         for (int attempt = 0; attempt < 3 && victimFiles() == FILES; attempt++) {
-            removeByHand(pin);
+            TestKernel.removeByHand(pin);
             TestUser.Shell made = user.sh("mkdir -p " + d + " && cd " + d + " && mkdir $(seq -f f%.0f 0 " + (FILES - 1) + ")");
             assertEquals(0, made.status(), made.err());
             Process swapper = user.background(swap);
@@ -156,7 +151,7 @@ class PinDirSymlinkTest {
             assertEquals(FILES, victimFiles());
             assertEquals("precious 1", Files.readString(victim.resolve("f1")));
         } finally {
-            removeByHand(tree);
+            TestKernel.removeByHand(tree);
         }
     }
 }

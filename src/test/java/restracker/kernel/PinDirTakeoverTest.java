@@ -48,22 +48,17 @@ class PinDirTakeoverTest {
     void fresh() throws Exception {
         pin = TestKernel.pinDir(PinDirTakeoverTest.class);
         extra = Path.of(pin + "-above");
-        removeByHand(pin);
-        removeByHand(extra);
+        TestKernel.removeByHand(pin);
+        TestKernel.removeByHand(extra);
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        removeByHand(pin);
-        removeByHand(extra);
+        TestKernel.removeByHand(pin);
+        TestKernel.removeByHand(extra);
     }
 
     /** rm -rf as root: it follows no symbolic link, and these trees may be the user's. */
-    private static void removeByHand(Path p) throws Exception {
-        Process rm = new ProcessBuilder("rm", "-rf", "--one-file-system", p.toString()).inheritIO().start();
-        assertTrue(rm.waitFor(30, TimeUnit.SECONDS) && rm.exitValue() == 0, "rm -rf " + p);
-    }
-
     private static List<String> entries(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -56,6 +56,13 @@ public final class TestKernel {
     }
 
     /** On CI: the environment variable CI is set to anything but empty, "false" or "0" (as CI services set it). */
+    /** `rm -rf` of a pin directory made or spoiled by a test, by hand: not through the code under test. */
+    public static void removeByHand(Path p) {
+        Child.Output o = Child.run(new ProcessBuilder("rm", "-rf", "--one-file-system", p.toString()).redirectErrorStream(true),
+                "rm -rf " + p, java.time.Duration.ofSeconds(30));
+        Assertions.assertEquals(0, o.status(), "rm -rf " + p + ": " + o.out());
+    }
+
     public static boolean onCi() {
         return onCi(System.getenv("CI"));
     }

@@ -10,8 +10,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import restracker.tracker.ResourceTracker;
 
 /**
@@ -24,26 +27,33 @@ import restracker.tracker.ResourceTracker;
  *   <li>{@code /}: the dashboard.
  * </ul>
  * It reads the pinned maps on each request and owns nothing: the kernel enforces the quotas
- * whether or not a daemon runs, and a restarted daemon sees the same state. One virtual thread per
- * request; the event stream is bounded (see {@link EventStream}). On loopback it answers requests
- * for loopback names only (see {@link LoopbackHostFilter}).
+ * whether or not a daemon runs, and a restarted daemon sees the same state. The server is Jetty,
+ * on virtual threads, behind the JDK's {@code com.sun.net.httpserver} handler API; connections are
+ * bounded per client (see {@link ClientShares}) and the event stream is bounded (see
+ * {@link EventStream}). On loopback it answers requests for loopback names only (see
+ * {@link LoopbackHostFilter}).
  */
 public final class Daemon implements AutoCloseable {
-    /** Connections served at once; more are closed as they arrive (the JDK server's default: no bound). */
-    public static final int MAX_CONNECTIONS = 128;
-    /** Seconds a client may take to send a request's headers (the JDK server's default: forever). */
-    static final int MAX_REQUEST_SECONDS = 30;
+    /** Connections held at once, of all clients; more are closed as they open. */
+    public static final int MAX_CONNECTIONS = 256;
+    /**
+     * Connections held at once for one client: one user of this machine (whatever loopback address
+     * they connect from), or one remote address. More are closed as they open.
+     */
+    public static final int MAX_CONNECTIONS_PER_CLIENT = 16;
+    /** Seconds a connection may stay silent (no request, or a request's headers unfinished) before it is closed. */
+    static final int IDLE_SECONDS = 30;
 
-    private final HttpServer server;
+    private final Server jetty;
+    private final ServerConnector connector;
     private final EventStream stream;
     private final History history;
-    private final ExecutorService executor;
 
-    private Daemon(HttpServer server, EventStream stream, History history, ExecutorService executor) {
-        this.server = server;
+    private Daemon(Server jetty, ServerConnector connector, EventStream stream, History history) {
+        this.jetty = jetty;
+        this.connector = connector;
         this.stream = stream;
         this.history = history;
-        this.executor = executor;
     }
 
     /**
@@ -51,7 +61,6 @@ public final class Daemon implements AutoCloseable {
      * listens. Port 0 chooses a free port: see {@link #address()}.
      */
     public static Daemon start(Path pinDir, Listen listen) {
-        boundConnections();
         ResourceTracker.open(pinDir).close();
         KernelView view = new KernelView(pinDir);
         EventStream stream = new EventStream(view);
@@ -59,46 +68,51 @@ public final class Daemon implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new TrackerCollector(view, stream));
         JvmMetrics.builder().register(registry);
-        HttpServer server;
-        try {
-            server = HttpServer.create(listen.socketAddress(), 0);
-        } catch (IOException e) {
-            stream.close();
-            history.close();
-            throw new UncheckedIOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
-        }
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        server.setExecutor(executor);
+        Server jetty = new Server(new VirtualThreadPool());
+        jetty.setHandler(new ContextHandlerCollection());
+        ServerConnector connector = new ServerConnector(jetty);
+        InetSocketAddress address = listen.socketAddress();
+        connector.setHost(address.getAddress() == null || address.getAddress().isAnyLocalAddress()
+                ? null : address.getAddress().getHostAddress());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(IDLE_SECONDS * 1000L);
+        connector.addBean(new ClientShares(MAX_CONNECTIONS_PER_CLIENT, MAX_CONNECTIONS));
+        jetty.addConnector(connector);
+        HttpServer server = new JettyHttpServer(jetty, false);
         ApiHandler api = new ApiHandler(view, history);
         List<HttpContext> contexts = List.of(
-                server.createContext("/api/", new Guarded(api)),
+                server.createContext("/api", new Guarded(api)),
                 server.createContext("/api/stream", new Guarded(stream)),
                 server.createContext("/metrics", new Guarded(new MetricsHandler(registry))),
                 server.createContext("/", new Guarded(new StaticHandler())));
         if (listen.loopbackOnly()) {
             for (HttpContext c : contexts) c.getFilters().add(new LoopbackHostFilter());
         }
-        server.start();
-        return new Daemon(server, stream, history, executor);
+        try {
+            server.bind(address, 0);
+            jetty.start();
+        } catch (Exception e) {
+            stream.close();
+            history.close();
+            stopQuietly(jetty);
+            throw new UncheckedIOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        return new Daemon(jetty, connector, stream, history);
     }
 
-    /**
-     * Without these, idle and slow (slowloris) clients could hold any number of connections and
-     * threads. The JDK server reads them once, when its first server starts: an operator's own
-     * -D settings win.
-     */
-    private static void boundConnections() {
-        if (System.getProperty("jdk.httpserver.maxConnections") == null) {
-            System.setProperty("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
-        }
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+    private static void stopQuietly(Server jetty) {
+        try {
+            jetty.stop();
+        } catch (Exception ignored) {
+            // it did not start
         }
     }
 
     /** The address actually bound (the chosen port when 0 was asked for). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        String host = connector.getHost();
+        return host == null ? new InetSocketAddress(connector.getLocalPort()) : new InetSocketAddress(host, connector.getLocalPort());
     }
 
     /** Stops serving; the kernel state and its enforcement are untouched. */
@@ -106,7 +120,6 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         stream.close();
         history.close();
-        server.stop(1);
-        executor.shutdownNow();
+        stopQuietly(jetty);
     }
 }

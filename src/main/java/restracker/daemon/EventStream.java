@@ -29,12 +29,15 @@ import restracker.tracker.KillEvent;
  * reading its changes are counted from. An entity tracked for less than one poll interval may go
  * unseen; the kill log itself misses nothing (see /api/events).
  *
- * <p>Bounded: at most {@link #MAX_CLIENTS} clients (more get 503), each with a queue of
- * {@link #QUEUE} events; a client too slow to keep up is disconnected (browsers reconnect).
+ * <p>Bounded: at most {@link #MAX_CLIENTS} streams, {@link #MAX_PER_CLIENT} of them for one client
+ * (a user of this machine or a remote address, as {@link ClientShares} counts them; more get 503),
+ * each with a queue of {@link #QUEUE} events; a client too slow to keep up is disconnected
+ * (browsers reconnect).
  */
 final class EventStream implements HttpHandler, AutoCloseable {
     static final Duration POLL = Duration.ofSeconds(1);
     static final int MAX_CLIENTS = 16;
+    static final int MAX_PER_CLIENT = 4;
     static final int QUEUE = 256;
     private static final Duration KEEPALIVE = Duration.ofSeconds(15);
     private static final String CLOSE = new String("<close>");
@@ -53,7 +56,12 @@ final class EventStream implements HttpHandler, AutoCloseable {
     /** One connected client: its queue, and whether it has had its ready frame. */
     private static final class Client {
         final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+        final String who;
         volatile boolean ready;
+
+        Client(String who) {
+            this.who = who;
+        }
     }
 
     EventStream(KernelView view) {
@@ -135,10 +143,14 @@ final class EventStream implements HttpHandler, AutoCloseable {
     public void handle(HttpExchange ex) throws IOException {
         try (ex) {
             if (!Http.getOnly(ex)) return;
-            Client client = new Client();
+            Client client = new Client(ClientShares.clientOf(ex.getRemoteAddress(), ex.getLocalAddress()));
             synchronized (clients) {
                 if (clients.size() >= MAX_CLIENTS) {
                     Http.json(ex, 503, ApiJson.error("too many stream clients (at most " + MAX_CLIENTS + ")"));
+                    return;
+                }
+                if (clients.stream().filter(c -> c.who.equals(client.who)).count() >= MAX_PER_CLIENT) {
+                    Http.json(ex, 503, ApiJson.error("too many streams for " + client.who + " (at most " + MAX_PER_CLIENT + ")"));
                     return;
                 }
                 clients.add(client);

@@ -5,12 +5,21 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 
 /**
- * Wraps a handler so that a failure is answered with 500 and one line on stderr, instead of the
- * JDK server's silent dropped connection.
+ * Wraps a handler so that a request target {@link java.net.URI} cannot parse (the server lets
+ * {@code %zz} or a bare {@code "} through) is answered 400, and a failure 500 with one line on
+ * stderr, instead of a dropped connection.
  */
 record Guarded(HttpHandler inner) implements HttpHandler {
     @Override
     public void handle(HttpExchange ex) throws IOException {
+        try {
+            ex.getRequestURI();
+        } catch (IllegalArgumentException e) {
+            try (ex) {
+                Http.json(ex, 400, ApiJson.error("malformed request target: " + e.getMessage()));
+            }
+            return;
+        }
         try {
             inner.handle(ex);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package restracker.bpf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -14,8 +15,8 @@ import java.util.Set;
 public final class BpfObject implements AutoCloseable {
     private final String name;
     private final MemorySegment object;
-    /** Link descriptors open before this object existed: closing it leaves those alone. */
-    private final Set<Integer> linksBefore = LinkDescriptors.open();
+    /** The link and perf-event descriptors this object's loads and attachments left open. */
+    private final Set<Integer> leftOpen = new HashSet<>();
 
     private BpfObject(String name, MemorySegment object) {
         this.name = name;
@@ -56,7 +57,7 @@ public final class BpfObject implements AutoCloseable {
         LibbpfLog.drain();
         int rc;
         try {
-            rc = (int) Libbpf.OBJECT_LOAD.invokeExact(object);
+            rc = LinkDescriptors.during(leftOpen, () -> (int) Libbpf.OBJECT_LOAD.invokeExact(object));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -72,6 +73,15 @@ public final class BpfObject implements AutoCloseable {
     /** Attaches program to tracepoint category:event and pins the link at pinPath. */
     public void attachTracepointPinned(String program, String category, String event, String pinPath) {
         MemorySegment prog = program(program);
+        try {
+            LinkDescriptors.during(leftOpen, () -> attachTracepoint(prog, program, category, event, pinPath));
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static Void attachTracepoint(MemorySegment prog, String program, String category, String event, String pinPath)
+            throws Throwable {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(call);
             MemorySegment link = (MemorySegment) Libbpf.ATTACH_TRACEPOINT.invokeExact(err, prog,
@@ -89,8 +99,7 @@ public final class BpfObject implements AutoCloseable {
             // The pin keeps the link attached; disconnect so that freeing the handle does not detach it.
             Libbpf.LINK_DISCONNECT.invokeExact(link);
             int freed = (int) Libbpf.LINK_DESTROY.invokeExact(link);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            return null;
         }
     }
 
@@ -138,7 +147,7 @@ public final class BpfObject implements AutoCloseable {
      */
     public void attachPinned(String program, String pinPath) {
         try {
-            pinLink(attach(program), program, pinPath);
+            LinkDescriptors.during(leftOpen, () -> pinLink(attach(program), program, pinPath));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -147,14 +156,18 @@ public final class BpfObject implements AutoCloseable {
     /** Attaches a kprobe program to the entry of a kernel function and pins the link at pinPath. */
     public void attachKprobePinned(String program, String function, String pinPath) {
         MemorySegment prog = program(program);
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment err = Native.errnoSegment(call);
-            MemorySegment link = (MemorySegment) Libbpf.ATTACH_KPROBE.invokeExact(err, prog, false,
-                    call.allocateFrom(function));
-            if (link.address() == 0) {
-                throw new NativeException(Native.errno(err), "cannot attach a kprobe to " + function + ": " + lastLog());
-            }
-            pinLink(link, program, pinPath);
+        try {
+            LinkDescriptors.during(leftOpen, () -> {
+                try (Arena call = Arena.ofConfined()) {
+                    MemorySegment err = Native.errnoSegment(call);
+                    MemorySegment link = (MemorySegment) Libbpf.ATTACH_KPROBE.invokeExact(err, prog, false,
+                            call.allocateFrom(function));
+                    if (link.address() == 0) {
+                        throw new NativeException(Native.errno(err), "cannot attach a kprobe to " + function + ": " + lastLog());
+                    }
+                    return pinLink(link, program, pinPath);
+                }
+            });
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -163,7 +176,7 @@ public final class BpfObject implements AutoCloseable {
     /** Attaches program where its SEC() says and detaches it at once: whether the kernel allows it. */
     public void attachAndDetach(String program) {
         try {
-            int ignored = (int) Libbpf.LINK_DESTROY.invokeExact(attach(program));
+            int ignored = LinkDescriptors.during(leftOpen, () -> (int) Libbpf.LINK_DESTROY.invokeExact(attach(program)));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -183,7 +196,7 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** Pins link at pinPath and lets go of restracker's handle; the pin keeps it attached. */
-    private static void pinLink(MemorySegment link, String program, String pinPath) throws Throwable {
+    private static Void pinLink(MemorySegment link, String program, String pinPath) throws Throwable {
         try (Arena call = Arena.ofConfined()) {
             int rc = (int) Libbpf.LINK_PIN.invokeExact(link, call.allocateFrom(pinPath));
             if (rc < 0) {
@@ -193,6 +206,7 @@ public final class BpfObject implements AutoCloseable {
         }
         Libbpf.LINK_DISCONNECT.invokeExact(link);
         int freed = (int) Libbpf.LINK_DESTROY.invokeExact(link);
+        return null;
     }
 
     public void pinMap(String map, String pinPath) {
@@ -232,7 +246,10 @@ public final class BpfObject implements AutoCloseable {
         return (cut > 0 ? "...\n" : "") + log.substring(cut);
     }
 
-    /** Frees libbpf's object (programs and maps stay loaded while pinned) and the links' descriptors. */
+    /**
+     * Frees libbpf's object (programs and maps stay loaded while pinned) and the link descriptors
+     * its own attachments left open, none of another object's.
+     */
     @Override
     public void close() {
         try {
@@ -240,6 +257,6 @@ public final class BpfObject implements AutoCloseable {
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
-        LinkDescriptors.closeAllBut(linksBefore);
+        LinkDescriptors.close(leftOpen);
     }
 }

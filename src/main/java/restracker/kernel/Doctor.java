@@ -1,13 +1,12 @@
 package restracker.kernel;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import restracker.bpf.Features;
 import restracker.bpf.Libc;
+import restracker.bpf.ObjectFiles;
 
 /** The probes behind `restracker doctor`: each a result in plain words. */
 public final class Doctor {
@@ -57,11 +56,10 @@ public final class Doctor {
             return f;
         }
         byte[] elf;
-        try (InputStream in = Doctor.class.getResourceAsStream("/bpf/" + PROBE_OBJECT)) {
-            if (in == null) throw new IOException("the jar carries no bpf/" + PROBE_OBJECT);
-            elf = in.readAllBytes();
-        } catch (IOException e) {
-            f.add(new Finding("tracer hooks", false, false, "not probed: " + e.getMessage() + " (rebuild restracker)"));
+        try {
+            elf = ObjectFiles.read(PROBE_OBJECT);
+        } catch (RuntimeException e) {
+            f.add(new Finding("tracer hooks", false, false, "not probed: " + e.getMessage()));
             return f;
         }
         Features.ProgramProbe tp = Features.tryProgram(PROBE_OBJECT, elf, "probe_raw_tp");

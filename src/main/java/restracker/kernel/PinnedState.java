@@ -1,7 +1,6 @@
 package restracker.kernel;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,6 +22,7 @@ import restracker.bpf.Errno;
 import restracker.bpf.Features;
 import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
+import restracker.bpf.ObjectFiles;
 
 /**
  * The kernel-resident state of one BPF object (see {@link Blueprint}): its maps and links pinned
@@ -223,7 +223,7 @@ public final class PinnedState implements AutoCloseable {
 
     private static Meta load(Path dir, Blueprint blueprint) {
         Mounts.ensureTracefs();
-        byte[] elf = objectBytes(blueprint.object());
+        byte[] elf = ObjectFiles.read(blueprint.object());
         List<Blueprint.Variant> variants = blueprint.variants();
         if (variants.isEmpty()) {
             loadVariant(dir, blueprint, elf, null);
@@ -323,15 +323,6 @@ public final class PinnedState implements AutoCloseable {
      */
     private static void removePins(Path dir) {
         PinDir.removeContents(dir);
-    }
-
-    private static byte[] objectBytes(String object) {
-        try (InputStream in = PinnedState.class.getResourceAsStream("/bpf/" + object)) {
-            if (in == null) throw new IllegalStateException("the jar carries no bpf/" + object + ": rebuild restracker");
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String versionString() {

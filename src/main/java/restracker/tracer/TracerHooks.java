@@ -1,7 +1,6 @@
 package restracker.tracer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +18,7 @@ import java.util.stream.Stream;
 import restracker.bpf.BpfObject;
 import restracker.bpf.Features;
 import restracker.bpf.NativeException;
+import restracker.bpf.ObjectFiles;
 import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
 import restracker.kernel.PinnedState;
@@ -114,7 +114,7 @@ final class TracerHooks {
 
     /** Loads and attaches the hooks (the caller holds the lock); returns what each counter uses. */
     private static Map<Counter, CounterSource> load(PinnedState state, Blueprint blueprint, List<Hook> lockHooks) {
-        byte[] elf = objectBytes();
+        byte[] elf = ObjectFiles.read(OBJECT);
         Path links = state.dir().resolve("links");
         Set<String> present = Features.kernelFunctions(FUNCTIONS.stream().flatMap(f -> f.functions().stream()).toList());
         Map<FunctionHook, String> targets = new java.util.LinkedHashMap<>();
@@ -233,15 +233,6 @@ final class TracerHooks {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the tracer's hooks under " + links, e);
-        }
-    }
-
-    static byte[] objectBytes() {
-        try (InputStream in = TracerHooks.class.getResourceAsStream("/bpf/" + OBJECT)) {
-            if (in == null) throw new IllegalStateException("the jar carries no bpf/" + OBJECT + ": rebuild restracker");
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

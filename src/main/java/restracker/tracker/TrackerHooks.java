@@ -1,8 +1,5 @@
 package restracker.tracker;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import restracker.bpf.Features;
+import restracker.bpf.ObjectFiles;
 import restracker.kernel.Blueprint;
 import restracker.kernel.Doctor;
 import restracker.kernel.HookedSyscalls;
@@ -147,19 +145,10 @@ public enum TrackerHooks {
      * __x64_sys_openat fails with EPERM (1)"), tried for real; empty where it allows it.
      */
     public static Optional<String> fentryRefused() {
-        Features.ProgramProbe p = Features.tryProgram("tracker.bpf.o", objectBytes(), "fexit_openat");
+        Features.ProgramProbe p = Features.tryProgram("tracker.bpf.o", ObjectFiles.read("tracker.bpf.o"), "fexit_openat");
         if (p.ok()) return Optional.empty();
         return Optional.of("fentry refused: " + (p.stage().equals("load") ? "loading" : "attaching")
                 + " an fexit program on __x64_sys_openat fails with " + p.errno().label());
-    }
-
-    private static byte[] objectBytes() {
-        try (InputStream in = TrackerHooks.class.getResourceAsStream("/bpf/tracker.bpf.o")) {
-            if (in == null) throw new IllegalStateException("the jar carries no bpf/tracker.bpf.o: rebuild restracker");
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static List<TrackerHooks> parse(String spec) {

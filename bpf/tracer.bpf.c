@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * restracker's kernel-operations tracer (seed 004), part one: its tables and
+ * restracker's kernel-operations tracer, part one: its tables and
  * the exit hook. This object creates and pins the maps (restracker.kernel
  * loads it like every Blueprint); the counting hooks live in
  * tracer_hooks.bpf.c, loaded onto the same maps with the variants the running
@@ -25,8 +25,8 @@ struct {
 } info SEC(".maps");
 
 /*
- * The seed's "processes that end their execution are removed": a traced
- * process leaves the table when its last thread exits.
+ * As in the kernel module this replaces, "processes that end their execution
+ * are removed": a traced process leaves the table when its last thread exits.
  */
 SEC("tracepoint/sched/sched_process_exit")
 int on_exit(void *ctx)

@@ -28,12 +28,12 @@ import restracker.kernel.HookedSyscalls;
  *
  * Both hook the same syscalls at the same two points and recount the same kernel figures there,
  * so usage and the syscall at which a quota kills are the same. Which one is preferred where both
- * work was decided by measurement (README, "Kernel reach"; BENCHMARKS.md).
+ * work was decided by measurement (docs/hook-variants.md; BENCHMARKS.md).
  */
 public enum TrackerHooks {
     FENTRY("fentry"), TRACEPOINT("tracepoint");
 
-    /** Where both work, this order was measured to be the cheaper first (README, "Kernel reach"). */
+    /** Where both work, this order was measured to be the cheaper first (docs/hook-variants.md). */
     public static final List<TrackerHooks> DEFAULT_PREFERENCE = List.of(FENTRY, TRACEPOINT);
 
     private final String label;

@@ -81,7 +81,7 @@ class CliTest {
     }
 
     @Test
-    void fetchPrintsTheSeedsLineAndJson() throws Exception {
+    void fetchPrintsThePatchsLineAndJson() throws Exception {
         try (Workload w = Workload.start()) {
             String pid = Integer.toString(w.pid());
             cli("register", pid);

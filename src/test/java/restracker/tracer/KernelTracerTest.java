@@ -182,7 +182,7 @@ class KernelTracerTest {
     }
 
     @Test
-    void errorsCarryTheSeedsNumbers() throws Exception {
+    void errorsCarryTheModulesNumbers() throws Exception {
         assertErrno(22, () -> tracer.add(0));
         assertErrno(22, () -> tracer.add(-4));
         assertErrno(3, () -> tracer.add(Tasks.NO_SUCH_PID));

@@ -41,7 +41,7 @@ class TracerCliTest {
     }
 
     @Test
-    void showPrintsTheSeedsTable() throws Exception {
+    void showPrintsTheModulesTable() throws Exception {
         try (Workload a = Workload.start(); Workload b = Workload.start()) {
             assertEquals(0, cli("tracer", "add", Integer.toString(a.pid())).status());
             assertEquals(0, cli("tracer", "add", Integer.toString(b.pid())).status());
@@ -49,7 +49,7 @@ class TracerCliTest {
             Result show = cli("tracer", "show");
             assertEquals(0, show.status(), show.err());
             String[] lines = show.out().split("\n");
-            assertEquals(HEADER, lines[0], "the seed's header, byte for byte");
+            assertEquals(HEADER, lines[0], "the module's header, byte for byte");
             assertEquals(3, lines.length, show.out());
             String[] columns = HEADER.split("\\s+");
             int[] starts = columnStarts();

@@ -8,6 +8,7 @@ import restracker.json.Json;
 import restracker.json.JsonViews;
 import restracker.tracker.EntityStats;
 import restracker.tracker.Quota;
+import restracker.tracker.Sizes;
 
 @Command(name = "fetch", description = "Print the usage and quotas of a tracked PID.")
 final class FetchCommand extends PidCommand {

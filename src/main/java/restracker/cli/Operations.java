@@ -12,6 +12,7 @@ import restracker.tracker.Actor;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.Scope;
+import restracker.tracker.Sizes;
 import restracker.tracker.TrackerException;
 
 /**

@@ -1,6 +1,7 @@
 package restracker.cli;
 
 import picocli.CommandLine;
+import restracker.tracker.Sizes;
 
 /** Pids are parsed as integers by picocli; anything else is a usage error, not an errno. */
 final class PidArgument implements CommandLine.ITypeConverter<Integer> {

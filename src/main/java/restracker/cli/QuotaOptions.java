@@ -3,6 +3,7 @@ package restracker.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import restracker.tracker.Quota;
+import restracker.tracker.Sizes;
 
 /** --heap SIZE and --files N, shared by cap and run. A malformed value is a usage error (exit 2). */
 final class QuotaOptions {

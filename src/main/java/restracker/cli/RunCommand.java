@@ -12,6 +12,7 @@ import restracker.bpf.Libc;
 import restracker.text.Untrusted;
 import restracker.tracker.KillEvent;
 import restracker.tracker.ProcFs;
+import restracker.tracker.Sizes;
 import restracker.tracker.TrackerException;
 
 /**

@@ -11,6 +11,7 @@ import restracker.text.Untrusted;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracker.ResourceTracker;
+import restracker.tracker.Sizes;
 import restracker.tracker.TrackerHooks;
 
 @Command(name = "status", description = "Show what is loaded in the kernel and what is tracked.")

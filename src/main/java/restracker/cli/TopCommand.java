@@ -14,6 +14,7 @@ import restracker.tracker.EventLog;
 import restracker.tracker.KillEvent;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
+import restracker.tracker.Sizes;
 
 /** `restracker top`: the dashboard's live view in the terminal, read straight from the kernel (no daemon needed). */
 @Command(name = "top", description = "Show the tracked processes, nearest their quotas first, and the recent kills; refresh every second.")

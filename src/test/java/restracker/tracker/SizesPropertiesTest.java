@@ -1,4 +1,4 @@
-package restracker.cli;
+package restracker.tracker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package restracker.cli;
+package restracker.tracker;
 
 import java.util.Locale;
 
@@ -53,7 +53,7 @@ public final class Sizes {
     }
 
     /** An optional minus and ASCII digits only: Long.parseLong also takes "+5" and other scripts' digits. */
-    static boolean isDecimal(String s) {
+    public static boolean isDecimal(String s) {
         int start = s.startsWith("-") ? 1 : 0;
         if (s.length() == start) return false;
         for (int i = start; i < s.length(); i++) {

@@ -29,11 +29,6 @@ public final class UnixSocket implements AutoCloseable {
     private static final int SOL_SOCKET = 1, SO_PEERCRED = 17, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21;
     private static final int SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
     private static final int SHUT_WR = 1, SHUT_RDWR = 2;
-    private static final int SUN_PATH_MAX = 108, SOCKADDR_UN_SIZE = 110;
-    /** struct msghdr (x86-64): name, namelen, iov, iovlen, control, controllen, flags. */
-    private static final int MSGHDR_SIZE = 56, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32, MSG_CONTROLLEN = 40;
-    /** One cmsghdr carrying one int: CMSG_SPACE(4) bytes, CMSG_LEN(4) of them used. */
-    private static final int CMSG_SPACE_INT = 24, CMSG_LEN_INT = 20;
 
     private static final Native.Lazy SOCKET = Native.lazy(() -> Native.withErrno(Native.LIBC, "socket", FunctionDescriptor.of(INT, INT, INT, INT)));
     private static final Native.Lazy BIND = Native.lazy(() -> Native.withErrno(Native.LIBC, "bind", FunctionDescriptor.of(INT, INT, PTR, INT)));
@@ -57,7 +52,7 @@ public final class UnixSocket implements AutoCloseable {
         UnixSocket s = new UnixSocket(newSocket());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            if ((int) BIND.get().invokeExact(err, s.fd, address(arena, path), SOCKADDR_UN_SIZE) != 0) {
+            if ((int) BIND.get().invokeExact(err, s.fd, address(arena, path), (int) SocketStructs.SOCKADDR_UN.byteSize()) != 0) {
                 throw new NativeException(Native.errno(err), "cannot bind the control socket " + path);
             }
             if ((int) LISTEN.get().invokeExact(err, s.fd, backlog) != 0) {
@@ -74,7 +69,7 @@ public final class UnixSocket implements AutoCloseable {
         UnixSocket s = new UnixSocket(newSocket());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            if ((int) CONNECT.get().invokeExact(err, s.fd, address(arena, path), SOCKADDR_UN_SIZE) != 0) {
+            if ((int) CONNECT.get().invokeExact(err, s.fd, address(arena, path), (int) SocketStructs.SOCKADDR_UN.byteSize()) != 0) {
                 throw new NativeException(Native.errno(err), "cannot connect to the control socket " + path);
             }
             return s;
@@ -104,12 +99,13 @@ public final class UnixSocket implements AutoCloseable {
     public Peer peer() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            MemorySegment cred = arena.allocate(12, 4);
-            MemorySegment len = arena.allocateFrom(INT, 12);
+            MemorySegment cred = arena.allocate(SocketStructs.UCRED);
+            MemorySegment len = arena.allocateFrom(INT, (int) SocketStructs.UCRED.byteSize());
             if ((int) GETSOCKOPT.get().invokeExact(err, fd, SOL_SOCKET, SO_PEERCRED, cred, len) != 0) {
                 throw new NativeException(Native.errno(err), "cannot read the control socket's peer credentials");
             }
-            return new Peer(cred.get(INT, 0), cred.get(INT, 4), cred.get(INT, 8));
+            return new Peer((int) SocketStructs.UCRED_PID.get(cred), (int) SocketStructs.UCRED_UID.get(cred),
+                    (int) SocketStructs.UCRED_GID.get(cred));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -119,11 +115,11 @@ public final class UnixSocket implements AutoCloseable {
     public void timeouts(Duration limit) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            MemorySegment tv = arena.allocate(16, 8);
-            tv.set(LONG, 0, limit.toSeconds());
-            tv.set(LONG, 8, limit.toMillisPart() * 1000L);
+            MemorySegment tv = arena.allocate(SocketStructs.TIMEVAL);
+            SocketStructs.TV_SEC.set(tv, limit.toSeconds());
+            SocketStructs.TV_USEC.set(tv, limit.toMillisPart() * 1000L);
             for (int opt : new int[] {SO_RCVTIMEO, SO_SNDTIMEO}) {
-                if ((int) SETSOCKOPT.get().invokeExact(err, fd, SOL_SOCKET, opt, tv, 16) != 0) {
+                if ((int) SETSOCKOPT.get().invokeExact(err, fd, SOL_SOCKET, opt, tv, (int) SocketStructs.TIMEVAL.byteSize()) != 0) {
                     throw new NativeException(Native.errno(err), "cannot set the control socket's timeouts");
                 }
             }
@@ -142,13 +138,13 @@ public final class UnixSocket implements AutoCloseable {
             while (done < data.length) {
                 MemorySegment msg = message(arena, buf.asSlice(done), data.length - done);
                 if (passFd >= 0 && done == 0) {
-                    MemorySegment control = arena.allocate(CMSG_SPACE_INT, 8);
-                    control.set(LONG, 0, CMSG_LEN_INT);
-                    control.set(INT, 8, SOL_SOCKET);
-                    control.set(INT, 12, SCM_RIGHTS);
-                    control.set(INT, 16, passFd);
-                    msg.set(ValueLayout.ADDRESS, MSG_CONTROL, control);
-                    msg.set(LONG, MSG_CONTROLLEN, CMSG_SPACE_INT);
+                    MemorySegment control = arena.allocate(SocketStructs.CMSG_FD);
+                    SocketStructs.CMSG_LEN.set(control, SocketStructs.CMSG_FD_LEN);
+                    SocketStructs.CMSG_LEVEL.set(control, SOL_SOCKET);
+                    SocketStructs.CMSG_TYPE.set(control, SCM_RIGHTS);
+                    SocketStructs.CMSG_FD_VALUE.set(control, passFd);
+                    SocketStructs.MSG_CONTROL.set(msg, control);
+                    SocketStructs.MSG_CONTROLLEN.set(msg, SocketStructs.CMSG_FD.byteSize());
                 }
                 long n = (long) SENDMSG.get().invokeExact(err, fd, msg, MSG_NOSIGNAL);
                 if (n < 0) {
@@ -172,9 +168,9 @@ public final class UnixSocket implements AutoCloseable {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(Math.max(1, into.length));
             MemorySegment msg = message(arena, buf, into.length);
-            MemorySegment control = arena.allocate(CMSG_SPACE_INT, 8);
-            msg.set(ValueLayout.ADDRESS, MSG_CONTROL, control);
-            msg.set(LONG, MSG_CONTROLLEN, CMSG_SPACE_INT);
+            MemorySegment control = arena.allocate(SocketStructs.CMSG_FD);
+            SocketStructs.MSG_CONTROL.set(msg, control);
+            SocketStructs.MSG_CONTROLLEN.set(msg, SocketStructs.CMSG_FD.byteSize());
             for (;;) {
                 long n = (long) RECVMSG.get().invokeExact(err, fd, msg, MSG_CMSG_CLOEXEC);
                 if (n < 0) {
@@ -214,31 +210,33 @@ public final class UnixSocket implements AutoCloseable {
     }
 
     private static int passedFd(MemorySegment msg, MemorySegment control) {
-        long len = msg.get(LONG, MSG_CONTROLLEN);
-        if (len < CMSG_LEN_INT) return -1;
-        if (control.get(INT, 8) != SOL_SOCKET || control.get(INT, 12) != SCM_RIGHTS) return -1;
-        return control.get(INT, 16);
+        long len = (long) SocketStructs.MSG_CONTROLLEN.get(msg);
+        if (len < SocketStructs.CMSG_FD_LEN) return -1;
+        if ((int) SocketStructs.CMSG_LEVEL.get(control) != SOL_SOCKET || (int) SocketStructs.CMSG_TYPE.get(control) != SCM_RIGHTS) {
+            return -1;
+        }
+        return (int) SocketStructs.CMSG_FD_VALUE.get(control);
     }
 
     private static MemorySegment message(Arena arena, MemorySegment buf, long length) {
-        MemorySegment iov = arena.allocate(16, 8);
-        iov.set(ValueLayout.ADDRESS, 0, buf);
-        iov.set(LONG, 8, length);
-        MemorySegment msg = arena.allocate(MSGHDR_SIZE, 8);
-        msg.set(ValueLayout.ADDRESS, MSG_IOV, iov);
-        msg.set(LONG, MSG_IOVLEN, 1L);
+        MemorySegment iov = arena.allocate(SocketStructs.IOVEC);
+        SocketStructs.IOV_BASE.set(iov, buf);
+        SocketStructs.IOV_LEN.set(iov, length);
+        MemorySegment msg = arena.allocate(SocketStructs.MSGHDR);
+        SocketStructs.MSG_IOV.set(msg, iov);
+        SocketStructs.MSG_IOVLEN.set(msg, 1L);
         return msg;
     }
 
     private static MemorySegment address(Arena arena, Path path) {
         byte[] p = path.toString().getBytes(StandardCharsets.UTF_8);
-        if (p.length >= SUN_PATH_MAX) {
+        if (p.length >= SocketStructs.SUN_PATH_MAX) {
             throw new NativeException(Errno.EINVAL.number(), "the control socket's path is too long (" + p.length
-                    + " bytes; a Unix socket path holds at most " + (SUN_PATH_MAX - 1) + "): " + path);
+                    + " bytes; a Unix socket path holds at most " + (SocketStructs.SUN_PATH_MAX - 1) + "): " + path);
         }
-        MemorySegment a = arena.allocate(SOCKADDR_UN_SIZE, 2);
-        a.set(ValueLayout.JAVA_SHORT, 0, AF_UNIX);
-        MemorySegment.copy(p, 0, a, ValueLayout.JAVA_BYTE, 2, p.length);
+        MemorySegment a = arena.allocate(SocketStructs.SOCKADDR_UN);
+        SocketStructs.SUN_FAMILY.set(a, AF_UNIX);
+        MemorySegment.copy(p, 0, a, ValueLayout.JAVA_BYTE, SocketStructs.SUN_PATH, p.length);
         return a;
     }
 

@@ -37,6 +37,9 @@ public final class Libc {
             FunctionDescriptor.of(INT, INT, PTR)));
     private static final Native.Lazy GETEUID = Native.lazy(() -> Native.plain(Native.LIBC, "geteuid",
             FunctionDescriptor.of(INT)));
+    private static final Native.Lazy SYSCONF = Native.lazy(() -> Native.plain(Native.LIBC, "sysconf",
+            FunctionDescriptor.of(LONG, INT)));
+    private static final int CLOCK_BOOTTIME = 7, SC_PAGESIZE = 30;
 
     private static final Native.Lazy SYSCALL = Native.lazy(() -> Native.variadicWithErrno(Native.LIBC, "syscall",
             FunctionDescriptor.of(LONG, LONG, LONG, LONG), 1));
@@ -101,11 +104,11 @@ public final class Libc {
     public static long fileSystemType(String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = Native.errnoSegment(arena);
-            MemorySegment buf = arena.allocate(120, 8); // struct statfs; f_type is its first field
+            MemorySegment buf = arena.allocate(LibcStructs.STATFS);
             if ((int) STATFS.get().invokeExact(err, arena.allocateFrom(path), buf) != 0) {
                 return -Native.errno(err);
             }
-            return buf.get(LONG, 0);
+            return (long) LibcStructs.F_TYPE.get(buf);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -137,9 +140,20 @@ public final class Libc {
     /** CLOCK_BOOTTIME in nanoseconds: the clock of bpf_ktime_get_boot_ns(). */
     public static long boottimeNanos() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ts = arena.allocate(16, 8);
-            int rc = (int) CLOCK_GETTIME.get().invokeExact(7 /* CLOCK_BOOTTIME */, ts);
-            return ts.get(LONG, 0) * 1_000_000_000L + ts.get(LONG, 8);
+            MemorySegment ts = arena.allocate(LibcStructs.TIMESPEC);
+            int rc = (int) CLOCK_GETTIME.get().invokeExact(CLOCK_BOOTTIME, ts);
+            return (long) LibcStructs.TV_SEC.get(ts) * 1_000_000_000L + (long) LibcStructs.TV_NSEC.get(ts);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** The size of a memory page (sysconf(_SC_PAGESIZE)): the unit of an mmap of a BPF array map. */
+    public static long pageSize() {
+        try {
+            long size = (long) SYSCONF.get().invokeExact(SC_PAGESIZE);
+            if (size <= 0) throw new IllegalStateException("sysconf(_SC_PAGESIZE) returned " + size);
+            return size;
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

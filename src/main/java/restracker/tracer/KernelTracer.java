@@ -222,7 +222,7 @@ public final class KernelTracer implements AutoCloseable {
     }
 
     private MemorySegment shared() {
-        if (shared == null) shared = state.map("state").mapShared(4096);
+        if (shared == null) shared = state.map("state").mapShared(Libc.pageSize());
         return shared;
     }
 

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.util.OptionalInt;
 import java.util.function.LongConsumer;
 import restracker.bpf.BpfMap;
+import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
 import restracker.kernel.Records;
 
@@ -27,7 +28,8 @@ final class Logs {
 
     /** The bytes to map: the map's values, rounded up to whole pages. */
     static long mappedSize() {
-        return (Records.LOGS * Records.LOG.size() + 4095) / 4096 * 4096;
+        long page = Libc.pageSize();
+        return (Records.LOGS * Records.LOG.size() + page - 1) / page * page;
     }
 
     static int slots(int log) {

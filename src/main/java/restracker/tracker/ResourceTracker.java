@@ -406,7 +406,7 @@ public final class ResourceTracker implements AutoCloseable {
     }
 
     private MemorySegment sharedState() {
-        if (sharedStateSegment == null) sharedStateSegment = state.map("state").mapShared(4096);
+        if (sharedStateSegment == null) sharedStateSegment = state.map("state").mapShared(Libc.pageSize());
         return sharedStateSegment;
     }
 

@@ -9,6 +9,7 @@
  *   fetch-null PID | fetch-ro PID -> "rc .. errno .."  (NULL / a read-only struct)
  *   open PATH                   -> "fd <fd> errno <errno or 0>"
  *   ioctl add|remove PID        -> "rc .. errno .."  (on /dev/tracer, opened once)
+ *   ioctl-stdin add|remove PID  -> "rc .. errno .."  (the same request on stdin)
  *   cat PATH                    -> the file's bytes, then a line "<EOF n>" (n bytes read)
  *   mmap MB                     -> "ok"  (a private anonymous mapping, touched)
  *   exit                        -> exits 0
@@ -114,12 +115,16 @@ int main(int argc, char **argv)
 			int fd = open(w[1], O_RDONLY);
 
 			printf("fd %d errno %d\n", fd, fd < 0 ? errno : 0);
-		} else if (strcmp(w[0], "ioctl") == 0 && n == 3) {
+		} else if (strncmp(w[0], "ioctl", 5) == 0 && n == 3) {
+			int on = 0;
 			long rc;
 
-			if (tracer < 0)
-				tracer = open("/dev/tracer", O_RDONLY);
-			rc = ioctl(tracer, strcmp(w[1], "add") == 0 ? TRACER_ADD_PROCESS : TRACER_REMOVE_PROCESS,
+			if (strcmp(w[0], "ioctl") == 0) {
+				if (tracer < 0)
+					tracer = open("/dev/tracer", O_RDONLY);
+				on = tracer;
+			}
+			rc = ioctl(on, strcmp(w[1], "add") == 0 ? TRACER_ADD_PROCESS : TRACER_REMOVE_PROCESS,
 				   (pid_t)arg(w[2]));
 			printf("rc %ld errno %d\n", rc, rc == -1 ? errno : 0);
 		} else if (strcmp(w[0], "cat") == 0 && n == 2) {

@@ -45,6 +45,7 @@ final class SeedAbiOptions implements AutoCloseable {
 
     /** Starts answering the launcher pid's calls (it is stopped; the caller continues it). */
     void supervise(int pid) {
+        launcher.close(); // it runs (stopped): its copy on disk is no longer needed
         supervisor = Supervisor.attach(pid, abi, SeedAbiBackend.of(pinDir));
     }
 

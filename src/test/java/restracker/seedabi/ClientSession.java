@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import restracker.testing.Child;
 
 /**
@@ -24,24 +23,32 @@ final class ClientSession implements AutoCloseable {
 
     /** As root, on pinDir. */
     static ClientSession start(Path pinDir, Path client, List<String> runArgs, String... clientArgs) {
-        return start(List.of(), Map.of("RESTRACKER_PIN_DIR", pinDir.toString()),
-                List.of(ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
-                        "-cp", System.getProperty("java.class.path")), client, runArgs, clientArgs);
+        ProcessBuilder pb = new ProcessBuilder(rootCommand(runArguments(client, runArgs, clientArgs)));
+        pb.environment().put("RESTRACKER_PIN_DIR", pinDir.toString());
+        return start(pb);
     }
 
-    /** prefix (setpriv ... env ...) before the JVM command jvm, env added. */
-    static ClientSession start(List<String> prefix, Map<String, String> env, List<String> jvm, Path client,
-            List<String> runArgs, String... clientArgs) {
-        List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(jvm);
-        cmd.addAll(List.of("restracker.cli.Main", "run"));
-        cmd.addAll(runArgs);
-        cmd.add("--");
-        cmd.add(client.toString());
-        cmd.addAll(List.of(clientArgs));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
-        return new ClientSession(Child.start(pb, "restracker run " + String.join(" ", runArgs) + " -- client"));
+    /** restracker's main with args in a JVM of the test's class path. */
+    static List<String> rootCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "restracker.cli.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** `run RUNARGS -- client CLIENTARGS`: the arguments of restracker's main. */
+    static String[] runArguments(Path client, List<String> runArgs, String... clientArgs) {
+        List<String> a = new ArrayList<>(List.of("run"));
+        a.addAll(runArgs);
+        a.add("--");
+        a.add(client.toString());
+        a.addAll(List.of(clientArgs));
+        return a.toArray(String[]::new);
+    }
+
+    /** pb runs restracker's main with {@link #runArguments}. */
+    static ClientSession start(ProcessBuilder pb) {
+        return new ClientSession(Child.start(pb, String.join(" ", pb.command())));
     }
 
     /** Sends one command; its answer line. */

@@ -23,9 +23,12 @@ import java.util.Optional;
  * </pre>
  */
 public final class SeccompListener implements AutoCloseable {
-    private static final long NOTIF_RECV = 0xc0502100L, NOTIF_SEND = 0xc0182101L;
-    private static final long NOTIF_ID_VALID = 0x40082102L, NOTIF_ADDFD = 0x40182103L;
-    private static final int NOTIF_SIZE = 80, RESP_SIZE = 24, ADDFD_SIZE = 24;
+    // linux/seccomp.h (checked against the header by SeccompListenerLayoutTest)
+    static final long NOTIF_RECV = 0xc0502100L, NOTIF_SEND = 0xc0182101L;
+    static final long NOTIF_ID_VALID = 0x40082102L, NOTIF_ADDFD = 0x40182103L;
+    static final int NOTIF_SIZE = 80, RESP_SIZE = 24, ADDFD_SIZE = 24;
+    /** offsetof(struct seccomp_notif, data), offsetof(struct seccomp_data, args) */
+    static final int NOTIF_DATA = 16, DATA_ARGS = 16;
     private static final int USER_NOTIF_FLAG_CONTINUE = 1;
     private static final int ADDFD_FLAG_SEND = 2;
     private static final short POLLIN = 1, POLLHUP = 0x10;
@@ -86,9 +89,9 @@ public final class SeccompListener implements AutoCloseable {
                 throw new NativeException(e, "cannot receive from the seccomp listener");
             }
             long[] args = new long[6];
-            for (int i = 0; i < 6; i++) args[i] = notif.get(LONG, 32 + 8L * i);
-            return Optional.of(new Notification(notif.get(LONG, 0), notif.get(INT, 8), notif.get(INT, 16),
-                    notif.get(INT, 20), args));
+            for (int i = 0; i < 6; i++) args[i] = notif.get(LONG, NOTIF_DATA + DATA_ARGS + 8L * i);
+            return Optional.of(new Notification(notif.get(LONG, 0), notif.get(INT, 8), notif.get(INT, NOTIF_DATA),
+                    notif.get(INT, NOTIF_DATA + 4), args));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

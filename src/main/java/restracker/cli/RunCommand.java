@@ -33,9 +33,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     + " the /dev/tracer ioctls and /proc/tracer too: `full` or `syscalls`.")
     restracker.seedabi.Mode seedAbi;
 
-    @CommandLine.Option(names = "--seed-abi-base", paramLabel = "N", defaultValue = "548",
+    @CommandLine.Option(names = "--seed-abi-base", paramLabel = "N",
             description = "The first system call number of --seed-abi (default 548); refused when the kernel has a call there.")
-    int seedAbiBase;
+    Integer seedAbiBase;
 
     @Parameters(paramLabel = "CMD", arity = "1..*", description = "The program and its arguments (after --).")
     List<String> command;
@@ -45,10 +45,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (seedAbi == null && seedAbiBase != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seed-abi-base goes with --seed-abi");
+        }
         var quota = options.quota();
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", STUB, "restracker-run"));
         argv.addAll(command);
-        try (SeedAbiOptions seed = SeedAbiOptions.open(seedAbi, seedAbiBase, Main.pinDir(spec));
+        try (SeedAbiOptions seed = SeedAbiOptions.open(seedAbi,
+                seedAbiBase == null ? restracker.seedabi.SeedAbi.DEFAULT_BASE : seedAbiBase, Main.pinDir(spec));
                 RunTracking t = RunTracking.open(Main.pinDir(spec))) {
             if (seed != null) argv = seed.command(command);
             Process child = new ProcessBuilder(argv).inheritIO().start();

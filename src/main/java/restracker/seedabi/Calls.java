@@ -46,9 +46,11 @@ final class Calls {
         } else if (abi.mode() == Mode.FULL && n.nr() == SeedAbi.NR_OPENAT) {
             open(n);
         } else if (abi.mode() == Mode.FULL && n.nr() == NR_IOCTL && files.isDevice(n.pid(), (int) n.args()[0])) {
-            int request = (int) n.args()[1];
-            Operation op = request == TracerDevice.ADD_PROCESS ? Operation.TRACER_ADD : Operation.TRACER_REMOVE;
-            listener.answer(n.id(), 0, onPid(n, op, (int) n.args()[2], Errno.ESRCH));
+            int request = (int) n.args()[1]; // ioctl's request is an unsigned int
+            Operation op = request == TracerDevice.ADD_PROCESS ? Operation.TRACER_ADD
+                    : request == TracerDevice.REMOVE_PROCESS ? Operation.TRACER_REMOVE : null;
+            if (op == null) listener.proceed(n.id());
+            else listener.answer(n.id(), 0, onPid(n, op, (int) n.args()[2], Errno.ESRCH));
         } else {
             listener.proceed(n.id());
         }

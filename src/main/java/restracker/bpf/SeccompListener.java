@@ -46,6 +46,7 @@ public final class SeccompListener implements AutoCloseable {
     public record Notification(long id, int pid, int nr, int arch, long[] args) {}
 
     private final int fd;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SeccompListener(int fd) {
         this.fd = fd;
@@ -162,8 +163,9 @@ public final class SeccompListener implements AutoCloseable {
         }
     }
 
+    /** Closes the listener (once, whoever calls it first): the kernel answers ENOSYS from then on. */
     @Override
     public void close() {
-        Libc.close(fd);
+        if (closed.compareAndSet(false, true)) Libc.close(fd);
     }
 }

@@ -44,7 +44,9 @@ final class Calls {
         if (call.isPresent()) {
             listener.answer(n.id(), 0, errnoOf(n, call.get()));
         } else if (abi.mode() == Mode.FULL && n.nr() == SeedAbi.NR_OPENAT) {
-            open(n);
+            open(n, (int) n.args()[0], n.args()[1], (int) n.args()[2]);
+        } else if (abi.mode() == Mode.FULL && n.nr() == SeedAbi.NR_OPEN) {
+            open(n, OpenedPath.AT_FDCWD, n.args()[0], (int) n.args()[1]);
         } else if (abi.mode() == Mode.FULL && n.nr() == NR_IOCTL && files.isDevice(n.pid(), (int) n.args()[0])) {
             int request = (int) n.args()[1]; // ioctl's request is an unsigned int
             Operation op = request == TracerDevice.ADD_PROCESS ? Operation.TRACER_ADD
@@ -114,16 +116,15 @@ final class Calls {
         }
     }
 
-    /** openat(dirfd, path, flags, mode): the tracer's files are answered here, anything else goes on. */
-    private void open(Notification n) {
+    /** openat(dirfd, path, flags, mode) or open(path, flags, mode): the tracer's files are answered here, anything else goes on. */
+    private void open(Notification n, int dirfd, long pathAddress, int flags) {
         Optional<String> path = Optional.empty();
         Optional<CallerMemory> mem = CallerMemory.open(listener, n, false);
         if (mem.isPresent()) { // else gone, or its memory unreadable: the open goes on as it would anyway
             try (CallerMemory m = mem.get()) {
-                path = m.string(n.args()[1]).flatMap(p -> OpenedPath.of(n.pid(), (int) n.args()[0], p));
+                path = m.string(pathAddress).flatMap(p -> OpenedPath.of(n.pid(), dirfd, p));
             }
         }
-        int flags = (int) n.args()[2];
         boolean cloexec = (flags & Libc.O_CLOEXEC) != 0;
         if (path.isPresent() && path.get().equals(TracerDevice.DEVICE)) {
             listener.answerWithDescriptor(n.id(), files.device(), cloexec);

@@ -12,7 +12,7 @@ import java.util.Optional;
  * system; any other open goes on unchanged, whatever it names.
  */
 final class OpenedPath {
-    private static final int AT_FDCWD = -100;
+    static final int AT_FDCWD = -100;
 
     private OpenedPath() {}
 

@@ -10,8 +10,8 @@ import java.util.List;
 public record SeedAbi(int base, Mode mode) {
     /** The numbers the original kernel patch gave its calls. */
     public static final int DEFAULT_BASE = 548;
-    /** x86-64's openat(2): in FULL mode every openat is stopped, to see /dev/tracer and /proc/tracer. */
-    static final int NR_OPENAT = 257;
+    /** x86-64's openat(2) and open(2): in FULL mode every one is stopped, to see /dev/tracer and /proc/tracer. */
+    static final int NR_OPENAT = 257, NR_OPEN = 2;
 
     public SeedAbi {
         if (base < 0 || base > 1023 - SeedCall.COUNT) {
@@ -25,6 +25,7 @@ public record SeedAbi(int base, Mode mode) {
         for (int i = 0; i < SeedCall.COUNT; i++) o.addAll(List.of("--notify-syscall", Integer.toString(base + i)));
         if (mode == Mode.FULL) {
             o.addAll(List.of("--notify-syscall", Integer.toString(NR_OPENAT)));
+            o.addAll(List.of("--notify-syscall", Integer.toString(NR_OPEN)));
             o.addAll(List.of("--notify-ioctl", "0x" + Integer.toHexString(TracerDevice.ADD_PROCESS)));
             o.addAll(List.of("--notify-ioctl", "0x" + Integer.toHexString(TracerDevice.REMOVE_PROCESS)));
         }

@@ -49,18 +49,23 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void loop() {
-        while (!closing) {
-            var n = listener.receive(POLL_MILLIS);
-            if (n.isPresent()) {
-                try {
-                    calls.handle(n.get());
-                } catch (RuntimeException e) {
-                    // a bug in one answer must not leave the caller waiting
-                    listener.answer(n.get().id(), 0, restracker.bpf.Errno.ENOSYS.number());
+        try {
+            while (!closing) {
+                var n = listener.receive(POLL_MILLIS);
+                if (n.isPresent()) {
+                    try {
+                        calls.handle(n.get());
+                    } catch (RuntimeException e) {
+                        // a bug in one answer must not leave the caller waiting
+                        listener.answer(n.get().id(), 0, restracker.bpf.Errno.ENOSYS.number());
+                    }
+                } else if (listener.hungUp()) {
+                    return;
                 }
-            } else if (listener.hungUp()) {
-                return;
             }
+        } catch (RuntimeException e) {
+            // the listener itself failed: closing it makes the kernel answer ENOSYS, now and later
+            listener.close();
         }
     }
 

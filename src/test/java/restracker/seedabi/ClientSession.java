@@ -68,7 +68,12 @@ final class ClientSession implements AutoCloseable {
 
     /** The lines of a `cat PATH`, up to its "&lt;EOF n&gt;" line, joined with their ends of line. */
     String cat(String path) {
-        send("cat " + path);
+        return read("cat " + path);
+    }
+
+    /** As {@link #cat} for a command that prints a file the same way (`syscat PATH`, say). */
+    String read(String command) {
+        send(command);
         StringBuilder sb = new StringBuilder();
         for (;;) {
             String line = child.nextLine(ANSWER);

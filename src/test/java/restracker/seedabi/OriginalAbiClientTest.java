@@ -144,9 +144,32 @@ class OriginalAbiClientTest {
             assertEquals(failed(25), c.ask("ioctl-stdin add " + w));
             assertEquals(OK, c.ask("ioctl remove " + w));
             assertEquals(failed(3), c.ask("ioctl remove " + w), "not traced any more");
-            assertEquals(Cli.run(dir, "", "tracer", "show").out(), c.cat("/proc/tracer"));
+            String empty = Cli.run(dir, "", "tracer", "show").out();
+            assertEquals(empty, c.cat("/proc/tracer"));
+            assertEquals(empty, c.read("syscat /proc/tracer"), "opened with open(2)");
+            assertEquals(empty, c.read("cat /proc/../proc/./tracer"), "the same path, written another way");
             assertEquals(0, c.exit().status());
         }
+    }
+
+    @Test
+    void aProgramInAPidNamespaceNamesProcessesByItsOwnPids() throws Exception {
+        try (ClientSession c = client("--seed-abi", "--", "unshare", "--pid", "--fork")) {
+            assertEquals("1", c.ask("pid"), "pid 1 of its own namespace");
+            int host = hostPid(c);
+            assertEquals(failed(3), c.ask("sys 549 2"), "no pid 2 in its namespace (the host's pid 2 is not its to name)");
+            assertEquals(OK, c.ask("sys 549 1"));
+            assertEquals(0, Cli.run(dir, "", "fetch", Integer.toString(host)).status(), "the host's pid is tracked");
+            assertEquals(OK + " pid 1 heap 0 files 0 heap_quota -1 file_quota -1", c.ask("fetch 1"));
+            assertEquals(OK, c.ask("sys 551 1"));
+            assertEquals(22, Cli.run(dir, "", "fetch", Integer.toString(host)).status(), "deregistered");
+            assertEquals(0, c.exit().status());
+        }
+    }
+
+    private static int hostPid(ClientSession c) {
+        return (int) c.child().process().descendants().filter(p -> p.info().command().orElse("").endsWith(OriginalPrograms.CLIENT))
+                .findFirst().orElseThrow().pid();
     }
 
     @Test

@@ -11,6 +11,7 @@
  *   ioctl add|remove PID        -> "rc .. errno .."  (on /dev/tracer, opened once)
  *   ioctl-stdin add|remove PID  -> "rc .. errno .."  (the same request on stdin)
  *   cat PATH                    -> the file's bytes, then a line "<EOF n>" (n bytes read)
+ *   syscat PATH                 -> the same, opened with the open(2) system call, not openat
  *   mmap MB                     -> "ok"  (a private anonymous mapping, touched)
  *   exit                        -> exits 0
  *
@@ -66,12 +67,12 @@ static void fetch(char *how, long pid)
 		printf("rc %ld errno %d\n", rc, rc ? errno : 0);
 }
 
-static void cat(const char *path)
+static void cat(const char *path, int by_open)
 {
 	char buf[4096];
 	long total = 0;
 	ssize_t n;
-	int fd = open(path, O_RDONLY);
+	int fd = by_open ? (int)syscall(SYS_open, path, O_RDONLY) : open(path, O_RDONLY);
 
 	if (fd < 0) {
 		printf("<EOF -%d>\n", errno);
@@ -127,8 +128,8 @@ int main(int argc, char **argv)
 			rc = ioctl(on, strcmp(w[1], "add") == 0 ? TRACER_ADD_PROCESS : TRACER_REMOVE_PROCESS,
 				   (pid_t)arg(w[2]));
 			printf("rc %ld errno %d\n", rc, rc == -1 ? errno : 0);
-		} else if (strcmp(w[0], "cat") == 0 && n == 2) {
-			cat(w[1]);
+		} else if ((strcmp(w[0], "cat") == 0 || strcmp(w[0], "syscat") == 0) && n == 2) {
+			cat(w[1], w[0][0] == 's');
 		} else if (strcmp(w[0], "mmap") == 0 && n == 2) {
 			size_t len = (size_t)arg(w[1]) << 20;
 			char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

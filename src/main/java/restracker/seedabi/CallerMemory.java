@@ -10,10 +10,10 @@ import java.util.Optional;
 import restracker.bpf.SeccompListener;
 
 /**
- * The memory of a thread stopped in a call, through /proc/TID/mem. The file is opened first and the
+ * The memory of a thread stopped in a call. Writes go through /proc/TID/mem, opened first and the
  * call's id checked after: an open /proc/TID/mem stays bound to the address space it was opened
- * on, so once the id is still valid, every read and write goes to that very caller even if it
- * dies and its tid is reused later.
+ * on, so once the id is still valid, every write goes to that very caller even if it dies and its
+ * tid is reused later. Reads (a path) are checked after they are made.
  */
 final class CallerMemory implements AutoCloseable {
     private static final int PATH_MAX = 4096;
@@ -25,12 +25,12 @@ final class CallerMemory implements AutoCloseable {
         this.maps = maps;
     }
 
-    /** The caller's memory, or empty when the call no longer waits (or its memory cannot be opened). */
-    static Optional<CallerMemory> open(SeccompListener listener, SeccompListener.Notification n, boolean write) {
+    /** The caller's memory to write, or empty when the call no longer waits (or its memory cannot be opened). */
+    static Optional<CallerMemory> openForWriting(SeccompListener listener, SeccompListener.Notification n) {
         FileChannel ch;
         try {
             Path p = Path.of("/proc", Integer.toString(n.pid()), "mem");
-            ch = write ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE) : FileChannel.open(p);
+            ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -41,27 +41,26 @@ final class CallerMemory implements AutoCloseable {
         return Optional.of(new CallerMemory(ch, Path.of("/proc", Integer.toString(n.pid()), "maps")));
     }
 
-    /** The NUL-terminated string at address (at most PATH_MAX bytes), or empty when it cannot be read. */
-    Optional<String> string(long address) {
+    /**
+     * The NUL-terminated string at address in the memory of thread tid (at most PATH_MAX bytes), or
+     * empty when it cannot be read. process_vm_readv reads whatever task has the tid now: the caller
+     * checks afterwards that its call still waits (then the tid was the caller's all along).
+     */
+    static Optional<String> string(int tid, long address) {
         if (address == 0) return Optional.empty();
         byte[] out = new byte[PATH_MAX];
         int have = 0;
         long at = address;
-        try {
-            while (have < PATH_MAX) {
-                // up to the end of the page: the next one may not be mapped
-                int chunk = (int) Math.min(PATH_MAX - have, 4096 - (at & 4095));
-                ByteBuffer b = ByteBuffer.allocate(chunk);
-                int n = mem.read(b, at);
-                if (n <= 0) return Optional.empty();
-                for (int i = 0; i < n; i++) {
-                    if (b.get(i) == 0) return Optional.of(new String(out, 0, have, StandardCharsets.UTF_8));
-                    out[have++] = b.get(i);
-                }
-                at += n;
+        while (have < PATH_MAX) {
+            // up to the end of the page: the next one may not be mapped
+            byte[] chunk = new byte[(int) Math.min(PATH_MAX - have, 4096 - (at & 4095))];
+            int got = restracker.bpf.ProcessMemory.read(tid, at, chunk);
+            if (got <= 0) return Optional.empty();
+            for (int i = 0; i < got; i++) {
+                if (chunk[i] == 0) return Optional.of(new String(out, 0, have, StandardCharsets.UTF_8));
+                out[have++] = chunk[i];
             }
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            at += got;
         }
         return Optional.empty(); // longer than PATH_MAX: the kernel would refuse it too
     }

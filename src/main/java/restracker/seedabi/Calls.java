@@ -93,7 +93,7 @@ final class Calls {
         if (r.status() != 0) return r.status();
         Optional<FetchRecord> record = FetchRecord.fromJson(callerPid, r.out());
         if (record.isEmpty()) return Errno.EINVAL.number();
-        Optional<CallerMemory> mem = CallerMemory.open(listener, n, true);
+        Optional<CallerMemory> mem = CallerMemory.openForWriting(listener, n);
         if (mem.isEmpty()) return Errno.EINVAL.number();
         try (CallerMemory m = mem.get()) {
             // as the original's copy_to_user: a destination the caller cannot write is EINVAL
@@ -118,13 +118,10 @@ final class Calls {
 
     /** openat(dirfd, path, flags, mode) or open(path, flags, mode): the tracer's files are answered here, anything else goes on. */
     private void open(Notification n, int dirfd, long pathAddress, int flags) {
-        Optional<String> path = Optional.empty();
-        Optional<CallerMemory> mem = CallerMemory.open(listener, n, false);
-        if (mem.isPresent()) { // else gone, or its memory unreadable: the open goes on as it would anyway
-            try (CallerMemory m = mem.get()) {
-                path = m.string(pathAddress).flatMap(p -> OpenedPath.of(n.pid(), dirfd, p));
-            }
-        }
+        // unreadable: the open goes on as it would anyway
+        Optional<String> path = CallerMemory.string(n.pid(), pathAddress).flatMap(p -> OpenedPath.of(n.pid(), dirfd, p));
+        // read through the tid: the call still waiting says it was the caller's tid all along
+        if (path.isPresent() && !listener.stillWaiting(n.id())) return;
         boolean cloexec = (flags & Libc.O_CLOEXEC) != 0;
         if (path.isPresent() && path.get().equals(TracerDevice.DEVICE)) {
             listener.answerWithDescriptor(n.id(), files.device(), cloexec);

@@ -52,13 +52,17 @@ class OriginalAbiClientTest {
     }
 
     @Test
-    void everyErrorNumberOfTheOriginalCalls() {
+    void everyErrorNumberOfTheOriginalCalls() throws Exception {
+        // sh starts a child that exits at once and becomes sleep, which never reaps it: a zombie
+        Process parent = new ProcessBuilder("sh", "-c", "/bin/true & exec sleep 60").start();
+        ProcessHandle zombie = awaitZombieChild(parent);
         try (Workload other = Workload.start(); ClientSession c = client("--seed-abi")) {
             String w = Integer.toString(other.pid());
             assertEquals(OK, c.ask("sys 548"), "the sanity call");
             assertEquals(failed(22), c.ask("sys 549 0"));
             assertEquals(failed(22), c.ask("sys 549 -1"));
             assertEquals(failed(3), c.ask("sys 549 " + noSuchPid));
+            assertEquals(failed(3), c.ask("sys 549 " + zombie.pid()), "a zombie");
             assertEquals(OK, c.ask("sys 549 self"));
             assertEquals(failed(23), c.ask("sys 549 self"));
 
@@ -75,7 +79,22 @@ class OriginalAbiClientTest {
             assertEquals(failed(3), c.ask("sys 553 " + noSuchPid));
             assertEquals(failed(22), c.ask("sys 553 " + w));
             assertEquals(0, c.exit().status());
+        } finally {
+            parent.destroyForcibly();
         }
+    }
+
+    private static ProcessHandle awaitZombieChild(Process parent) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ProcessHandle ch : parent.children().toList()) {
+                Path status = Path.of("/proc", Long.toString(ch.pid()), "status");
+                if (Files.readAllLines(status).stream().anyMatch(l -> l.startsWith("State:") && l.contains("zombie"))) return ch;
+            }
+            Thread.sleep(5);
+        }
+        parent.destroyForcibly();
+        throw new AssertionError("no zombie child of pid " + parent.pid() + " within 30 s");
     }
 
     @Test

@@ -15,11 +15,14 @@ public final class Libc {
     public static final long BPF_FS_MAGIC = 0xcafe4a11L;
     public static final long TRACEFS_MAGIC = 0x74726163L;
 
-    private static final int O_RDONLY = 0, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000;
+    public static final int O_CLOEXEC = 02000000;
+    private static final int O_RDONLY = 0, O_DIRECTORY = 0200000;
     private static final int LOCK_EX = 2;
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
 
     private static final Native.Lazy OPEN = Native.lazy(() -> Native.withErrno(Native.LIBC, "open",
+            FunctionDescriptor.of(INT, PTR, INT)));
+    private static final Native.Lazy MEMFD_CREATE = Native.lazy(() -> Native.withErrno(Native.LIBC, "memfd_create",
             FunctionDescriptor.of(INT, PTR, INT)));
     private static final Native.Lazy CLOSE = Native.lazy(() -> Native.plain(Native.LIBC, "close",
             FunctionDescriptor.of(INT, INT)));
@@ -55,6 +58,30 @@ public final class Libc {
             MemorySegment err = Native.errnoSegment(arena);
             int fd = (int) OPEN.get().invokeExact(err, arena.allocateFrom(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (fd < 0) throw new NativeException(Native.errno(err), "cannot open " + path);
+            return fd;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Opens path read-only (close-on-exec); the descriptor is closed with {@link #close}. */
+    public static int openReadOnly(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            int fd = (int) OPEN.get().invokeExact(err, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) throw new NativeException(Native.errno(err), "cannot open " + path);
+            return fd;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** An anonymous file (memfd_create(2), close-on-exec) named name in /proc/PID/fd. */
+    public static int memfdCreate(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            int fd = (int) MEMFD_CREATE.get().invokeExact(err, arena.allocateFrom(name), 1 /* MFD_CLOEXEC */);
+            if (fd < 0) throw new NativeException(Native.errno(err), "cannot create an anonymous file");
             return fd;
         } catch (Throwable t) {
             throw Native.rethrow(t);

@@ -28,6 +28,16 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     QuotaOptions options;
 
+    @CommandLine.Option(names = "--seed-abi", arity = "0..1", fallbackValue = "full", paramLabel = "WHAT",
+            converter = SeedAbiOptions.ModeConverter.class,
+            description = "Answer the original kernel interface's system calls (548-553), and with `full` (the default)"
+                    + " the /dev/tracer ioctls and /proc/tracer too: `full` or `syscalls`.")
+    restracker.seedabi.Mode seedAbi;
+
+    @CommandLine.Option(names = "--seed-abi-base", paramLabel = "N",
+            description = "The first system call number of --seed-abi (default 548); refused when the kernel has a call there.")
+    Integer seedAbiBase;
+
     @Parameters(paramLabel = "CMD", arity = "1..*", description = "The program and its arguments (after --).")
     List<String> command;
 
@@ -36,16 +46,24 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (seedAbi == null && seedAbiBase != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seed-abi-base goes with --seed-abi");
+        }
         var quota = options.quota();
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", STUB, "restracker-run"));
         argv.addAll(command);
-        try (RunTracking t = RunTracking.open(Main.pinDir(spec))) {
+        try (SeedAbiOptions seed = SeedAbiOptions.open(seedAbi,
+                seedAbiBase == null ? restracker.seedabi.SeedAbi.DEFAULT_BASE : seedAbiBase, Main.pinDir(spec));
+                RunTracking t = RunTracking.open(Main.pinDir(spec))) {
+            if (seed != null) argv = seed.command(command);
             Process child = new ProcessBuilder(argv).inheritIO().start();
             int pid = (int) child.pid();
             try {
                 awaitStopped(child, pid);
-                t.register(pid);
+                // Under --seed-abi the program registers itself, unless run is to cap it.
+                if (seed == null || options.any()) t.register(pid);
                 if (options.any()) t.cap(pid, quota);
+                if (seed != null) seed.supervise(pid);
             } catch (RuntimeException e) {
                 child.destroyForcibly();
                 throw e;

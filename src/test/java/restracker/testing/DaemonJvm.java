@@ -49,6 +49,11 @@ public final class DaemonJvm implements AutoCloseable {
         return socket;
     }
 
+    /** The daemon's pid (to stop it, say). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process.process().isAlive();
     }

@@ -90,7 +90,8 @@ public final class TestUser implements AutoCloseable {
         return command(env, wrap, mainClass, args).start();
     }
 
-    private ProcessBuilder command(Map<String, String> env, List<String> wrap, String mainClass, String... args) {
+    /** The command line that runs mainClass as this user (for a caller that starts it its own way). */
+    public ProcessBuilder command(Map<String, String> env, List<String> wrap, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + name, "--regid=" + name, "--clear-groups", "env"));
         env.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.add("HOME=" + home);

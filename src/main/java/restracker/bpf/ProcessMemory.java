@@ -1,0 +1,41 @@
+package restracker.bpf;
+
+import static restracker.bpf.Native.INT;
+import static restracker.bpf.Native.LONG;
+import static restracker.bpf.Native.PTR;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** Reads another process's memory with process_vm_readv(2): one call, no descriptor. */
+public final class ProcessMemory {
+    private static final Native.Lazy PROCESS_VM_READV = Native.lazy(() -> Native.withErrno(Native.LIBC, "process_vm_readv",
+            FunctionDescriptor.of(LONG, INT, PTR, LONG, PTR, LONG, LONG)));
+
+    private ProcessMemory() {}
+
+    /**
+     * Up to into.length bytes at address of pid into into; the number read (short where the next
+     * page is not mapped), or -errno. The caller checks afterwards that pid is still the task it
+     * meant: this reads whatever task has that pid now.
+     */
+    public static int read(int pid, long address, byte[] into) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoSegment(arena);
+            MemorySegment buf = arena.allocate(into.length);
+            MemorySegment local = arena.allocate(16, 8), remote = arena.allocate(16, 8);
+            local.set(ValueLayout.ADDRESS, 0, buf);
+            local.set(LONG, 8, into.length);
+            remote.set(LONG, 0, address);
+            remote.set(LONG, 8, into.length);
+            long n = (long) PROCESS_VM_READV.get().invokeExact(err, pid, local, 1L, remote, 1L, 0L);
+            if (n < 0) return -Native.errno(err);
+            MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
+            return (int) n;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}

@@ -54,8 +54,13 @@ public final class HookedSyscalls {
 
     private HookedSyscalls() {}
 
-    /** The name of an x86-64 syscall number seen in an event, e.g. "openat" or "syscall 999". */
+    /**
+     * The name of an x86-64 syscall number seen in an event, e.g. "openat" or "syscall 999"; "cap"
+     * for a kill by `cap` itself, "an io_uring completion" for one posted by io_uring's SQPOLL thread
+     * or a worker.
+     */
     public static String name(int number) {
+        if (number == Records.NR_IO_URING) return "an io_uring completion";
         if (number < 0) return "cap";
         return BY_NUMBER.getOrDefault(number, "syscall " + number);
     }

@@ -153,6 +153,22 @@ public final class PinnedState implements AutoCloseable {
         return DirLock.acquire(dir);
     }
 
+    /**
+     * Runs the pinned iterator program's link under links/ (an iter program: reading the pinned
+     * link runs it over every task); false when it is not pinned here.
+     */
+    public boolean runIterator(String program) {
+        Path path = dir.resolve("links").resolve(program);
+        try (var in = Files.newInputStream(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The names of the pinned links (one per attached hook). */
     public List<String> links() {
         try (Stream<Path> s = Files.list(dir.resolve("links"))) {
@@ -259,6 +275,10 @@ public final class PinnedState implements AutoCloseable {
         try (BpfObject obj = BpfObject.open(blueprint.object(), elf)) {
             List<Blueprint.Attachment> tracepoints = new ArrayList<>(blueprint.attachments());
             List<Blueprint.FunctionHook> functions = List.of();
+            Set<String> needed = new HashSet<>();
+            blueprint.programs().forEach(p -> needed.addAll(p.needs()));
+            Set<String> have = needed.isEmpty() ? Set.of() : Features.kernelFunctions(needed);
+            List<Blueprint.Program> programs = blueprint.programs().stream().filter(p -> have.containsAll(p.needs())).toList();
             if (variant != null) {
                 tracepoints.addAll(variant.tracepoints());
                 Set<String> present = variant.functions().isEmpty() ? Set.of() : Features.kernelFunctions(
@@ -268,6 +288,7 @@ public final class PinnedState implements AutoCloseable {
                 Set<String> load = new HashSet<>();
                 tracepoints.forEach(a -> load.add(a.program()));
                 functions.forEach(f -> load.add(f.program()));
+                programs.forEach(p -> load.add(p.name()));
                 for (String p : obj.programs()) obj.setAutoload(p, load.contains(p));
             }
             obj.load();
@@ -276,6 +297,7 @@ public final class PinnedState implements AutoCloseable {
                 obj.attachTracepointPinned(a.program(), a.category(), a.event(), links.resolve(a.event()).toString());
             }
             for (Blueprint.FunctionHook f : functions) obj.attachPinned(f.program(), links.resolve(f.program()).toString());
+            for (Blueprint.Program p : programs) obj.attachPinned(p.name(), links.resolve(p.name()).toString());
             for (String m : blueprint.maps()) obj.pinMap(m, dir.resolve(m).toString());
             obj.pinMap("meta", dir.resolve("meta").toString());
         } catch (RuntimeException e) {

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import restracker.testing.Workload;
 
 /**
- * heapsize and openfile_count against the kernel's own figures (VmData, /proc/PID/fd) on a real
- * process driven step by step: after every step the tracker's value equals the delta since
- * registration, frees and closes included.
+ * heapsize and openfile_count against the kernel's own figures (VmData + VmStk, /proc/PID/fd) on a
+ * real process driven step by step: after every step the tracker's value equals the delta since
+ * registration, frees and closes included, whichever task of it or sharing its memory or fd table
+ * made the change.
  */
 class AccountingTest {
     private static final long MIB = 1 << 20;
@@ -30,16 +31,80 @@ class AccountingTest {
 
     /** Registers w and returns a checker of both figures against /proc, deltas from now on. */
     private static Runnable registerAndCheck(Workload w) {
-        long vmData0 = w.vmDataBytes();
+        long heap0 = w.heapFigureBytes();
         int fds0 = w.openFds();
         tracker.register(w.pid());
         return () -> {
             EntityStats s = tracker.fetch(w.pid());
-            assertEquals(Math.max(0, w.vmDataBytes() - vmData0), s.heapBytes(), "heapsize = VmData delta");
+            assertEquals(Math.max(0, w.heapFigureBytes() - heap0), s.heapBytes(), "heapsize = VmData + VmStk delta");
             assertEquals(Math.max(0, w.openFds() - fds0), s.openFiles(), "openfile_count = /proc/PID/fd delta");
             assertEquals(w.vmDataBytes(), s.vmDataBytes(), "absolute VmData");
+            assertEquals(w.statusBytes("VmStk"), s.stackVmBytes(), "absolute VmStk");
+            assertEquals(w.statusBytes("RssShmem"), s.shmemBytes(), "absolute RssShmem");
             assertEquals(w.openFds(), s.openFds(), "absolute open fds");
         };
+    }
+
+    @Test
+    void aProcessSharingTheMemoryCountsForIt() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            long vmData0 = w.vmDataBytes();
+            assertEquals("exit 0", w.vmChild(3 * MIB).replaceFirst("^\\d+ ", ""));
+            assertEquals(vmData0 + 3 * MIB, w.vmDataBytes(), "the child's mapping is in this process's VmData");
+            check.run();
+        }
+    }
+
+    @Test
+    void aProcessSharingTheFdTableCountsForIt() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            int fds0 = w.openFds();
+            assertEquals("exit 0", w.filesChild(7, "/dev/null").replaceFirst("^\\d+ ", ""));
+            assertEquals(fds0 + 7, w.openFds(), "the child's descriptors are in this process's table");
+            check.run();
+        }
+    }
+
+    @Test
+    void stackMappingsCount() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            long stack0 = w.statusBytes("VmStk");
+            long m = w.growsdown(5 * MIB);
+            assertEquals(stack0 + 5 * MIB, w.statusBytes("VmStk"), "a MAP_GROWSDOWN mapping is stack");
+            check.run();
+            assertEquals(5 * MIB, tracker.fetch(w.pid()).heapBytes());
+            w.munmap(m, 5 * MIB);
+            check.run();
+        }
+    }
+
+    @Test
+    void filesOpenedByTheSqpollThreadCount() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            int fds0 = w.openFds();
+            assertEquals(9, w.sqpoll(9, "/dev/null"));
+            assertEquals(fds0 + 10, w.openFds(), "the ring and the nine files");
+            check.run();
+        }
+    }
+
+    @Test
+    void sharedMemoryIsShownBesideAndNotCounted() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            long shmem0 = w.statusBytes("RssShmem");
+            w.shm(4 * MIB);
+            assertEquals(shmem0 + 4 * MIB, w.statusBytes("RssShmem"), "a touched SysV segment");
+            long m = w.mmapShared(2 * MIB);
+            w.touch(m, 2 * MIB);
+            assertEquals(shmem0 + 6 * MIB, w.statusBytes("RssShmem"), "and a touched MAP_SHARED|MAP_ANONYMOUS mapping");
+            check.run();
+            assertEquals(0, tracker.fetch(w.pid()).heapBytes());
+        }
     }
 
     @Test

@@ -42,7 +42,8 @@ class TrackerHooksTest {
         try (BpfObject obj = BpfObject.open("tracker.bpf.o", elf)) {
             programs = new HashSet<>(obj.programs());
         }
-        Set<String> expected = new HashSet<>(List.of("on_enter", "on_exit", "on_exec", "on_task_exit"));
+        Set<String> expected = new HashSet<>(List.of("on_enter", "on_exit", "on_exec", "on_task_exit", "on_switch",
+                "on_uring_complete", "bind_objects", "signal_doomed"));
         for (String sc : HookedSyscalls.ALL.keySet()) {
             expected.add("fentry_" + sc);
             expected.add("fexit_" + sc);

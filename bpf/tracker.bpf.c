@@ -536,9 +536,10 @@ static __always_inline struct rt_entity *owner_of(struct rt_object *o, __u64 key
  * At a hooked syscall's exit in a task outside every tracked group: if it
  * shares a tracked process's mm or fd table, recount that process's figure
  * and enforce its quota (the crossing task dies at once, the process at its
- * next context switch). A subprogram.
+ * next context switch). A subprogram. The syscall's number is syscall_nr, or
+ * is read from regs (the fentry variant's pt_regs, an address) where needed.
  */
-static __noinline int shared_exit(int syscall_nr, __u32 figs)
+static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
 {
 	struct task_struct *task;
 	struct rt_state *st = shared_state();
@@ -557,6 +558,8 @@ static __noinline int shared_exit(int syscall_nr, __u32 figs)
 		/* The guard: an mm freed and reused at the same address (exit_mm runs before
 		 * the exit hook unbinds it) belongs to another exec, with another start_stack. */
 		if (o && o->guard == mm->start_stack && (p = owner_of(o, key))) {
+			if (regs)
+				syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
 			recount_heap(p, mm);
 			enforce_as(p, syscall_nr, true);
 		}
@@ -565,6 +568,8 @@ static __noinline int shared_exit(int syscall_nr, __u32 figs)
 		key = (__u64)task->files;
 		o = bpf_map_lookup_elem(&objects, &key);
 		if (o && (p = owner_of(o, key))) {
+			if (regs)
+				syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
 			p->files = open_files_btf(task) - p->base_files;
 			enforce_as(p, syscall_nr, true);
 		}
@@ -585,7 +590,7 @@ SEC("tracepoint/syscalls/sys_exit_openat")
 int on_exit(struct sys_exit_args *ctx)
 {
 	if (!in_tracked_group())
-		return shared_exit(ctx->syscall_nr, figures_of(ctx->syscall_nr));
+		return shared_exit(ctx->syscall_nr, 0, figures_of(ctx->syscall_nr));
 	return syscall_exit(ctx->syscall_nr, figures_of(ctx->syscall_nr));
 }
 
@@ -606,11 +611,9 @@ int fentry_##name(__u64 *ctx)							\
 SEC("fexit/__x64_sys_" #name)							\
 int fexit_##name(__u64 *ctx)							\
 {										\
-	int nr = BPF_CORE_READ((struct pt_regs *)ctx[0], orig_ax);		\
-										\
 	if (!in_tracked_group())						\
-		return shared_exit(nr, figs);					\
-	return syscall_exit(nr, figs);						\
+		return shared_exit(0, ctx[0], figs);				\
+	return syscall_exit(BPF_CORE_READ((struct pt_regs *)ctx[0], orig_ax), figs);	\
 }
 #define MEM(name)	HOOK(name, FIG_HEAP)
 #define FD(name)	HOOK(name, FIG_FILES)
@@ -794,7 +797,7 @@ SEC("tracepoint/io_uring/io_uring_complete")
 int on_uring_complete(void *ctx)
 {
 	if (!in_tracked_group())
-		return shared_exit(RT_NR_IO_URING, FIG_FILES);
+		return shared_exit(RT_NR_IO_URING, 0, FIG_FILES);
 	return syscall_exit(RT_NR_IO_URING, FIG_FILES);
 }
 

@@ -381,8 +381,12 @@ static int files_child_main(void *arg)
     return 0;
 }
 
-/* Runs fn in a clone(flags) child (another process) and waits for it, asleep, without a hooked call. */
-static void run_child(int (*fn)(void *), int flags, char *out)
+/*
+ * Runs fn in a clone(flags) child (another process) and waits for it, asleep,
+ * without a hooked call: first sleep_ms in nanosleep (which the child's end
+ * does not interrupt), then in waitpid.
+ */
+static void run_child(int (*fn)(void *), int flags, long long sleep_ms, char *out)
 {
     int status;
     pid_t child = clone(fn, child_stack + sizeof child_stack, flags | SIGCHLD, NULL);
@@ -390,6 +394,9 @@ static void run_child(int (*fn)(void *), int flags, char *out)
         reply_err(out, errno, "clone");
         return;
     }
+    struct timespec ts = { (time_t)(sleep_ms / 1000), (long)(sleep_ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+        ;
     while (waitpid(child, &status, 0) < 0) {
         if (errno != EINTR) {
             reply_err(out, errno, "waitpid");
@@ -986,16 +993,19 @@ static void run_command(char *line, char *out)
     } else if (!strcmp(cmd, "vmchild")) {
         /* another process in this mm maps and touches <bytes>; this one waits, asleep */
         if (parse_long(next_tok(&args), 1, LLONG_MAX, &v))
-            BAD("vmchild <bytes>");
+            BAD("vmchild <bytes> [sleep_ms]");
+        a1 = next_tok(&args);
+        if (a1 && parse_long(a1, 0, INT_MAX, &v2))
+            BAD("vmchild <bytes> [sleep_ms]");
         child_job.n = v;
-        run_child(vm_child_main, CLONE_VM, out);
+        run_child(vm_child_main, CLONE_VM, a1 ? v2 : 0, out);
     } else if (!strcmp(cmd, "fileschild")) {
         /* another process with this fd table opens <n> files; this one waits, asleep */
         if (parse_long(next_tok(&args), 0, INT_MAX, &v) || !(a1 = rest_of_line(&args)))
             BAD("fileschild <n> <path>");
         child_job.n = v;
         child_job.path = a1;
-        run_child(files_child_main, CLONE_FILES, out);
+        run_child(files_child_main, CLONE_FILES, 0, out);
     } else if (!strcmp(cmd, "sqpoll")) {
         cmd_sqpoll(args, out);
     } else if (!strcmp(cmd, "munmap")) {

@@ -41,9 +41,13 @@ public final class ResourceTracker implements AutoCloseable {
     private static final Instant BOOT = bootInstant();
 
     private static Instant bootInstant() {
+        // The first calls link and initialise (milliseconds): not between the two clock reads.
+        Instant.now();
+        Libc.boottimeNanos();
+        Instant before = Instant.now();
         long boot = Libc.boottimeNanos();
-        Instant now = Instant.now();
-        return now.minusNanos(boot);
+        Instant after = Instant.now();
+        return before.plusNanos(java.time.Duration.between(before, after).toNanos() / 2).minusNanos(boot);
     }
 
     /**

@@ -45,6 +45,16 @@ class AccountingTest {
         };
     }
 
+    /**
+     * A resident-page figure grew by bytes: exactly on Linux 6.2 and later; before, each thread keeps
+     * up to 63 page faults' counts of its own before it folds them into the mm's (split RSS counters).
+     */
+    private static void assertGrewBy(long bytes, long before, long now, String what) {
+        long heldBack = 63 * 4096;
+        org.junit.jupiter.api.Assertions.assertTrue(now - before <= bytes && now - before >= bytes - heldBack,
+                what + ": RssShmem grew by " + (now - before) + " bytes, expected " + bytes);
+    }
+
     @Test
     void aProcessSharingTheMemoryCountsForIt() {
         try (Workload w = Workload.start()) {
@@ -98,10 +108,10 @@ class AccountingTest {
             Runnable check = registerAndCheck(w);
             long shmem0 = w.statusBytes("RssShmem");
             w.shm(4 * MIB);
-            assertEquals(shmem0 + 4 * MIB, w.statusBytes("RssShmem"), "a touched SysV segment");
+            assertGrewBy(4 * MIB, shmem0, w.statusBytes("RssShmem"), "a touched SysV segment");
             long m = w.mmapShared(2 * MIB);
             w.touch(m, 2 * MIB);
-            assertEquals(shmem0 + 6 * MIB, w.statusBytes("RssShmem"), "and a touched MAP_SHARED|MAP_ANONYMOUS mapping");
+            assertGrewBy(6 * MIB, shmem0, w.statusBytes("RssShmem"), "and a touched MAP_SHARED|MAP_ANONYMOUS mapping");
             check.run();
             assertEquals(0, tracker.fetch(w.pid()).heapBytes());
         }

@@ -61,6 +61,32 @@ class EnforcementAcrossSharingTest {
         }
     }
 
+    /**
+     * The owner asleep in nanosleep, which the child's end does not interrupt. Where the kernel can
+     * signal another task (signal_doomed loaded) it dies asleep, long before its ten minutes are
+     * up; elsewhere it dies once it wakes and is switched out again, after it has said that the
+     * child died of SIGKILL (if it gets that far).
+     */
+    @Test
+    void aSleepingOwnerIsKilledAndTheChildToo() {
+        boolean anyTask = tracker.state().links().contains(ResourceTracker.SIGNAL_ANY_TASK);
+        try (Workload w = capped(10 * MIB, Quota.UNLIMITED)) {
+            if (anyTask) {
+                w.sendNoReply("vmchild " + 64 * MIB + " 600000");
+            } else {
+                try {
+                    assertTrue(w.send("vmchild " + 64 * MIB + " 1000").endsWith(" signal 9"), "the child was SIGKILLed");
+                } catch (WorkloadDied killedBeforeItAnswered) {
+                    // switched out between its wake-up and its answer
+                }
+            }
+            assertEquals(KILLED, w.waitForExit(), "the tracked process was SIGKILLed");
+            KillEvent e = onlyEventOf(w.pid());
+            assertEquals(KillEvent.Reason.HEAP, e.reason());
+            assertNotEquals(w.pid(), e.tid());
+        }
+    }
+
     @Test
     void aChildInTheSameMemoryWithinTheQuotaLives() {
         try (Workload w = capped(10 * MIB, Quota.UNLIMITED)) {

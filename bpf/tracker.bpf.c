@@ -30,7 +30,8 @@
  * (on_switch), or from any task's context where the kernel can signal
  * another task (signal_doomed, bpf_send_signal_task). io_uring's SQPOLL
  * thread and workers install descriptors without a syscall: the fd table is
- * recounted at each io_uring completion they post (on_uring_complete).
+ * recounted at each request they submit and each completion they post
+ * (on_uring_complete).
  *
  * Cost for a task that is not tracked, at a hooked syscall: one hash lookup
  * (groups, by tgid) at its entry; at its exit that and one more (objects, by
@@ -41,7 +42,6 @@
 #include <stdbool.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
-#include <bpf/bpf_tracing.h>
 #include "core.h"
 #include "restracker.h"
 #include "meta.h"

@@ -3,6 +3,7 @@ package restracker.tracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +52,7 @@ class AccountingTest {
      */
     private static void assertGrewBy(long bytes, long before, long now, String what) {
         long heldBack = 63 * 4096;
-        org.junit.jupiter.api.Assertions.assertTrue(now - before <= bytes && now - before >= bytes - heldBack,
+        assertTrue(now - before <= bytes && now - before >= bytes - heldBack,
                 what + ": RssShmem grew by " + (now - before) + " bytes, expected " + bytes);
     }
 
@@ -63,6 +64,20 @@ class AccountingTest {
             assertEquals("exit 0", w.vmChild(3 * MIB).replaceFirst("^\\d+ ", ""));
             assertEquals(vmData0 + 3 * MIB, w.vmDataBytes(), "the child's mapping is in this process's VmData");
             check.run();
+        }
+    }
+
+    /** exec gives the process a new mm: that one is the one another process must share to count. */
+    @Test
+    void afterExecTheNewMemoryIsTheOneThatCounts() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            w.sendNoReply("exec " + Workload.binary());
+            w.send("pid"); // the new image answers
+            check.run();
+            assertEquals("exit 0", w.vmChild(64 * MIB).replaceFirst("^\\d+ ", ""));
+            check.run();
+            assertTrue(tracker.fetch(w.pid()).heapBytes() > 0, "the child's 64 MiB in the new image's memory");
         }
     }
 

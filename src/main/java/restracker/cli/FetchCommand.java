@@ -7,6 +7,7 @@ import restracker.control.Request;
 import restracker.json.Json;
 import restracker.json.JsonViews;
 import restracker.tracker.EntityStats;
+import restracker.tracker.ProcFs;
 import restracker.tracker.Quota;
 
 @Command(name = "fetch", description = "Print the usage and quotas of a tracked PID.")
@@ -19,9 +20,15 @@ final class FetchCommand extends PidCommand {
         return Request.of(Operation.FETCH, pid).with(Request.JSON, json);
     }
 
-    /** What `fetch` prints: the original fetch line, or the JSON object. */
+    /**
+     * What `fetch` prints: the original fetch line, or the JSON object, which also shows RssShmem
+     * (`shmem_bytes`, read from /proc here: resident shared memory, not in the heap figure).
+     */
     static String render(EntityStats s, boolean json) {
-        return (json ? Json.write(JsonViews.entity(s)) : text(s)) + "\n";
+        if (!json) return text(s) + "\n";
+        java.util.Map<String, Object> m = JsonViews.entity(s);
+        m.put("shmem_bytes", ProcFs.rssShmemBytes(s.tgid()).orElse(0));
+        return Json.write(m) + "\n";
     }
 
     /** The line the original fetch printed: "PID: 1234, Heap: 20 MiB, Files: 2, Heap Quota: 40 MiB, File Quota: 1". */

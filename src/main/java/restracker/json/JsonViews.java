@@ -31,7 +31,6 @@ public final class JsonViews {
         m.put("openfile_quota", s.quota().files());
         m.put("vmdata_bytes", s.vmDataBytes());
         m.put("stack_vm_bytes", s.stackVmBytes());
-        m.put("shmem_bytes", s.shmemBytes());
         m.put("open_fds", s.openFds());
         return m;
     }

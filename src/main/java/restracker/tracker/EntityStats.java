@@ -2,15 +2,14 @@ package restracker.tracker;
 
 /**
  * What fetch returns for one tracked entity: usage since registration (never below zero) beside the
- * absolute figures now (VmData, VmStk and open descriptors of the process, and RssShmem: shared
- * memory, which the heap figure does not count), and its quotas.
+ * absolute figures now (VmData, VmStk and open descriptors of the process), and its quotas.
  */
 public record EntityStats(int pid, int tgid, Scope scope, String comm, long heapBytes, long openFiles,
-        Quota quota, long vmDataBytes, long openFds, long stackVmBytes, long shmemBytes) {
+        Quota quota, long vmDataBytes, long openFds, long stackVmBytes) {
 
-    /** Without the stack and shared-memory figures (0). */
+    /** Without the stack figure (0). */
     public EntityStats(int pid, int tgid, Scope scope, String comm, long heapBytes, long openFiles, Quota quota,
             long vmDataBytes, long openFds) {
-        this(pid, tgid, scope, comm, heapBytes, openFiles, quota, vmDataBytes, openFds, 0, 0);
+        this(pid, tgid, scope, comm, heapBytes, openFiles, quota, vmDataBytes, openFds, 0);
     }
 }

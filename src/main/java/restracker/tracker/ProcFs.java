@@ -96,6 +96,14 @@ public final class ProcFs {
         return state == 'Z' || state == 'X' || state == 'x';
     }
 
+    /**
+     * RssShmem of pid's process (/proc/PID/status): resident shared memory, which the heap figure
+     * does not count; empty when it cannot be read.
+     */
+    public static java.util.OptionalLong rssShmemBytes(int pid) {
+        return task(pid).map(t -> java.util.OptionalLong.of(t.rssShmemBytes())).orElse(java.util.OptionalLong.empty());
+    }
+
     /** Open descriptors in pid's fd table (/proc/PID/fd entries), or -1 when it cannot be read. */
     public static int openFds(int pid) {
         try (Stream<Path> s = Files.list(PROC.resolve(Integer.toString(pid)).resolve("fd"))) {

@@ -496,13 +496,12 @@ public final class ResourceTracker implements AutoCloseable {
         Quota quota = layers(arena, pid).map(QuotaLayers::effective).orElse(Quota.NONE);
         long heap = en.getLong(e, "heap"), files = en.getLong(e, "files");
         boolean process = en.getInt(e, "scope") == Records.SCOPE_PROCESS;
-        Optional<ProcFs.Task> status = ProcFs.task(tgid);
+        Optional<ProcFs.Task> status = process ? Optional.empty() : ProcFs.task(tgid);
         long vmData = process ? en.getLong(e, "vm_data") : status.map(ProcFs.Task::vmDataBytes).orElse(0L);
         long vmStack = process ? en.getLong(e, "vm_stack") : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
         long openFds = process ? en.getLong(e, "base_files") + files : Math.max(0, ProcFs.openFds(pid));
         return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), stat.get().comm(),
-                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack,
-                status.map(ProcFs.Task::rssShmemBytes).orElse(0L)));
+                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack));
     }
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */

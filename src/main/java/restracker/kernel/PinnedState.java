@@ -242,13 +242,13 @@ public final class PinnedState implements AutoCloseable {
         byte[] elf = objectBytes(blueprint.object());
         List<Blueprint.Variant> variants = blueprint.variants();
         if (variants.isEmpty()) {
-            loadVariant(dir, blueprint, elf, null);
+            loadVariantPreferringAll(dir, blueprint, elf, null);
         } else {
             List<String> refused = new ArrayList<>();
             for (int i = 0; ; i++) {
                 Blueprint.Variant v = variants.get(i);
                 try {
-                    loadVariant(dir, blueprint, elf, v);
+                    loadVariantPreferringAll(dir, blueprint, elf, v);
                     break;
                 } catch (NativeException e) {
                     refused.add(v.name() + " refused with " + e.errno().label() + ": " + firstLine(e.getMessage()));
@@ -266,10 +266,30 @@ public final class PinnedState implements AutoCloseable {
     }
 
     /**
-     * Loads the object with the common attachments and variant's hooks (all programs when variant
-     * is null), attaches and pins them and the maps; on failure removes every pin it made.
+     * As {@link #loadVariant} with the blueprint's programs that need kernel functions; where the
+     * kernel has those functions but refuses such a program anyway, once more without them (they
+     * are what a kernel may add, never what the rest needs).
      */
-    private static void loadVariant(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant) {
+    private static void loadVariantPreferringAll(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant) {
+        try {
+            loadVariant(dir, blueprint, elf, variant, true);
+        } catch (NativeException e) {
+            // The refusal names the program (libbpf's log, or "cannot attach NAME").
+            boolean optionalRefused = blueprint.programs().stream()
+                    .anyMatch(p -> !p.needs().isEmpty() && e.getMessage().contains(p.name()));
+            if (!optionalRefused) throw e;
+            loadVariant(dir, blueprint, elf, variant, false);
+        }
+    }
+
+    /**
+     * Loads the object with the common attachments and variant's hooks (all programs when variant
+     * is null), and the blueprint's programs (those that need kernel functions only with
+     * withOptional, and where the kernel has them), attaches and pins them and the maps; on failure
+     * removes every pin it made.
+     */
+    private static void loadVariant(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant,
+            boolean withOptional) {
         Path links = dir.resolve("links");
         PinDir.create(dir.getParent(), links);
         try (BpfObject obj = BpfObject.open(blueprint.object(), elf)) {
@@ -278,7 +298,8 @@ public final class PinnedState implements AutoCloseable {
             Set<String> needed = new HashSet<>();
             blueprint.programs().forEach(p -> needed.addAll(p.needs()));
             Set<String> have = needed.isEmpty() ? Set.of() : Features.kernelFunctions(needed);
-            List<Blueprint.Program> programs = blueprint.programs().stream().filter(p -> have.containsAll(p.needs())).toList();
+            List<Blueprint.Program> programs = blueprint.programs().stream()
+                    .filter(p -> p.needs().isEmpty() || (withOptional && have.containsAll(p.needs()))).toList();
             if (variant != null) {
                 tracepoints.addAll(variant.tracepoints());
                 Set<String> present = variant.functions().isEmpty() ? Set.of() : Features.kernelFunctions(

@@ -90,6 +90,28 @@ class TrackerHooksTest {
         }
     }
 
+    /**
+     * A program loaded only where the kernel has the functions it needs (signal_doomed) that the
+     * kernel refuses all the same is left out, and the rest loads. Played with fentry_openat in that
+     * role beside the tracepoint variant: refused where fentry is (this project's VMs), loaded
+     * where it is allowed.
+     */
+    @Test
+    void aRefusedProgramThatNeedsKernelFunctionsIsLeftOut() {
+        TestKernel.requireBpf();
+        PinnedState.unload(root);
+        restracker.kernel.Blueprint b = ResourceTracker.blueprint(List.of(TrackerHooks.TRACEPOINT));
+        b = new restracker.kernel.Blueprint(b.name(), b.object(), b.abiVersion(), b.maps(), b.attachments(), b.variants(),
+                List.of(new restracker.kernel.Blueprint.Program("bind_objects", List.of()),
+                        new restracker.kernel.Blueprint.Program("fentry_openat", List.of(TrackerHooks.function("openat")))));
+        PinnedState.openOrLoad(root, b).close();
+        try (ResourceTracker t = ResourceTracker.open(root, List.of(TrackerHooks.TRACEPOINT))) {
+            List<String> links = t.state().links();
+            assertTrue(links.contains("bind_objects") && links.contains("sys_exit_openat"), links.toString());
+            assertEquals(fentryAllowed(), links.contains("fentry_openat"), links.toString());
+        }
+    }
+
     private boolean fentryAllowed() {
         return TrackerHooks.fentryRefused().isEmpty();
     }

@@ -1,5 +1,6 @@
 package restracker.cli;
 
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import restracker.control.Operation;
@@ -26,7 +27,7 @@ final class FetchCommand extends PidCommand {
      */
     static String render(EntityStats s, boolean json) {
         if (!json) return text(s) + "\n";
-        java.util.Map<String, Object> m = JsonViews.entity(s);
+        Map<String, Object> m = JsonViews.entity(s);
         m.put("shmem_bytes", ProcFs.rssShmemBytes(s.tgid()).orElse(0));
         return Json.write(m) + "\n";
     }

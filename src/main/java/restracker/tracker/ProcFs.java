@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /** Everything restracker reads from /proc. A process that vanished meanwhile is an empty result. */
@@ -100,8 +101,8 @@ public final class ProcFs {
      * RssShmem of pid's process (/proc/PID/status): resident shared memory, which the heap figure
      * does not count; empty when it cannot be read.
      */
-    public static java.util.OptionalLong rssShmemBytes(int pid) {
-        return task(pid).map(t -> java.util.OptionalLong.of(t.rssShmemBytes())).orElse(java.util.OptionalLong.empty());
+    public static OptionalLong rssShmemBytes(int pid) {
+        return task(pid).map(t -> OptionalLong.of(t.rssShmemBytes())).orElse(OptionalLong.empty());
     }
 
     /** Open descriptors in pid's fd table (/proc/PID/fd entries), or -1 when it cannot be read. */

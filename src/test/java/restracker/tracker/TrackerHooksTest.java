@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfObject;
 import restracker.bpf.NativeException;
+import restracker.kernel.Blueprint;
 import restracker.kernel.HookedSyscalls;
 import restracker.kernel.PinnedState;
 import restracker.testing.TestKernel;
@@ -100,10 +101,10 @@ class TrackerHooksTest {
     void aRefusedProgramThatNeedsKernelFunctionsIsLeftOut() {
         TestKernel.requireBpf();
         PinnedState.unload(root);
-        restracker.kernel.Blueprint b = ResourceTracker.blueprint(List.of(TrackerHooks.TRACEPOINT));
-        b = new restracker.kernel.Blueprint(b.name(), b.object(), b.abiVersion(), b.maps(), b.attachments(), b.variants(),
-                List.of(new restracker.kernel.Blueprint.Program("bind_objects", List.of()),
-                        new restracker.kernel.Blueprint.Program("fentry_openat", List.of(TrackerHooks.function("openat")))));
+        Blueprint b = ResourceTracker.blueprint(List.of(TrackerHooks.TRACEPOINT));
+        b = new Blueprint(b.name(), b.object(), b.abiVersion(), b.maps(), b.attachments(), b.variants(),
+                List.of(new Blueprint.Program("bind_objects", List.of()),
+                        new Blueprint.Program("fentry_openat", List.of(TrackerHooks.function("openat")))));
         PinnedState.openOrLoad(root, b).close();
         try (ResourceTracker t = ResourceTracker.open(root, List.of(TrackerHooks.TRACEPOINT))) {
             List<String> links = t.state().links();

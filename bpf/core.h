@@ -14,6 +14,8 @@ typedef struct {
 
 struct mm_struct {
 	unsigned long data_vm;		/* VM_WRITE & ~VM_SHARED & ~VM_STACK pages */
+	unsigned long stack_vm;		/* VM_STACK (VM_GROWSDOWN) pages */
+	unsigned long start_stack;	/* set at exec, never changed: tells a reused mm apart */
 } __attribute__((preserve_access_index));
 
 struct fdtable {
@@ -75,6 +77,21 @@ struct task_struct {
 	struct files_struct *files;
 	struct signal_struct *signal;
 	const struct cred *cred;
+} __attribute__((preserve_access_index));
+
+enum pid_type {
+	PIDTYPE_PID,
+	PIDTYPE_TGID,
+};
+
+/* The context of an iter/task program. */
+struct bpf_iter_meta {
+	void *seq;
+} __attribute__((preserve_access_index));
+
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
 } __attribute__((preserve_access_index));
 
 #endif

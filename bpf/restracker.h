@@ -9,11 +9,13 @@
 #define RESTRACKER_H
 
 /* Bump whenever a pinned map's layout or meaning changes. */
-#define RT_ABI_VERSION		3
+#define RT_ABI_VERSION		4
 
 #define RT_MAX_ENTITIES		65536
 #define RT_MAX_GROUPS		(2 * RT_MAX_ENTITIES)
 #define RT_EVENT_SLOTS		4096	/* root's kill log */
+#define RT_MAX_OBJECTS		(2 * RT_MAX_ENTITIES)	/* a process entity's mm and fd table */
+#define RT_DOOMED_SLOTS		1024	/* owners waiting for a signal from another task's context */
 
 /*
  * One user's share: the entities it may register, and its own kill log of
@@ -32,6 +34,12 @@
 /* rt_entity.flags */
 #define RT_F_REBASE_ON_EXEC	1	/* `run`: usage starts at the program's exec */
 #define RT_F_KILLED		2	/* a quota kill was already logged */
+#define RT_F_BOUND		4	/* process: its mm and fd table are in objects (mm_key, files_key) */
+#define RT_F_DOOMED		8	/* process: over quota through another task; killed at its next switch */
+
+/* rt_object.kind */
+#define RT_OBJ_MM		1
+#define RT_OBJ_FILES		2
 
 #define RT_REASON_HEAP		1
 #define RT_REASON_FILES		2
@@ -42,6 +50,10 @@
 #define RT_Q_USER		2	/* user_uid's figures bind */
 
 #define RT_UNLIMITED		(-1LL)
+
+/* rt_event.syscall_nr when no syscall made the change */
+#define RT_NR_CAP		(-1)	/* `cap` found the usage already above */
+#define RT_NR_IO_URING		(-2)	/* an io_uring completion posted by its SQPOLL thread or a worker */
 
 /* One tracked entity: a whole process (key tgid) or one thread (key tid). */
 struct rt_entity {
@@ -61,6 +73,21 @@ struct rt_entity {
 	__u64 registered_ns;	/* CLOCK_BOOTTIME */
 	__u32 log;		/* the owner's log (logs, 0 for root): counts it in its entities */
 	__u32 pad;
+	__u64 mm_key;		/* process, RT_F_BOUND: its mm_struct's address (a key, never dereferenced) */
+	__u64 files_key;	/* process, RT_F_BOUND: its files_struct's address (likewise) */
+	__s64 vm_data;		/* process: data_vm bytes at the last recount (VmData) */
+	__s64 vm_stack;		/* process: stack_vm bytes at the last recount (VmStk) */
+};
+
+/*
+ * objects: the address of a tracked process's mm_struct or files_struct ->
+ * the process. Any task sharing one (clone with CLONE_VM or CLONE_FILES but
+ * not CLONE_THREAD) changes the process's figure; the hot path finds it here.
+ */
+struct rt_object {
+	__u32 tgid;		/* the process entity (its id) */
+	__u32 kind;		/* RT_OBJ_* */
+	__u64 guard;		/* RT_OBJ_MM: mm->start_stack when bound (a freed, reused mm differs) */
 };
 
 /*
@@ -106,7 +133,7 @@ struct rt_event {
 	__u32 entity;		/* id of the entity whose quota was crossed */
 	__u32 scope;
 	__u32 reason;		/* RT_REASON_* */
-	__s32 syscall_nr;	/* x86-64 number; -1 when set by `cap` itself */
+	__s32 syscall_nr;	/* x86-64 number, or RT_NR_* */
 	__s64 usage;
 	__s64 limit;
 	char comm[16];
@@ -119,7 +146,9 @@ struct rt_state {
 	__u64 stale_entries;	/* entries dropped because their pid had been reused */
 	__u64 quota_drops;	/* RT_REASON_PRIVILEGES events ever logged: event_seq - quota_drops kills */
 	__u64 events_reclaimed;	/* events of user logs given to another user (counted as overwritten) */
-	__u64 pad[3];
+	__u64 doomed;		/* entities marked RT_F_DOOMED and not yet gone */
+	__u64 doomed_queued;	/* owners in the doomed queue, to be signalled from any task's context */
+	__u64 objects;		/* entries in objects */
 };
 
 #endif

@@ -21,7 +21,21 @@
  * mm->data_vm and a popcount of the fd bitmap at the syscall's exit, never
  * guessed from arguments, and a quota crossed there is enforced there.
  *
- * Cost for a task that is not tracked: one hash lookup (groups, by tgid).
+ * A process entity's figures belong to its mm_struct and files_struct, not
+ * to its thread group: another process may share either (clone with CLONE_VM
+ * or CLONE_FILES and not CLONE_THREAD). objects maps the address of each to
+ * the process; a hooked syscall of any task whose mm or fd table is there
+ * recounts the process's figure, and a quota crossed that way kills the
+ * crossing task at once and the process itself at its next context switch
+ * (on_switch), or from any task's context where the kernel can signal
+ * another task (signal_doomed, bpf_send_signal_task). io_uring's SQPOLL
+ * thread and workers install descriptors without a syscall: the fd table is
+ * recounted at each request they submit and each completion they post
+ * (on_uring_complete).
+ *
+ * Cost for a task that is not tracked, at a hooked syscall: one hash lookup
+ * (groups, by tgid) at its entry; at its exit that and one more (objects, by
+ * the mm or the fd table the syscall can change) while any process is tracked.
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
@@ -86,6 +100,33 @@ struct {
 	__type(value, struct rt_state);
 } state SEC(".maps");
 
+/* The address of a tracked process's mm_struct or files_struct -> the process. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_MAX_OBJECTS);
+	__type(key, __u64);
+	__type(value, struct rt_object);
+} objects SEC(".maps");
+
+/* A process to kill from another task's context: its tgid and start time (pid-reuse guard). */
+struct doomed_owner {
+	__u32 tgid;
+	__u32 pad;
+	__u64 start_ticks;
+};
+
+/* Owners doomed by another task's crossing, for signal_doomed (not pinned: kernel-internal). */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, RT_DOOMED_SLOTS);
+	__type(value, struct doomed_owner);
+} doomed SEC(".maps");
+
+/* Linux 6.13+ (bpf_send_signal_task), 6.2+ (the others); signal_doomed is loaded only where all exist. */
+extern struct task_struct *bpf_task_from_pid(int pid) __ksym __weak;
+extern void bpf_task_release(struct task_struct *p) __ksym __weak;
+extern int bpf_send_signal_task(struct task_struct *task, int sig, enum pid_type type, __u64 value) __ksym __weak;
+
 
 /* The common head of every syscalls:sys_enter_* record. */
 struct sys_enter_args {
@@ -107,9 +148,11 @@ struct sched_exec_args {
 	int old_pid;
 };
 
-static __always_inline __s64 heap_bytes(struct task_struct *task)
+static __always_inline struct rt_state *shared_state(void)
 {
-	return (__s64)BPF_CORE_READ(task, mm, data_vm) << PAGE_SHIFT;
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&state, &zero);
 }
 
 struct fd_scan {
@@ -126,31 +169,85 @@ static long count_fd_word(__u32 i, struct fd_scan *scan)
 	return 0;
 }
 
-/* Open descriptors: the population count of the fd table's open_fds bitmap. */
-static __always_inline __s64 open_files(struct task_struct *task)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct fd_scan scan = {};
-	unsigned int max_fds;
-
-	if (!fdt)
-		return 0;
-	max_fds = BPF_CORE_READ(fdt, max_fds);
-	scan.bits = BPF_CORE_READ(fdt, open_fds);
-	bpf_loop(max_fds / BITS_PER_LONG, count_fd_word, &scan, 0);
-	return scan.count;
-}
-
 /*
- * The same figures read with plain loads from the BTF-typed current task
+ * The figures, read with plain loads from a BTF-typed task
  * (bpf_get_current_task_btf): the verifier checks each field access against
  * the kernel's BTF and guards the loads (a NULL pointer reads as 0), without
- * a bpf_probe_read_kernel call per field. Used on the hot path, the hooked
- * syscalls' entry and exit.
+ * a bpf_probe_read_kernel call per field. The heap figure is data_vm +
+ * stack_vm (VmData + VmStk); the file figure the population count of the fd
+ * table's open_fds bitmap.
  */
 static __always_inline __s64 heap_bytes_btf(struct task_struct *task)
 {
-	return (__s64)task->mm->data_vm << PAGE_SHIFT;
+	struct mm_struct *mm = task->mm;
+
+	return (__s64)(mm->data_vm + mm->stack_vm) << PAGE_SHIFT;
+}
+
+/* A process entity's heap from its mm (BTF-typed), keeping the two parts for fetch. */
+static __always_inline void recount_heap(struct rt_entity *p, struct mm_struct *mm)
+{
+	__s64 data = (__s64)mm->data_vm << PAGE_SHIFT, stack = (__s64)mm->stack_vm << PAGE_SHIFT;
+
+	p->vm_data = data;
+	p->vm_stack = stack;
+	p->heap = data + stack - p->base_heap;
+}
+
+static __always_inline void unbind_key(__u64 key, __u32 id)
+{
+	struct rt_object *o;
+	struct rt_state *st;
+
+	if (!key)
+		return;
+	o = bpf_map_lookup_elem(&objects, &key);
+	if (!o || o->tgid != id || bpf_map_delete_elem(&objects, &key))
+		return;
+	st = shared_state();
+	if (st)
+		__sync_fetch_and_add(&st->objects, -1);
+}
+
+/* Takes p's mm and fd table out of objects (exit, exec, deregistration). */
+static __always_inline void unbind(struct rt_entity *p)
+{
+	if (!(p->flags & RT_F_BOUND))
+		return;
+	unbind_key(p->mm_key, p->id);
+	unbind_key(p->files_key, p->id);
+	p->mm_key = 0;
+	p->files_key = 0;
+	__sync_fetch_and_and(&p->flags, ~RT_F_BOUND);
+}
+
+static __always_inline void bind_key(__u64 key, __u32 id, __u32 kind, __u64 guard)
+{
+	struct rt_object o = { .tgid = id, .kind = kind, .guard = guard };
+	struct rt_state *st;
+
+	/* Another process tracked with the same mm or table keeps its binding. */
+	if (bpf_map_update_elem(&objects, &key, &o, BPF_NOEXIST))
+		return;
+	st = shared_state();
+	if (st)
+		__sync_fetch_and_add(&st->objects, 1);
+}
+
+/* Puts process entity p's mm and fd table (those of task, a thread of it; BTF-typed) in objects. */
+static __always_inline void bind(struct rt_entity *p, struct task_struct *task)
+{
+	struct mm_struct *mm = task->mm;
+	struct files_struct *files = task->files;
+
+	if (!mm || !files)
+		return;		/* an exiting thread: another one binds */
+	if (__sync_fetch_and_or(&p->flags, RT_F_BOUND) & RT_F_BOUND)
+		return;
+	p->mm_key = (__u64)mm;
+	p->files_key = (__u64)files;
+	bind_key((__u64)mm, p->id, RT_OBJ_MM, mm->start_stack);
+	bind_key((__u64)files, p->id, RT_OBJ_FILES, 0);
 }
 
 static __always_inline __s64 open_files_btf(struct task_struct *task)
@@ -171,15 +268,21 @@ static __always_inline __s64 open_files_btf(struct task_struct *task)
  */
 static __always_inline void forget(__u32 id, struct rt_entity *e)
 {
-	__u32 log = e->log;
+	__u32 log = e->log, flags;
+	struct rt_state *st;
 	struct rt_log *lg;
 
 	bpf_map_delete_elem(&quotas, &id);
+	unbind(e);
+	flags = e->flags;
 	if (bpf_map_delete_elem(&entities, &id))
 		return;
 	lg = bpf_map_lookup_elem(&logs, &log);
 	if (lg)
 		__sync_fetch_and_add(&lg->entities, -1);
+	st = shared_state();
+	if (st && (flags & RT_F_DOOMED))
+		__sync_fetch_and_add(&st->doomed, -1);
 }
 
 /* As forget, looking the entity up first (no entity: nothing to do). */
@@ -236,7 +339,7 @@ static __always_inline void log_event(__u32 log, struct rt_entity *e, __u32 reas
 	ev->seq = 0;		/* readers skip the slot while it is rewritten */
 	ev->log_seq = n;
 	ev->time_ns = bpf_ktime_get_boot_ns();
-	ev->pid = pid_tgid >> 32;
+	ev->pid = e->tgid;	/* the process killed: the caller's, or the owner of what it shares */
 	ev->tid = (__u32)pid_tgid;
 	ev->entity = e->id;
 	ev->scope = e->scope;
@@ -265,30 +368,61 @@ static __always_inline void kill(struct rt_entity *e, __u32 log, __u32 reason, _
 		log_event(log, e, reason, usage, limit, syscall_nr);
 }
 
-/* Usage above quota (strictly greater) kills the calling task's thread group. */
-static __always_inline void enforce(struct rt_entity *e, int syscall_nr)
+/*
+ * Marks process p to be killed from another task's context: on_switch kills
+ * it when it is next switched out; signal_doomed, where loaded, at the next
+ * context switch of any task.
+ */
+static __always_inline void doom(struct rt_entity *p)
 {
-	struct rt_quota *q = bpf_map_lookup_elem(&quotas, &e->id);
+	struct doomed_owner d = { .tgid = p->id, .start_ticks = p->start_ticks };
+	struct rt_state *st = shared_state();
 
-	if (!q)
+	if (__sync_fetch_and_or(&p->flags, RT_F_DOOMED) & RT_F_DOOMED)
 		return;
-	if (q->heap >= 0 && e->heap > q->heap)
-		kill(e, q->log, RT_REASON_HEAP, e->heap, q->heap, syscall_nr);
-	else if (q->files >= 0 && e->files > q->files)
-		kill(e, q->log, RT_REASON_FILES, e->files, q->files, syscall_nr);
-}
-
-static __always_inline void update_process(struct rt_entity *p, __s64 heap, __s64 files,
-					   int syscall_nr)
-{
-	p->heap = heap - p->base_heap;
-	p->files = files - p->base_files;
-	enforce(p, syscall_nr);
+	if (!st)
+		return;
+	__sync_fetch_and_add(&st->doomed, 1);
+	if (!bpf_map_push_elem(&doomed, &d, 0))
+		__sync_fetch_and_add(&st->doomed_queued, 1);
 }
 
 /*
- * Which figures a syscall can change: data_vm only changes in the memory
- * syscalls (and exec, counted by on_exec), the fd table only in the others.
+ * Usage above quota (strictly greater) kills the calling task's thread group;
+ * with crossed_from_outside (the caller only shares e's mm or fd table) e's
+ * own process too.
+ */
+static __always_inline void enforce_as(struct rt_entity *e, int syscall_nr, bool crossed_from_outside)
+{
+	struct rt_quota *q = bpf_map_lookup_elem(&quotas, &e->id);
+	__u32 reason;
+	__s64 usage, limit;
+
+	if (!q)
+		return;
+	if (q->heap >= 0 && e->heap > q->heap) {
+		reason = RT_REASON_HEAP; usage = e->heap; limit = q->heap;
+	} else if (q->files >= 0 && e->files > q->files) {
+		reason = RT_REASON_FILES; usage = e->files; limit = q->files;
+	} else {
+		return;
+	}
+	if (crossed_from_outside)
+		doom(e);
+	kill(e, q->log, reason, usage, limit, syscall_nr);
+}
+
+static __always_inline void enforce(struct rt_entity *e, int syscall_nr)
+{
+	enforce_as(e, syscall_nr, false);
+}
+
+
+/*
+ * Which figures a syscall can change: data_vm and stack_vm only change in the
+ * memory syscalls (and exec, counted by on_exec; a stack mapping also grows
+ * by page faults, up to RLIMIT_STACK each, seen at the next memory syscall),
+ * the fd table only in the others.
  * A syscall recounts only its own figure; the other stays as its last
  * recount left it, which is still exact (every thread of a tracked group
  * is hooked). ioctl may do either (a driver may map memory).
@@ -363,8 +497,10 @@ static __noinline int syscall_exit(int syscall_nr, __u32 figs)
 	p = bpf_map_lookup_elem(&entities, &tgid);
 	if (p && p->scope == RT_SCOPE_PROCESS &&
 	    !is_stale(p, task->group_leader)) {
+		if (!(p->flags & RT_F_BOUND))
+			bind(p, task);	/* registration's own bind (bind_objects) did not run */
 		if (figs & FIG_HEAP)
-			p->heap = heap - p->base_heap;
+			recount_heap(p, task->mm);
 		if (figs & FIG_FILES)
 			p->files = files - p->base_files;
 		enforce(p, syscall_nr);
@@ -384,6 +520,63 @@ static __noinline int syscall_exit(int syscall_nr, __u32 figs)
 	return 0;
 }
 
+/* The process entity object o (found under key) is bound to, if it is still bound there. */
+static __always_inline struct rt_entity *owner_of(struct rt_object *o, __u64 key)
+{
+	__u32 id = o->tgid;
+	struct rt_entity *p = bpf_map_lookup_elem(&entities, &id);
+
+	if (p && p->scope == RT_SCOPE_PROCESS && (p->flags & RT_F_BOUND) &&
+	    (p->mm_key == key || p->files_key == key))
+		return p;
+	return NULL;
+}
+
+/*
+ * At a hooked syscall's exit in a task outside every tracked group: if it
+ * shares a tracked process's mm or fd table, recount that process's figure
+ * and enforce its quota (the crossing task dies at once, the process at its
+ * next context switch). A subprogram. The syscall's number is syscall_nr, or
+ * is read from regs (the fentry variant's pt_regs, an address) where needed.
+ */
+static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
+{
+	struct task_struct *task;
+	struct rt_state *st = shared_state();
+	struct rt_object *o;
+	struct rt_entity *p;
+	__u64 key;
+
+	if (!st || !st->objects)
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (figs & FIG_HEAP) {
+		struct mm_struct *mm = task->mm;
+
+		key = (__u64)mm;
+		o = bpf_map_lookup_elem(&objects, &key);
+		/* The guard: an mm freed and reused at the same address (exit_mm runs before
+		 * the exit hook unbinds it) belongs to another exec, with another start_stack. */
+		if (o && o->guard == mm->start_stack && (p = owner_of(o, key))) {
+			if (regs)
+				syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
+			recount_heap(p, mm);
+			enforce_as(p, syscall_nr, true);
+		}
+	}
+	if (figs & FIG_FILES) {
+		key = (__u64)task->files;
+		o = bpf_map_lookup_elem(&objects, &key);
+		if (o && (p = owner_of(o, key))) {
+			if (regs)
+				syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
+			p->files = open_files_btf(task) - p->base_files;
+			enforce_as(p, syscall_nr, true);
+		}
+	}
+	return 0;
+}
+
 /* The tracepoint variant: attached to every sys_enter_* / sys_exit_* in HookedSyscalls. */
 SEC("tracepoint/syscalls/sys_enter_openat")
 int on_enter(struct sys_enter_args *ctx)
@@ -397,7 +590,7 @@ SEC("tracepoint/syscalls/sys_exit_openat")
 int on_exit(struct sys_exit_args *ctx)
 {
 	if (!in_tracked_group())
-		return 0;
+		return shared_exit(ctx->syscall_nr, 0, figures_of(ctx->syscall_nr));
 	return syscall_exit(ctx->syscall_nr, figures_of(ctx->syscall_nr));
 }
 
@@ -419,7 +612,7 @@ SEC("fexit/__x64_sys_" #name)							\
 int fexit_##name(__u64 *ctx)							\
 {										\
 	if (!in_tracked_group())						\
-		return 0;							\
+		return shared_exit(0, ctx[0], figs);				\
 	return syscall_exit(BPF_CORE_READ((struct pt_regs *)ctx[0], orig_ax), figs);	\
 }
 #define MEM(name)	HOOK(name, FIG_HEAP)
@@ -520,16 +713,21 @@ int on_exec(struct sched_exec_args *ctx)
 	p = bpf_map_lookup_elem(&entities, &tgid);
 	if (!p || p->scope != RT_SCOPE_PROCESS)
 		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
+	task = bpf_get_current_task_btf();
 	drop_user_quota_if_privileged(p, task);
-	heap = heap_bytes(task);
-	files = open_files(task);
+	/* A new mm, and a descriptor table of its own if it was shared: bind those. */
+	unbind(p);
+	bind(p, task);
+	heap = heap_bytes_btf(task);
+	files = open_files_btf(task);
 	if (p->flags & RT_F_REBASE_ON_EXEC) {
 		p->base_heap = heap;
 		p->base_files = files;
 		__sync_fetch_and_and(&p->flags, ~RT_F_REBASE_ON_EXEC);
 	}
-	update_process(p, heap, files, 59 /* execve */);
+	recount_heap(p, task->mm);
+	p->files = files - p->base_files;
+	enforce(p, 59 /* execve */);
 	return 0;
 }
 
@@ -560,5 +758,93 @@ int on_task_exit(void *ctx)
 		return 0;
 	forget_id(tgid);
 	bpf_map_delete_elem(&groups, &tgid);
+	return 0;
+}
+
+/*
+ * Registration's bind: user space reads the pinned iterator (links/bind_objects)
+ * after it put a process entity in entities; every task is visited, and the
+ * first live thread of a tracked, unbound process binds its mm and fd table.
+ */
+SEC("iter/task")
+int bind_objects(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct rt_entity *p;
+	__u32 tgid;
+
+	if (!task)
+		return 0;
+	tgid = task->tgid;
+	p = bpf_map_lookup_elem(&entities, &tgid);
+	if (!p || p->scope != RT_SCOPE_PROCESS || (p->flags & RT_F_BOUND))
+		return 0;
+	if (p->start_ticks != task->group_leader->start_boottime / NSEC_PER_TICK)
+		return 0;
+	bind(p, task);
+	return 0;
+}
+
+/*
+ * io_uring's SQPOLL thread and workers (threads of the process, PF_IO_WORKER)
+ * open files without a syscall; each request they submit and each completion
+ * they post recounts the fd table (attached to io_uring_complete and to
+ * io_uring_submit_req, io_uring_submit_sqe before Linux 6.0 or so: the file
+ * of one request is counted at the next request's submission, where a batch
+ * of them is submitted before any completion is posted).
+ */
+SEC("tracepoint/io_uring/io_uring_complete")
+int on_uring_complete(void *ctx)
+{
+	if (!in_tracked_group())
+		return shared_exit(RT_NR_IO_URING, 0, FIG_FILES);
+	return syscall_exit(RT_NR_IO_URING, FIG_FILES);
+}
+
+/*
+ * The context switch of a task (prev is current here): a doomed process is
+ * killed as soon as one of its threads is switched out.
+ */
+SEC("tracepoint/sched/sched_switch")
+int on_switch(void *ctx)
+{
+	struct rt_state *st = shared_state();
+	struct rt_entity *p;
+	__u32 tgid;
+
+	if (!st || !st->doomed)
+		return 0;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	p = bpf_map_lookup_elem(&entities, &tgid);
+	if (p && (p->flags & RT_F_DOOMED))
+		bpf_send_signal(SIGKILL);	/* refused (busy): the next switch tries again */
+	return 0;
+}
+
+/*
+ * Where the kernel can signal any task (bpf_send_signal_task, Linux 6.13+): at
+ * the next context switch of any task, a doomed process is signalled whatever
+ * it does, asleep or running. Loaded only where the kernel has the kfuncs.
+ */
+SEC("tp_btf/sched_switch")
+int signal_doomed(__u64 *ctx)
+{
+	struct rt_state *st = shared_state();
+	struct doomed_owner d;
+	struct task_struct *task;
+
+	if (!st || !st->doomed_queued)
+		return 0;
+	if (bpf_map_pop_elem(&doomed, &d))
+		return 0;
+	__sync_fetch_and_add(&st->doomed_queued, -1);
+	task = bpf_task_from_pid(d.tgid);
+	if (!task)
+		return 0;
+	if (task->start_boottime / NSEC_PER_TICK == d.start_ticks &&
+	    bpf_send_signal_task(task, SIGKILL, PIDTYPE_TGID, 0) &&
+	    !bpf_map_push_elem(&doomed, &d, 0))
+		__sync_fetch_and_add(&st->doomed_queued, 1);	/* busy: again at the next switch */
+	bpf_task_release(task);
 	return 0;
 }

@@ -43,6 +43,7 @@
 #include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sched.h>
@@ -342,6 +343,163 @@ static void cmd_mmap(char *args, char *out, int flags)
         reply_err(out, errno, "mmap");
     else
         reply(out, "ok %p", p);
+}
+
+/* ---------- another process sharing the memory or the fd table ---------- */
+
+/* One child at a time: the command waits for it before it answers. */
+static char child_stack[256 * 1024] __attribute__((aligned(16)));
+static struct {
+    long long n;
+    const char *path;
+} child_job;
+
+static void touch_pages(char *p, long long bytes)
+{
+    for (long long i = 0; i < bytes; i += 4096)
+        ((volatile char *)p)[i] = 1;
+}
+
+/* clone(CLONE_VM): the child maps and touches child_job.n bytes of the shared mm, then exits. */
+static int vm_child_main(void *arg)
+{
+    (void)arg;
+    char *p = mmap(NULL, (size_t)child_job.n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return 1;
+    touch_pages(p, child_job.n);
+    return 0;
+}
+
+/* clone(CLONE_FILES): the child opens child_job.n files into the shared table, then exits. */
+static int files_child_main(void *arg)
+{
+    (void)arg;
+    for (long long i = 0; i < child_job.n; i++)
+        if (open(child_job.path, O_RDONLY) < 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Runs fn in a clone(flags) child (another process) and waits for it, asleep,
+ * without a hooked call: first sleep_ms in nanosleep (which the child's end
+ * does not interrupt), then in waitpid.
+ */
+static void run_child(int (*fn)(void *), int flags, long long sleep_ms, char *out)
+{
+    int status;
+    pid_t child = clone(fn, child_stack + sizeof child_stack, flags | SIGCHLD, NULL);
+    if (child < 0) {
+        reply_err(out, errno, "clone");
+        return;
+    }
+    struct timespec ts = { (time_t)(sleep_ms / 1000), (long)(sleep_ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+        ;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) {
+            reply_err(out, errno, "waitpid");
+            return;
+        }
+    }
+    if (WIFSIGNALED(status))
+        reply(out, "ok %d signal %d", (int)child, WTERMSIG(status));
+    else
+        reply(out, "ok %d exit %d", (int)child, WEXITSTATUS(status));
+}
+
+/* ---------- io_uring with a kernel thread submitting (SQPOLL) ---------- */
+
+/*
+ * Opens n files through an IORING_SETUP_SQPOLL ring: the kernel's SQPOLL
+ * thread (or an io-wq worker) opens them; this process only writes SQEs and
+ * polls the CQ ring from user space, so it makes no syscall once the ring is
+ * set up (unless the SQPOLL thread went to sleep: then one io_uring_enter
+ * wakes it, and the reply says "woken"). The ring stays open.
+ */
+static void cmd_sqpoll(char *args, char *out)
+{
+    long long n;
+    char *path;
+    if (parse_long(next_tok(&args), 1, 256, &n) || !(path = rest_of_line(&args))) {
+        reply(out, "err %d usage: sqpoll <n 1..256> <path>", EINVAL);
+        return;
+    }
+    struct io_uring_params p;
+    memset(&p, 0, sizeof p);
+    p.flags = IORING_SETUP_SQPOLL;
+    p.sq_thread_idle = 60000; /* ms: the thread stays awake through the command */
+    int ring = syscall(SYS_io_uring_setup, 256, &p);
+    if (ring < 0) {
+        reply_err(out, errno, "io_uring_setup");
+        return;
+    }
+    size_t sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+    size_t cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+    if (p.features & IORING_FEAT_SINGLE_MMAP && cq_len > sq_len)
+        sq_len = cq_len;
+    char *sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQ_RING);
+    if (sq == MAP_FAILED) {
+        reply_err(out, errno, "mmap sq ring");
+        return;
+    }
+    char *cq = sq;
+    if (!(p.features & IORING_FEAT_SINGLE_MMAP)) {
+        cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_CQ_RING);
+        if (cq == MAP_FAILED) {
+            reply_err(out, errno, "mmap cq ring");
+            return;
+        }
+    }
+    struct io_uring_sqe *sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+                                     MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
+    if (sqes == MAP_FAILED) {
+        reply_err(out, errno, "mmap sqes");
+        return;
+    }
+    unsigned *sq_tail = (unsigned *)(sq + p.sq_off.tail), *sq_mask = (unsigned *)(sq + p.sq_off.ring_mask);
+    unsigned *sq_array = (unsigned *)(sq + p.sq_off.array), *sq_flags = (unsigned *)(sq + p.sq_off.flags);
+    unsigned *cq_head = (unsigned *)(cq + p.cq_off.head), *cq_tail = (unsigned *)(cq + p.cq_off.tail);
+    unsigned *cq_mask = (unsigned *)(cq + p.cq_off.ring_mask);
+    struct io_uring_cqe *cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+    unsigned tail = *sq_tail;
+    for (long long i = 0; i < n; i++, tail++) {
+        unsigned idx = tail & *sq_mask;
+        struct io_uring_sqe *e = &sqes[idx];
+        memset(e, 0, sizeof *e);
+        e->opcode = IORING_OP_OPENAT;
+        e->fd = AT_FDCWD;
+        e->addr = (uintptr_t)path;
+        e->open_flags = O_RDONLY;
+        e->user_data = (unsigned long long)i;
+        sq_array[idx] = idx;
+    }
+    __atomic_store_n(sq_tail, tail, __ATOMIC_RELEASE);
+    int woken = 0;
+    if (__atomic_load_n(sq_flags, __ATOMIC_ACQUIRE) & IORING_SQ_NEED_WAKEUP) {
+        syscall(SYS_io_uring_enter, ring, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0);
+        woken = 1;
+    }
+    long long done = 0, opened = 0;
+    struct timespec step = { 0, 1000000 };
+    for (int waited = 0; done < n && waited < 20000; waited++) {
+        unsigned head = *cq_head;
+        while (head != __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE)) {
+            if (cqes[head & *cq_mask].res >= 0)
+                opened++;
+            head++;
+            done++;
+        }
+        __atomic_store_n(cq_head, head, __ATOMIC_RELEASE);
+        if (done < n)
+            nanosleep(&step, NULL);
+    }
+    if (done < n) {
+        reply(out, "err %d sqpoll: %lld of %lld completions within 20 s", ETIMEDOUT, done, n);
+        return;
+    }
+    reply(out, "ok %d %lld%s", ring, opened, woken ? " woken" : "");
 }
 
 static void cmd_exec(char *args, char *out)
@@ -805,6 +963,51 @@ static void run_command(char *line, char *out)
         cmd_mmap(args, out, MAP_PRIVATE);
     } else if (!strcmp(cmd, "mmap_shared")) {
         cmd_mmap(args, out, MAP_SHARED);
+    } else if (!strcmp(cmd, "touch")) {
+        if (parse_addr(next_tok(&args), &addr) || parse_long(next_tok(&args), 1, LLONG_MAX, &v))
+            BAD("touch <addr> <bytes>");
+        touch_pages((char *)addr, v);
+        reply(out, "ok");
+    } else if (!strcmp(cmd, "growsdown")) {
+        /* a stack mapping (VM_GROWSDOWN: VmStk, not VmData), touched */
+        if (parse_long(next_tok(&args), 1, LLONG_MAX, &v))
+            BAD("growsdown <bytes>");
+        char *p = mmap(NULL, (size_t)v, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0);
+        if (p == MAP_FAILED)
+            SYSERR("mmap");
+        touch_pages(p, v);
+        reply(out, "ok %p", (void *)p);
+    } else if (!strcmp(cmd, "shm")) {
+        /* a SysV segment attached and touched (RssShmem), removed at detach */
+        if (parse_long(next_tok(&args), 1, LLONG_MAX, &v))
+            BAD("shm <bytes>");
+        int id = shmget(IPC_PRIVATE, (size_t)v, IPC_CREAT | 0600);
+        if (id < 0)
+            SYSERR("shmget");
+        char *p = shmat(id, NULL, 0);
+        shmctl(id, IPC_RMID, NULL);
+        if (p == (void *)-1)
+            SYSERR("shmat");
+        touch_pages(p, v);
+        reply(out, "ok %p", (void *)p);
+    } else if (!strcmp(cmd, "vmchild")) {
+        /* another process in this mm maps and touches <bytes>; this one waits, asleep */
+        if (parse_long(next_tok(&args), 1, LLONG_MAX, &v))
+            BAD("vmchild <bytes> [sleep_ms]");
+        a1 = next_tok(&args);
+        if (a1 && parse_long(a1, 0, INT_MAX, &v2))
+            BAD("vmchild <bytes> [sleep_ms]");
+        child_job.n = v;
+        run_child(vm_child_main, CLONE_VM, a1 ? v2 : 0, out);
+    } else if (!strcmp(cmd, "fileschild")) {
+        /* another process with this fd table opens <n> files; this one waits, asleep */
+        if (parse_long(next_tok(&args), 0, INT_MAX, &v) || !(a1 = rest_of_line(&args)))
+            BAD("fileschild <n> <path>");
+        child_job.n = v;
+        child_job.path = a1;
+        run_child(files_child_main, CLONE_FILES, 0, out);
+    } else if (!strcmp(cmd, "sqpoll")) {
+        cmd_sqpoll(args, out);
     } else if (!strcmp(cmd, "munmap")) {
         if (parse_addr(next_tok(&args), &addr) || parse_long(next_tok(&args), 1, LLONG_MAX, &v))
             BAD("munmap <addr> <bytes>");

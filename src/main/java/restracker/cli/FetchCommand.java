@@ -1,5 +1,6 @@
 package restracker.cli;
 
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import restracker.control.Operation;
@@ -7,6 +8,7 @@ import restracker.control.Request;
 import restracker.json.Json;
 import restracker.json.JsonViews;
 import restracker.tracker.EntityStats;
+import restracker.tracker.ProcFs;
 import restracker.tracker.Quota;
 import restracker.tracker.Sizes;
 
@@ -20,9 +22,15 @@ final class FetchCommand extends PidCommand {
         return Request.of(Operation.FETCH, pid).with(Request.JSON, json);
     }
 
-    /** What `fetch` prints: the original fetch line, or the JSON object. */
+    /**
+     * What `fetch` prints: the original fetch line, or the JSON object, which also shows RssShmem
+     * (`shmem_bytes`, read from /proc here: resident shared memory, not in the heap figure).
+     */
     static String render(EntityStats s, boolean json) {
-        return (json ? Json.write(JsonViews.entity(s)) : text(s)) + "\n";
+        if (!json) return text(s) + "\n";
+        Map<String, Object> m = JsonViews.entity(s);
+        m.put("shmem_bytes", ProcFs.rssShmemBytes(s.tgid()).orElse(0));
+        return Json.write(m) + "\n";
     }
 
     /** The line the original fetch printed: "PID: 1234, Heap: 20 MiB, Files: 2, Heap Quota: 40 MiB, File Quota: 1". */

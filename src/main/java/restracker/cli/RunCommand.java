@@ -99,6 +99,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         String usage = e.reason() == KillEvent.Reason.HEAP ? Sizes.format(e.usage()) : Long.toString(e.usage());
         String limit = e.reason() == KillEvent.Reason.HEAP ? Sizes.format(e.limit()) : Long.toString(e.limit());
         return e.reason().label() + " quota " + limit + " exceeded (" + usage + ") at "
-                + (e.syscall().equals("cap") ? "cap" : e.syscall() + "()");
+                + (e.syscall().equals("cap") || e.syscall().contains(" ") ? e.syscall() : e.syscall() + "()");
     }
 }

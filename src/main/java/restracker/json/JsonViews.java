@@ -30,6 +30,7 @@ public final class JsonViews {
         m.put("heapsize_quota_bytes", s.quota().heapBytes());
         m.put("openfile_quota", s.quota().files());
         m.put("vmdata_bytes", s.vmDataBytes());
+        m.put("stack_vm_bytes", s.stackVmBytes());
         m.put("open_fds", s.openFds());
         return m;
     }

@@ -15,15 +15,23 @@ import java.util.List;
  * @param variants alternative sets of hooks, in order of preference: the first the kernel loads
  *     and attaches is used, the programs of the others are left out (autoload off). Empty: the
  *     object's programs are all loaded and only the attachments are made.
+ * @param programs programs attached where their SEC() says (tp_btf, iter), in every variant, each
+ *     pinned under links/ by its own name
  */
 public record Blueprint(String name, String object, int abiVersion, List<String> maps, List<Attachment> attachments,
-        List<Variant> variants) {
+        List<Variant> variants, List<Program> programs) {
 
     public Blueprint(String name, String object, int abiVersion, List<String> maps, List<Attachment> attachments) {
-        this(name, object, abiVersion, maps, attachments, List.of());
+        this(name, object, abiVersion, maps, attachments, List.of(), List.of());
     }
 
     public record Attachment(String program, String category, String event) {}
+
+    /**
+     * A program attached where its SEC() says, loaded only where the kernel's BTF has every function
+     * it needs (the kfuncs it calls); elsewhere it is left out (autoload off).
+     */
+    public record Program(String name, List<String> needs) {}
 
     /**
      * A program attached where its SEC() says (fentry/fexit), to a kernel function that may be
@@ -48,6 +56,6 @@ public record Blueprint(String name, String object, int abiVersion, List<String>
 
     /** The same object with only the given variants, in that order. */
     public Blueprint withVariants(List<Variant> chosen) {
-        return new Blueprint(name, object, abiVersion, maps, attachments, List.copyOf(chosen));
+        return new Blueprint(name, object, abiVersion, maps, attachments, List.copyOf(chosen), programs);
     }
 }

@@ -6,10 +6,11 @@ import java.util.Map;
 
 /**
  * The syscalls after which the tracker recounts usage: every x86-64 syscall that can change
- * mm->data_vm or create or close file descriptors. Each gets on_enter/on_exit on its
- * sys_enter_/sys_exit_ tracepoint; one missing from the running kernel is skipped and reported.
- * Not covered (documented in the README): descriptors created by read() on a fanotify group and
- * by io_uring requests executed outside the syscall; they are counted at the next hooked call.
+ * mm->data_vm or mm->stack_vm or create or close file descriptors. Each gets on_enter/on_exit on
+ * its sys_enter_/sys_exit_ tracepoint; one missing from the running kernel is skipped and reported.
+ * Not covered here (documented in the README): descriptors created by read() on a fanotify group,
+ * counted at the next hooked call; io_uring requests run by the SQPOLL thread or a worker have
+ * hooks of their own (the io_uring tracepoints).
  *
  * <p>tracker.bpf.c repeats this list twice: its fentry variant's HOOK() lines (TrackerHooksTest
  * compares them with this map) and figures_of(), which recounts data_vm only after the "data_vm"
@@ -54,8 +55,13 @@ public final class HookedSyscalls {
 
     private HookedSyscalls() {}
 
-    /** The name of an x86-64 syscall number seen in an event, e.g. "openat" or "syscall 999". */
+    /**
+     * The name of an x86-64 syscall number seen in an event, e.g. "openat" or "syscall 999"; "cap"
+     * for a kill by `cap` itself, "an io_uring completion" for one posted by io_uring's SQPOLL thread
+     * or a worker.
+     */
     public static String name(int number) {
+        if (number == Records.NR_IO_URING) return "an io_uring completion";
         if (number < 0) return "cap";
         return BY_NUMBER.getOrDefault(number, "syscall " + number);
     }

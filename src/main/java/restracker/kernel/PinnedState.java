@@ -153,6 +153,22 @@ public final class PinnedState implements AutoCloseable {
         return DirLock.acquire(dir);
     }
 
+    /**
+     * Runs the pinned iterator program's link under links/ (an iter program: reading the pinned
+     * link runs it over every task); false when it is not pinned here.
+     */
+    public boolean runIterator(String program) {
+        Path path = dir.resolve("links").resolve(program);
+        try (var in = Files.newInputStream(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The names of the pinned links (one per attached hook). */
     public List<String> links() {
         try (Stream<Path> s = Files.list(dir.resolve("links"))) {
@@ -226,13 +242,13 @@ public final class PinnedState implements AutoCloseable {
         byte[] elf = ObjectFiles.read(blueprint.object());
         List<Blueprint.Variant> variants = blueprint.variants();
         if (variants.isEmpty()) {
-            loadVariant(dir, blueprint, elf, null);
+            loadVariantPreferringAll(dir, blueprint, elf, null);
         } else {
             List<String> refused = new ArrayList<>();
             for (int i = 0; ; i++) {
                 Blueprint.Variant v = variants.get(i);
                 try {
-                    loadVariant(dir, blueprint, elf, v);
+                    loadVariantPreferringAll(dir, blueprint, elf, v);
                     break;
                 } catch (NativeException e) {
                     refused.add(v.name() + " refused with " + e.errno().label() + ": " + firstLine(e.getMessage()));
@@ -250,15 +266,40 @@ public final class PinnedState implements AutoCloseable {
     }
 
     /**
-     * Loads the object with the common attachments and variant's hooks (all programs when variant
-     * is null), attaches and pins them and the maps; on failure removes every pin it made.
+     * As {@link #loadVariant} with the blueprint's programs that need kernel functions; where the
+     * kernel has those functions but refuses such a program anyway, once more without them (they
+     * are what a kernel may add, never what the rest needs).
      */
-    private static void loadVariant(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant) {
+    private static void loadVariantPreferringAll(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant) {
+        try {
+            loadVariant(dir, blueprint, elf, variant, true);
+        } catch (NativeException e) {
+            // The refusal names the program (libbpf's log, or "cannot attach NAME").
+            boolean optionalRefused = blueprint.programs().stream()
+                    .anyMatch(p -> !p.needs().isEmpty() && e.getMessage().contains(p.name()));
+            if (!optionalRefused) throw e;
+            loadVariant(dir, blueprint, elf, variant, false);
+        }
+    }
+
+    /**
+     * Loads the object with the common attachments and variant's hooks (all programs when variant
+     * is null), and the blueprint's programs (those that need kernel functions only with
+     * withOptional, and where the kernel has them), attaches and pins them and the maps; on failure
+     * removes every pin it made.
+     */
+    private static void loadVariant(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant,
+            boolean withOptional) {
         Path links = dir.resolve("links");
         PinDir.create(dir.getParent(), links);
         try (BpfObject obj = BpfObject.open(blueprint.object(), elf)) {
             List<Blueprint.Attachment> tracepoints = new ArrayList<>(blueprint.attachments());
             List<Blueprint.FunctionHook> functions = List.of();
+            Set<String> needed = new HashSet<>();
+            blueprint.programs().forEach(p -> needed.addAll(p.needs()));
+            Set<String> have = needed.isEmpty() ? Set.of() : Features.kernelFunctions(needed);
+            List<Blueprint.Program> programs = blueprint.programs().stream()
+                    .filter(p -> p.needs().isEmpty() || (withOptional && have.containsAll(p.needs()))).toList();
             if (variant != null) {
                 tracepoints.addAll(variant.tracepoints());
                 Set<String> present = variant.functions().isEmpty() ? Set.of() : Features.kernelFunctions(
@@ -268,6 +309,7 @@ public final class PinnedState implements AutoCloseable {
                 Set<String> load = new HashSet<>();
                 tracepoints.forEach(a -> load.add(a.program()));
                 functions.forEach(f -> load.add(f.program()));
+                programs.forEach(p -> load.add(p.name()));
                 for (String p : obj.programs()) obj.setAutoload(p, load.contains(p));
             }
             obj.load();
@@ -276,6 +318,7 @@ public final class PinnedState implements AutoCloseable {
                 obj.attachTracepointPinned(a.program(), a.category(), a.event(), links.resolve(a.event()).toString());
             }
             for (Blueprint.FunctionHook f : functions) obj.attachPinned(f.program(), links.resolve(f.program()).toString());
+            for (Blueprint.Program p : programs) obj.attachPinned(p.name(), links.resolve(p.name()).toString());
             for (String m : blueprint.maps()) obj.pinMap(m, dir.resolve(m).toString());
             obj.pinMap("meta", dir.resolve("meta").toString());
         } catch (RuntimeException e) {

@@ -11,9 +11,13 @@ import java.lang.foreign.MemoryLayout;
  */
 public final class Records {
     /** Bump with RT_ABI_VERSION. */
-    public static final int ABI_VERSION = 3;
+    public static final int ABI_VERSION = 4;
     public static final int MAGIC = 0x52545243;
     public static final int MAX_ENTITIES = 65536;
+    /** A process entity's mm and fd table, by address (the objects map). */
+    public static final int MAX_OBJECTS = 2 * MAX_ENTITIES;
+    /** Owners the kernel side queues to be signalled from another task's context. */
+    public static final int DOOMED_SLOTS = 1024;
     /** Root's kill log. */
     public static final int EVENT_SLOTS = 4096;
     /** One user's share: entities it may register, and its own kill log (logs 1..USER_LOGS; 0 is root's). */
@@ -21,7 +25,10 @@ public final class Records {
     public static final int LOGS = 1 + USER_LOGS, ALL_EVENT_SLOTS = EVENT_SLOTS + USER_LOGS * USER_EVENT_SLOTS;
     public static final int Q_ROOT = 1, Q_USER = 2;
     public static final int SCOPE_PROCESS = 1, SCOPE_THREAD = 2;
-    public static final int F_REBASE_ON_EXEC = 1, F_KILLED = 2;
+    public static final int F_REBASE_ON_EXEC = 1, F_KILLED = 2, F_BOUND = 4, F_DOOMED = 8;
+    public static final int OBJ_MM = 1, OBJ_FILES = 2;
+    /** An event's syscall_nr when no syscall made the change: `cap` itself, an io_uring completion. */
+    public static final int NR_CAP = -1, NR_IO_URING = -2;
     public static final int REASON_HEAP = 1, REASON_FILES = 2, REASON_PRIVILEGES = 3;
     public static final long UNLIMITED = -1;
     public static final int COMM_LEN = 16, VERSION_LEN = 32;
@@ -32,7 +39,11 @@ public final class Records {
             JAVA_LONG.withName("base_files"), JAVA_LONG.withName("heap"), JAVA_LONG.withName("files"),
             JAVA_LONG.withName("enter_heap"), JAVA_LONG.withName("enter_files"),
             JAVA_INT.withName("in_syscall"), JAVA_INT.withName("owner_uid"), JAVA_LONG.withName("registered_ns"),
-            JAVA_INT.withName("log"), JAVA_INT.withName("pad"));
+            JAVA_INT.withName("log"), JAVA_INT.withName("pad"), JAVA_LONG.withName("mm_key"),
+            JAVA_LONG.withName("files_key"), JAVA_LONG.withName("vm_data"), JAVA_LONG.withName("vm_stack"));
+
+    public static final Struct OBJECT = Struct.of("rt_object",
+            JAVA_INT.withName("tgid"), JAVA_INT.withName("kind"), JAVA_LONG.withName("guard"));
 
     public static final Struct QUOTA = Struct.of("rt_quota",
             JAVA_LONG.withName("heap"), JAVA_LONG.withName("files"), JAVA_INT.withName("log"),
@@ -52,7 +63,8 @@ public final class Records {
     public static final Struct STATE = Struct.of("rt_state",
             JAVA_LONG.withName("event_seq"), JAVA_LONG.withName("signal_failures"),
             JAVA_LONG.withName("stale_entries"), JAVA_LONG.withName("quota_drops"),
-            JAVA_LONG.withName("events_reclaimed"), MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("pad"));
+            JAVA_LONG.withName("events_reclaimed"), JAVA_LONG.withName("doomed"), JAVA_LONG.withName("doomed_queued"),
+            JAVA_LONG.withName("objects"));
 
     public static final Struct META = Struct.of("rt_meta",
             JAVA_INT.withName("magic"), JAVA_INT.withName("abi_version"), JAVA_LONG.withName("loaded_ns"),

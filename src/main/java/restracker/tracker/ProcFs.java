@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /** Everything restracker reads from /proc. A process that vanished meanwhile is an empty result. */
@@ -18,7 +19,7 @@ public final class ProcFs {
 
     /** What /proc says of one task (a process, or a thread by its tid). */
     public record Task(int pid, int tgid, char state, long startTicks, String comm, long vmDataBytes,
-            boolean kernelThread, boolean exiting, Creds creds) {
+            long vmStackBytes, long rssShmemBytes, boolean kernelThread, boolean exiting, Creds creds) {
         public boolean isZombie() {
             return zombie(state);
         }
@@ -65,16 +66,18 @@ public final class ProcFs {
         }
     }
 
-    /** stat, and from /proc/PID/status the task's thread group and VmData (what register needs). */
+    /** stat, and from /proc/PID/status the task's thread group, VmData, VmStk and RssShmem, and its credentials. */
     public static Optional<Task> task(int pid) {
         return stat(pid).flatMap(s -> {
             try {
                 int tgid = pid;
-                long vmData = 0, capPrm = -1, capEff = -1;
+                long vmData = 0, vmStk = 0, shmem = 0, capPrm = -1, capEff = -1;
                 int[] uids = null, gids = null;
                 for (String line : Files.readAllLines(PROC.resolve(Integer.toString(pid)).resolve("status"))) {
                     if (line.startsWith("Tgid:")) tgid = Integer.parseInt(line.substring(5).strip());
                     else if (line.startsWith("VmData:")) vmData = kib(line.substring(7)) * 1024;
+                    else if (line.startsWith("VmStk:")) vmStk = kib(line.substring(6)) * 1024;
+                    else if (line.startsWith("RssShmem:")) shmem = kib(line.substring(9)) * 1024;
                     else if (line.startsWith("Uid:")) uids = ids(line.substring(4));
                     else if (line.startsWith("Gid:")) gids = ids(line.substring(4));
                     else if (line.startsWith("CapPrm:")) capPrm = Long.parseUnsignedLong(line.substring(7).strip(), 16);
@@ -82,7 +85,7 @@ public final class ProcFs {
                 }
                 if (uids == null || gids == null) return Optional.empty();
                 Creds creds = new Creds(uids[0], uids[1], uids[2], uids[3], gids[0], gids[1], gids[2], gids[3], capPrm, capEff);
-                return Optional.of(new Task(pid, tgid, s.state(), s.startTicks(), s.comm(), vmData, s.kernelThread(),
+                return Optional.of(new Task(pid, tgid, s.state(), s.startTicks(), s.comm(), vmData, vmStk, shmem, s.kernelThread(),
                         s.exiting(), creds));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
@@ -92,6 +95,14 @@ public final class ProcFs {
 
     private static boolean zombie(char state) {
         return state == 'Z' || state == 'X' || state == 'x';
+    }
+
+    /**
+     * RssShmem of pid's process (/proc/PID/status): resident shared memory, which the heap figure
+     * does not count; empty when it cannot be read.
+     */
+    public static OptionalLong rssShmemBytes(int pid) {
+        return task(pid).map(t -> OptionalLong.of(t.rssShmemBytes())).orElse(OptionalLong.empty());
     }
 
     /** Open descriptors in pid's fd table (/proc/PID/fd entries), or -1 when it cannot be read. */

@@ -41,9 +41,13 @@ public final class ResourceTracker implements AutoCloseable {
     private static final Instant BOOT = bootInstant();
 
     private static Instant bootInstant() {
+        // The first calls link and initialise (milliseconds): not between the two clock reads.
+        Instant.now();
+        Libc.boottimeNanos();
+        Instant before = Instant.now();
         long boot = Libc.boottimeNanos();
-        Instant now = Instant.now();
-        return now.minusNanos(boot);
+        Instant after = Instant.now();
+        return before.plusNanos(java.time.Duration.between(before, after).toNanos() / 2).minusNanos(boot);
     }
 
     /**
@@ -51,6 +55,12 @@ public final class ResourceTracker implements AutoCloseable {
      * hooked syscall in each {@link TrackerHooks} variant, in the default order.
      */
     public static final Blueprint BLUEPRINT = blueprint(TrackerHooks.DEFAULT_PREFERENCE);
+
+    /** The iterator that puts a registered process's mm and fd table in the objects map. */
+    static final String BIND_ITERATOR = "bind_objects";
+    /** The program that kills a doomed process from any task's context, and the kfuncs it needs. */
+    public static final String SIGNAL_ANY_TASK = "signal_doomed";
+    static final List<String> SIGNAL_ANY_TASK_NEEDS = List.of("bpf_task_from_pid", "bpf_task_release", "bpf_send_signal_task");
 
     private final PinnedState state;
     /** The `state` map's memory, mapped on first use: counters shared atomically with the BPF side. */
@@ -89,10 +99,16 @@ public final class ResourceTracker implements AutoCloseable {
     public static Blueprint blueprint(List<TrackerHooks> hooks) {
         if (hooks.isEmpty()) throw new IllegalArgumentException("no tracker hooks to load");
         return new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
-                List.of("groups", "entities", "quotas", "events", "logs", "state"),
+                List.of("groups", "entities", "quotas", "events", "logs", "state", "objects"),
                 List.of(new Blueprint.Attachment("on_exec", "sched", "sched_process_exec"),
-                        new Blueprint.Attachment("on_task_exit", "sched", "sched_process_exit")),
-                hooks.stream().distinct().map(TrackerHooks::variant).toList());
+                        new Blueprint.Attachment("on_task_exit", "sched", "sched_process_exit"),
+                        new Blueprint.Attachment("on_switch", "sched", "sched_switch"),
+                        new Blueprint.Attachment("on_uring_complete", "io_uring", "io_uring_complete"),
+                        new Blueprint.Attachment("on_uring_complete", "io_uring", "io_uring_submit_req"),
+                        new Blueprint.Attachment("on_uring_complete", "io_uring", "io_uring_submit_sqe")),
+                hooks.stream().distinct().map(TrackerHooks::variant).toList(),
+                List.of(new Blueprint.Program(BIND_ITERATOR, List.of()),
+                        new Blueprint.Program(SIGNAL_ANY_TASK, SIGNAL_ANY_TASK_NEEDS)));
     }
 
     /** The syscall hooks attached in the kernel, by the names of the pinned links. */
@@ -143,8 +159,10 @@ public final class ResourceTracker implements AutoCloseable {
             Records.ENTITY.setInt(e, "flags", rebaseOnExec ? Records.F_REBASE_ON_EXEC : 0);
             Records.ENTITY.setLong(e, "start_ticks", task.startTicks());
             if (scope == Scope.PROCESS) {
-                Records.ENTITY.setLong(e, "base_heap", task.vmDataBytes());
+                Records.ENTITY.setLong(e, "base_heap", task.vmDataBytes() + task.vmStackBytes());
                 Records.ENTITY.setLong(e, "base_files", Math.max(0, ProcFs.openFds(pid)));
+                Records.ENTITY.setLong(e, "vm_data", task.vmDataBytes());
+                Records.ENTITY.setLong(e, "vm_stack", task.vmStackBytes());
             }
             Records.ENTITY.setLong(e, "registered_ns", Libc.boottimeNanos());
             Records.ENTITY.setInt(e, "owner_uid", by.uid());
@@ -174,6 +192,9 @@ public final class ResourceTracker implements AutoCloseable {
                 removeEntity(arena, pid, task.tgid());
                 throw new TrackerException(ESRCH, "cannot register pid " + pid + ": it exited meanwhile");
             }
+            // Its mm and fd table, so that a task sharing either is seen (the kernel side also binds
+            // them at the process's first hooked call, where the iterator is not pinned).
+            if (scope == Scope.PROCESS) state.runIterator(BIND_ITERATOR);
             return scope;
         }
     }
@@ -449,7 +470,7 @@ public final class ResourceTracker implements AutoCloseable {
         ev.setInt(v, "entity", Records.ENTITY.getInt(e, "id"));
         ev.setInt(v, "scope", Records.ENTITY.getInt(e, "scope"));
         ev.setInt(v, "reason", reason == KillEvent.Reason.HEAP ? Records.REASON_HEAP : Records.REASON_FILES);
-        ev.setInt(v, "syscall_nr", -1);
+        ev.setInt(v, "syscall_nr", Records.NR_CAP);
         ev.setLong(v, "usage", usage);
         ev.setLong(v, "limit", limit);
         ev.setString(v, "comm", Records.COMM_LEN, comm);
@@ -475,11 +496,12 @@ public final class ResourceTracker implements AutoCloseable {
         Quota quota = layers(arena, pid).map(QuotaLayers::effective).orElse(Quota.NONE);
         long heap = en.getLong(e, "heap"), files = en.getLong(e, "files");
         boolean process = en.getInt(e, "scope") == Records.SCOPE_PROCESS;
-        long vmData = process ? en.getLong(e, "base_heap") + heap
-                : ProcFs.task(tgid).map(ProcFs.Task::vmDataBytes).orElse(0L);
+        Optional<ProcFs.Task> status = process ? Optional.empty() : ProcFs.task(tgid);
+        long vmData = process ? en.getLong(e, "vm_data") : status.map(ProcFs.Task::vmDataBytes).orElse(0L);
+        long vmStack = process ? en.getLong(e, "vm_stack") : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
         long openFds = process ? en.getLong(e, "base_files") + files : Math.max(0, ProcFs.openFds(pid));
         return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), stat.get().comm(),
-                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds));
+                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack));
     }
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
@@ -530,14 +552,31 @@ public final class ResourceTracker implements AutoCloseable {
     private void removeEntity(Arena arena, int pid, int tgid) {
         MemorySegment scratch = Records.ENTITY.allocate(arena);
         state.map("quotas").delete(key(arena, pid));
-        if (state.map("entities").lookup(key(arena, pid), scratch) && state.map("entities").delete(key(arena, pid))) {
-            logs().addEntities(Records.ENTITY.getInt(scratch, "log"), -1);
+        if (state.map("entities").lookup(key(arena, pid), scratch)) {
+            unbind(arena, pid, Records.ENTITY.getLong(scratch, "mm_key"));
+            unbind(arena, pid, Records.ENTITY.getLong(scratch, "files_key"));
+            if (state.map("entities").delete(key(arena, pid))) {
+                logs().addEntities(Records.ENTITY.getInt(scratch, "log"), -1);
+                if ((Records.ENTITY.getInt(scratch, "flags") & Records.F_DOOMED) != 0) {
+                    LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("doomed"), -1L);
+                }
+            }
         }
         if (state.map("entities").lookup(key(arena, tgid), scratch)) return;
         for (int tid : ProcFs.threads(tgid)) {
             if (state.map("entities").lookup(key(arena, tid), scratch)) return;
         }
         state.map("groups").delete(key(arena, tgid));
+    }
+
+    /** Takes an address out of the objects map if it is bound to entity id (the kernel side's unbind). */
+    private void unbind(Arena arena, int id, long address) {
+        if (address == 0) return;
+        MemorySegment k = arena.allocateFrom(ValueLayout.JAVA_LONG, address);
+        MemorySegment o = Records.OBJECT.allocate(arena);
+        if (state.map("objects").lookup(k, o) && Records.OBJECT.getInt(o, "tgid") == id && state.map("objects").delete(k)) {
+            LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("objects"), -1L);
+        }
     }
 
     private static void checkSpace(int rc, int pid) {

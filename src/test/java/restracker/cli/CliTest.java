@@ -94,7 +94,8 @@ class CliTest {
             Set<String> keys = new HashSet<>();
             json.fieldNames().forEachRemaining(keys::add);
             assertEquals(Set.of("pid", "scope", "tgid", "comm", "heapsize_bytes", "openfile_count", "heapsize_quota_bytes",
-                    "openfile_quota", "vmdata_bytes", "open_fds"), keys, "the fields the README documents: " + json);
+                    "openfile_quota", "vmdata_bytes", "stack_vm_bytes", "shmem_bytes", "open_fds"), keys,
+                    "the fields the README documents: " + json);
             assertEquals(w.pid(), json.get("pid").asInt(), json.toString());
             assertEquals(w.pid(), json.get("tgid").asInt(), "a process: its own thread group");
             assertEquals(Files.readString(Path.of("/proc", pid, "comm")).strip(), json.get("comm").asText(), "the kernel's comm");
@@ -104,6 +105,8 @@ class CliTest {
             assertEquals(40L << 20, json.get("heapsize_quota_bytes").asLong(), json.toString());
             assertEquals(1, json.get("openfile_quota").asLong(), json.toString());
             assertEquals(w.vmDataBytes(), json.get("vmdata_bytes").asLong(), "VmData of /proc/PID/status: " + json);
+            assertEquals(w.statusBytes("VmStk"), json.get("stack_vm_bytes").asLong(), "VmStk of /proc/PID/status: " + json);
+            assertEquals(w.statusBytes("RssShmem"), json.get("shmem_bytes").asLong(), "RssShmem of /proc/PID/status: " + json);
             assertEquals(w.openFds(), json.get("open_fds").asLong(), "entries of /proc/PID/fd: " + json);
         }
     }

@@ -48,6 +48,10 @@ class ContractConstantsTest {
         assertEquals(CHeader.value("RT_MAX_ENTITIES"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "entities"));
         assertEquals(CHeader.value("RT_MAX_ENTITIES"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "quotas"));
         assertEquals(CHeader.value("RT_MAX_GROUPS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "groups"));
+        assertEquals(CHeader.value("RT_MAX_OBJECTS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "objects"));
+        assertEquals(2 * CHeader.value("RT_MAX_ENTITIES"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "objects"),
+                "an mm and an fd table for each process entity");
+        assertEquals(CHeader.value("RT_DOOMED_SLOTS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "doomed"));
         assertEquals(1, BpfMaps.declaredMaxEntries("tracker.bpf.o", "state"));
         assertEquals(1, BpfMaps.declaredMaxEntries("tracker.bpf.o", "meta"));
     }

@@ -11,7 +11,7 @@ import restracker.testing.BtfLayout;
  */
 class LayoutTest {
     static Stream<Struct> records() {
-        return Stream.of(Records.ENTITY, Records.QUOTA, Records.LOG, Records.EVENT, Records.STATE, Records.META);
+        return Stream.of(Records.ENTITY, Records.OBJECT, Records.QUOTA, Records.LOG, Records.EVENT, Records.STATE, Records.META);
     }
 
     @ParameterizedTest

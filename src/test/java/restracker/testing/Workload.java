@@ -239,6 +239,42 @@ public final class Workload implements AutoCloseable {
         return addr(send("mmap_shared " + bytes));
     }
 
+    /** Touches every page of [addr, addr + bytes). */
+    public void touch(long addr, long bytes) {
+        send("touch " + hex(addr) + " " + bytes);
+    }
+
+    /** A MAP_GROWSDOWN mapping of bytes (a stack: VmStk, not VmData), touched. */
+    public long growsdown(long bytes) {
+        return addr(send("growsdown " + bytes));
+    }
+
+    /** A SysV shared memory segment of bytes, attached and touched (RssShmem). */
+    public long shm(long bytes) {
+        return addr(send("shm " + bytes));
+    }
+
+    /**
+     * Another process in this one's mm (clone with CLONE_VM) maps and touches bytes and exits;
+     * this one waits for it asleep. Returns "PID exit N" or "PID signal N".
+     */
+    public String vmChild(long bytes) {
+        return send("vmchild " + bytes);
+    }
+
+    /** As {@link #vmChild}, with this one's fd table (CLONE_FILES): the child opens path n times. */
+    public String filesChild(int n, String path) {
+        return send("fileschild " + n + " " + path);
+    }
+
+    /**
+     * Opens path n times (at most 256) through an io_uring ring with a SQPOLL thread, polling the
+     * completions from user space; returns the number opened (the ring's own descriptor stays open).
+     */
+    public int sqpoll(int n, String path) {
+        return Integer.parseInt(send("sqpoll " + n + " " + path).split(" ")[1]);
+    }
+
     public void munmap(long addr, long bytes) {
         send("munmap " + hex(addr) + " " + bytes);
     }
@@ -365,6 +401,11 @@ public final class Workload implements AutoCloseable {
     /** VmData from /proc/PID/status, in bytes. */
     public long vmDataBytes() {
         return statusBytes("VmData");
+    }
+
+    /** VmData + VmStk from /proc/PID/status (what the heap figure counts), in bytes. */
+    public long heapFigureBytes() {
+        return statusBytes("VmData") + statusBytes("VmStk");
     }
 
     /** A "kB" field of /proc/PID/status (VmData, VmRSS, VmStk, ...), in bytes. */

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Nested;
 import restracker.testing.TestKernel;
 
 /**
- * The accounting, exit, enforcement and pid-reuse tests again, with the tracker's fentry variant
+ * The accounting, exit, enforcement (across sharing too) and pid-reuse tests again, with the tracker's fentry variant
  * (fentry/fexit on the syscalls' functions) instead of the tracepoints their own classes use: the
  * same checks must hold. One load serves all three (attaching some 110 trampolines takes most of a
  * minute under the qemu lane's emulation). Skipped where the kernel refuses fentry (this project's
@@ -38,5 +38,9 @@ class FentryHooksTest {
 
     @Nested
     class PidReuse extends PidReuseTest {
+    }
+
+    @Nested
+    class EnforcementAcrossSharing extends EnforcementAcrossSharingTest {
     }
 }

@@ -23,6 +23,11 @@ public final class BpfObject implements AutoCloseable {
         this.object = object;
     }
 
+    /** Whether libbpf's log (the verifier's included) is also printed to stderr as it comes. */
+    public static void echoLibbpfLog(boolean on) {
+        LibbpfLog.echo(on);
+    }
+
     public static BpfObject open(String name, byte[] elf) {
         Libbpf.installLog();
         Arena arena = Arena.ofAuto();

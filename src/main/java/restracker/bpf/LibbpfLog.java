@@ -14,7 +14,7 @@ import java.lang.invoke.MethodType;
 
 /**
  * Collects libbpf's log lines (warnings, the verifier log of a program that failed to load) so that
- * a load failure can quote them; with RESTRACKER_DEBUG set they are also printed to stderr.
+ * a load failure can quote them; with {@link #echo} on they are also printed to stderr.
  * The callback receives a printf format and a va_list, formatted here with vsnprintf.
  */
 final class LibbpfLog {
@@ -22,12 +22,17 @@ final class LibbpfLog {
     private static final int LIBBPF_DEBUG = 2; // enum libbpf_print_level: WARN 0, INFO 1, DEBUG 2
     private static final int KEEP = 64 * 1024;
     private static final StringBuilder LOG = new StringBuilder();
-    private static final boolean ECHO = System.getenv("RESTRACKER_DEBUG") != null;
+    private static volatile boolean echo;
     private static final MethodHandle VSNPRINTF = Native.plain(Native.LIBC, "vsnprintf",
             FunctionDescriptor.of(INT, PTR, LONG, PTR, PTR));
     private static boolean installed;
 
     private LibbpfLog() {}
+
+    /** Also prints every line to stderr (the CLI turns it on for RESTRACKER_DEBUG). */
+    static void echo(boolean on) {
+        echo = on;
+    }
 
     static synchronized void install(SymbolLookup libbpf) {
         if (installed) return;
@@ -54,7 +59,7 @@ final class LibbpfLog {
     private static int print(int level, MemorySegment format, MemorySegment vaList) {
         // libbpf's debug lines (several per program and relocation: thousands for the tracker's
         // fentry variant) are only wanted with RESTRACKER_DEBUG; warnings carry the verifier log.
-        if (level >= LIBBPF_DEBUG && !ECHO) return 0;
+        if (level >= LIBBPF_DEBUG && !echo) return 0;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(BUFFER);
             int n = (int) VSNPRINTF.invokeExact(buf, (long) BUFFER, format, vaList);
@@ -63,7 +68,7 @@ final class LibbpfLog {
                 LOG.append(line);
                 if (LOG.length() > KEEP) LOG.delete(0, LOG.length() - KEEP);
             }
-            if (ECHO) System.err.print(line);
+            if (echo) System.err.print(line);
             return n;
         } catch (Throwable t) {
             return 0;

@@ -45,10 +45,10 @@ final class DaemonCommand implements Runnable {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Path pinDir = Main.pinDir(spec);
-        Daemon daemon = Daemon.start(pinDir, where);
+        Daemon daemon = Daemon.start(pinDir, Environment.trackerHooks(), where);
         ControlServer controlServer;
         try {
-            controlServer = noControl ? null : ControlServer.start(control != null ? control : ControlServer.configuredPath(),
+            controlServer = noControl ? null : ControlServer.start(control != null ? control : Environment.controlSocket(),
                     Optional.ofNullable(controlGroup), new ControlHandler(pinDir));
         } catch (RuntimeException e) {
             daemon.close();

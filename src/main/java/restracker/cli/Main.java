@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import restracker.bpf.BpfObject;
 import restracker.control.ControlClient;
-import restracker.control.ControlServer;
 import restracker.kernel.PinnedState;
 import restracker.text.Untrusted;
 
@@ -87,11 +87,12 @@ public final class Main implements Runnable {
     /** Runs one command line and returns its exit status (used by tests in-process too). */
     public static int execute(String... args) {
         CommandLine.IExecutionStrategy strategy = ControlClient.needed()
-                ? new Forwarding(ControlServer.configuredPath())
+                ? new Forwarding(Environment.controlSocket())
                 : new CommandLine.RunLast();
         Path pinDir;
         try {
-            pinDir = PinnedState.configuredDir();
+            pinDir = Environment.pinDir();
+            BpfObject.echoLibbpfLog(Environment.debug());
         } catch (IllegalArgumentException e) {
             System.err.println("restracker: " + Untrusted.escape(e.getMessage()));
             return USAGE;

@@ -46,7 +46,7 @@ final class Operations {
             }
             case FETCH -> {
                 // root's fetch loads as it always did; another user's read never does.
-                Optional<ResourceTracker> tracker = mayLoad ? Optional.of(ResourceTracker.open(pinDir))
+                Optional<ResourceTracker> tracker = mayLoad ? Optional.of(ResourceTracker.open(pinDir, Environment.trackerHooks()))
                         : ResourceTracker.openExisting(pinDir);
                 if (tracker.isEmpty()) throw new TrackerException(Errno.EINVAL, "cannot fetch pid " + pid + ": it is not tracked");
                 try (ResourceTracker t = tracker.get()) {
@@ -89,15 +89,15 @@ final class Operations {
 
     /** The tracker, loaded if need be only when mayLoad; else ENODEV when it is not loaded. */
     private static ResourceTracker tracker(Path pinDir, boolean mayLoad) {
-        if (mayLoad) return ResourceTracker.open(pinDir);
+        if (mayLoad) return ResourceTracker.open(pinDir, Environment.trackerHooks());
         return ResourceTracker.openExisting(pinDir).orElseThrow(() -> new TrackerException(Errno.ENODEV,
                 "restracker is not loaded: ask root to load it (root's `restracker register` or `restracker run`"
                         + " loads it, and so does starting `restracker daemon`)"));
     }
 
     private static KernelTracer tracer(Path pinDir, boolean mayLoad) {
-        if (mayLoad) return KernelTracer.open(pinDir);
-        return KernelTracer.openExisting(pinDir).orElseThrow(() -> new TracerException(Errno.ENODEV,
+        if (mayLoad) return KernelTracer.open(pinDir, Environment.lockHooks());
+        return KernelTracer.openExisting(pinDir, Environment.lockHooks()).orElseThrow(() -> new TracerException(Errno.ENODEV,
                 "the tracer is not loaded: ask root to load it (root's first `restracker tracer add` loads it)"));
     }
 }

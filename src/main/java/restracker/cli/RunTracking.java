@@ -26,7 +26,7 @@ interface RunTracking extends AutoCloseable {
     void close();
 
     static RunTracking open(Path pinDir) {
-        return ControlClient.needed() ? new Remote(restracker.control.ControlServer.configuredPath()) : new Local(pinDir);
+        return ControlClient.needed() ? new Remote(Environment.controlSocket()) : new Local(pinDir);
     }
 
     /** The daemon answered with a failure: its status, and its message already worded for stderr. */
@@ -44,7 +44,7 @@ interface RunTracking extends AutoCloseable {
         private final ResourceTracker tracker;
 
         Local(Path pinDir) {
-            tracker = ResourceTracker.open(pinDir);
+            tracker = ResourceTracker.open(pinDir, Environment.trackerHooks());
         }
 
         @Override

@@ -3,7 +3,6 @@ package restracker.cli;
 import java.nio.file.Path;
 import restracker.bpf.Libc;
 import restracker.control.ControlClient;
-import restracker.control.ControlServer;
 import restracker.control.Reply;
 import restracker.seedabi.Backend;
 import restracker.tracker.Actor;
@@ -18,7 +17,7 @@ final class SeedAbiBackend {
 
     static Backend of(Path pinDir) {
         if (ControlClient.needed()) {
-            Path socket = ControlServer.configuredPath();
+            Path socket = Environment.controlSocket();
             return r -> ControlClient.call(socket, r);
         }
         Actor me = new Actor(Libc.geteuid());

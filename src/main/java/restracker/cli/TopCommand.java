@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import restracker.kernel.PinnedState;
 import restracker.text.Untrusted;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
@@ -30,8 +29,8 @@ final class TopCommand implements Callable<Integer> {
     }
 
     static String screen() {
-        Optional<ResourceTracker> tracker = ResourceTracker.openExisting(PinnedState.configuredDir());
-        if (tracker.isEmpty()) return "restracker is not loaded (nothing pinned at " + PinnedState.configuredDir() + ")\n";
+        Optional<ResourceTracker> tracker = ResourceTracker.openExisting(Environment.pinDir());
+        if (tracker.isEmpty()) return "restracker is not loaded (nothing pinned at " + Environment.pinDir() + ")\n";
         try (ResourceTracker t = tracker.get()) {
             return render(t.list(), t.events());
         }

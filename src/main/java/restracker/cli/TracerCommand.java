@@ -86,7 +86,7 @@ final class TracerCommand implements Runnable {
 
     /** Stops tracing pid at pinDir; never loads the tracer (not loaded: the answer a loaded one gives). */
     static String remove(Path pinDir, int pid) {
-        Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir);
+        Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir, Environment.lockHooks());
         if (tracer.isEmpty()) {
             if (pid < 1) throw new TracerException(Errno.EINVAL, "cannot remove pid " + pid + ": a pid is a positive number");
             throw new TracerException(Errno.ESRCH, "cannot remove pid " + pid + ": it is not traced");
@@ -99,7 +99,7 @@ final class TracerCommand implements Runnable {
 
     /** One line for `restracker status`: whether the tracer is loaded, what it traces, how it counts locks. */
     static String statusLine(Path dir) {
-        Optional<KernelTracer> tracer = KernelTracer.openExisting(dir);
+        Optional<KernelTracer> tracer = KernelTracer.openExisting(dir, Environment.lockHooks());
         if (tracer.isEmpty()) return "tracer: not loaded (the first `restracker tracer add` loads it)";
         try (KernelTracer t = tracer.get()) {
             var lock = t.sources().get(Counter.LOCK);
@@ -113,7 +113,7 @@ final class TracerCommand implements Runnable {
 
     /** The table (or JSON) of the tracer at pinDir; header only when it is not loaded. */
     static String render(Path pinDir, boolean json) {
-        Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir);
+        Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir, Environment.lockHooks());
         if (tracer.isEmpty()) {
             if (!json) return TracerTable.text(List.of());
             return Json.write(JsonViews.tracer(new TracerSnapshot(List.of(), Map.of(), 0), false)) + "\n";

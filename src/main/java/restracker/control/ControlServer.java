@@ -58,12 +58,6 @@ public final class ControlServer implements AutoCloseable {
         this.acceptor = Thread.ofPlatform().name("restracker-control-accept").daemon().unstarted(this::acceptLoop);
     }
 
-    /** The path of the control socket: $RESTRACKER_CONTROL_SOCKET, else the default. */
-    public static Path configuredPath() {
-        String env = System.getenv("RESTRACKER_CONTROL_SOCKET");
-        return env == null || env.isBlank() ? DEFAULT_PATH : Path.of(env);
-    }
-
     /**
      * Listens at path. Any local user may connect (mode 0666) unless group is given (then 0660 and
      * that group): what a caller may change is decided per request by its uid, not by the mode.

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import restracker.tracker.ResourceTracker;
+import restracker.tracker.TrackerHooks;
 
 /**
  * {@code restracker daemon}: an HTTP server over the kernel-resident state. It serves
@@ -61,7 +62,12 @@ public final class Daemon implements AutoCloseable {
      * listens. Port 0 chooses a free port: see {@link #address()}.
      */
     public static Daemon start(Path pinDir, Listen listen) {
-        ResourceTracker.open(pinDir).close();
+        return start(pinDir, TrackerHooks.DEFAULT_PREFERENCE, listen);
+    }
+
+    /** As {@link #start(Path, Listen)}, loading the tracker (if absent) with the first of hooks the kernel accepts. */
+    public static Daemon start(Path pinDir, List<TrackerHooks> hooks, Listen listen) {
+        ResourceTracker.open(pinDir, hooks).close();
         KernelView view = new KernelView(pinDir);
         EventStream stream = new EventStream(view);
         History history = History.sampling(view);

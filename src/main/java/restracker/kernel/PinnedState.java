@@ -53,34 +53,6 @@ public final class PinnedState implements AutoCloseable {
         }
     }
 
-    /**
-     * The pin directory: $RESTRACKER_PIN_DIR, else (unset) the default. Set but empty, or relative
-     * (it would depend on the working directory), it is refused: an IllegalArgumentException whose
-     * message is the sentence for a usage error.
-     */
-    public static Path configuredDir() {
-        return pinDirOf(System.getenv("RESTRACKER_PIN_DIR"));
-    }
-
-    static Path pinDirOf(String env) {
-        if (env == null) return DEFAULT_DIR;
-        if (env.isBlank()) {
-            throw new IllegalArgumentException("RESTRACKER_PIN_DIR is set but empty: unset it for the default pin directory "
-                    + DEFAULT_DIR + ", or set it to an absolute path");
-        }
-        Path p;
-        try {
-            p = Path.of(env);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new IllegalArgumentException("RESTRACKER_PIN_DIR=" + env + " is not a path: " + e.getReason());
-        }
-        if (!p.isAbsolute()) {
-            throw new IllegalArgumentException("RESTRACKER_PIN_DIR=" + env + " is not an absolute path: set it to one such as "
-                    + DEFAULT_DIR);
-        }
-        return p.normalize();
-    }
-
     /** Opens blueprint's pinned state under root, loading and pinning it first if it is absent. */
     public static PinnedState openOrLoad(Path root, Blueprint blueprint) {
         requireRoot();

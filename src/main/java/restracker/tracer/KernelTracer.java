@@ -48,11 +48,11 @@ public final class KernelTracer implements AutoCloseable {
     private MemorySegment shared;
 
     /**
-     * The function-hook variants tried for the lock counters, in order, when the tracer is loaded:
-     * $RESTRACKER_LOCK_HOOKS ("kprobe", "fentry,kprobe", "none"), else fentry then kprobes.
+     * The function-hook variants named by spec for the lock counters, in the order to try
+     * ("kprobe", "fentry,kprobe", "none"); null or blank: fentry then kprobes.
      */
-    public static List<CounterSource.Hook> configuredLockHooks() {
-        String env = System.getenv("RESTRACKER_LOCK_HOOKS");
+    public static List<CounterSource.Hook> parseLockHooks(String spec) {
+        String env = spec;
         if (env == null || env.isBlank()) return TracerHooks.DEFAULT_PREFERENCE;
         List<CounterSource.Hook> hooks = new ArrayList<>();
         for (String h : env.split(",")) {
@@ -77,13 +77,14 @@ public final class KernelTracer implements AutoCloseable {
         }
     }
 
-    /** Opens the tracer at the configured pin directory, loading it into the kernel if needed. */
+    /** Opens the tracer at the default pin directory, loading it into the kernel if needed. */
     public static KernelTracer open() {
-        return open(PinnedState.configuredDir());
+        return open(PinnedState.DEFAULT_DIR);
     }
 
+    /** Opens the tracer at pinDir, loading it if needed with the default lock-counter hooks. */
     public static KernelTracer open(Path pinDir) {
-        return open(pinDir, configuredLockHooks());
+        return open(pinDir, TracerHooks.DEFAULT_PREFERENCE);
     }
 
     /**
@@ -96,7 +97,12 @@ public final class KernelTracer implements AutoCloseable {
 
     /** The tracer if it is loaded at pinDir; never loads it. */
     public static Optional<KernelTracer> openExisting(Path pinDir) {
-        return PinnedState.openExisting(pinDir, BLUEPRINT).map(s -> new KernelTracer(s, configuredLockHooks()));
+        return openExisting(pinDir, TracerHooks.DEFAULT_PREFERENCE);
+    }
+
+    /** As {@link #openExisting(Path)}; lockHooks are tried if the counting hooks must be attached again. */
+    public static Optional<KernelTracer> openExisting(Path pinDir, List<CounterSource.Hook> lockHooks) {
+        return PinnedState.openExisting(pinDir, BLUEPRINT).map(s -> new KernelTracer(s, lockHooks));
     }
 
     public PinnedState state() {

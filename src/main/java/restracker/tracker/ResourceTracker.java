@@ -72,14 +72,14 @@ public final class ResourceTracker implements AutoCloseable {
         this.state = state;
     }
 
-    /** Opens the tracker at the configured pin directory, loading it into the kernel if needed. */
+    /** Opens the tracker at the default pin directory, loading it into the kernel if needed. */
     public static ResourceTracker open() {
-        return open(PinnedState.configuredDir());
+        return open(PinnedState.DEFAULT_DIR);
     }
 
-    /** Opens the tracker at pinDir, loading it if needed with the configured hooks ({@link TrackerHooks#configured}). */
+    /** Opens the tracker at pinDir, loading it if needed with the default hooks (fentry, else tracepoints). */
     public static ResourceTracker open(Path pinDir) {
-        return open(pinDir, TrackerHooks.configured());
+        return open(pinDir, TrackerHooks.DEFAULT_PREFERENCE);
     }
 
     /**

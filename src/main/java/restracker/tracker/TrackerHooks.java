@@ -79,26 +79,11 @@ public enum TrackerHooks {
     }
 
     /**
-     * The variants tried, in order, when the tracker is loaded: $RESTRACKER_TRACKER_HOOKS
-     * ("tracepoint", "fentry", or both comma-separated in the order to try), else the default.
-     * A variant asked for alone that the kernel refuses fails the load; it never falls back.
-     */
-    public static List<TrackerHooks> configured() {
-        return parse(System.getenv("RESTRACKER_TRACKER_HOOKS"));
-    }
-
-    /**
      * For `doctor`: the variant a load here would use, each tried for real (fexit_openat of
      * tracker.bpf.o loaded and attached, then let go), and the variant attached at pinDir if the
      * tracker is loaded there.
      */
-    public static Doctor.Finding probe(Path pinDir) {
-        List<TrackerHooks> order;
-        try {
-            order = configured();
-        } catch (IllegalArgumentException e) {
-            return new Doctor.Finding("tracker syscall hooks", false, true, e.getMessage());
-        }
+    public static Doctor.Finding probe(Path pinDir, List<TrackerHooks> order, String asked) {
         String fentryWhy = "";
         List<String> missing = new ArrayList<>();
         if (order.contains(FENTRY)) {
@@ -126,8 +111,6 @@ public enum TrackerHooks {
         } catch (RuntimeException e) {
             loaded = "; the tracker at " + pinDir + " cannot be read: " + e.getMessage();
         }
-        String asked = System.getenv("RESTRACKER_TRACKER_HOOKS") == null ? "" : " (RESTRACKER_TRACKER_HOOKS="
-                + System.getenv("RESTRACKER_TRACKER_HOOKS") + ")";
         if (chosen.isEmpty()) {
             return new Doctor.Finding("tracker syscall hooks", false, true, "only fentry was asked for" + asked + " and "
                     + fentryWhy + loaded);
@@ -151,7 +134,12 @@ public enum TrackerHooks {
                 + " an fexit program on __x64_sys_openat fails with " + p.errno().label());
     }
 
-    static List<TrackerHooks> parse(String spec) {
+    /**
+     * The variants named by spec ("tracepoint", "fentry", or both comma-separated in the order to
+     * try); null or blank: the default. A variant asked for alone that the kernel refuses fails the
+     * load; it never falls back.
+     */
+    public static List<TrackerHooks> parse(String spec) {
         if (spec == null || spec.isBlank()) return DEFAULT_PREFERENCE;
         LinkedHashSet<TrackerHooks> hooks = new LinkedHashSet<>();
         for (String h : spec.split(",")) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import restracker.bpf.Libc;
+import restracker.cli.Environment;
 import restracker.kernel.PinnedState;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerHooks;
@@ -24,7 +25,7 @@ public final class TestKernel {
 
     /** Loads a fresh tracker for testClass (unloading any leftover of an earlier run first). */
     public static ResourceTracker tracker(Class<?> testClass) {
-        return tracker(testClass, TrackerHooks.configured());
+        return tracker(testClass, Environment.trackerHooks());
     }
 
     /**

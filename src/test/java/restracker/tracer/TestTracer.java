@@ -3,6 +3,7 @@ package restracker.tracer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import restracker.cli.Environment;
 import restracker.kernel.PinnedState;
 import restracker.testing.TestKernel;
 
@@ -12,7 +13,7 @@ final class TestTracer {
 
     /** Loads a fresh tracer for testClass (unloading any leftover of an earlier run first). */
     static KernelTracer load(Class<?> testClass) {
-        return load(testClass, KernelTracer.configuredLockHooks());
+        return load(testClass, Environment.lockHooks());
     }
 
     /** As {@link #load(Class)}, the lock counters' hooks tried in the order given. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfObject;
 import restracker.bpf.NativeException;
+import restracker.cli.Environment;
 import restracker.kernel.Blueprint;
 import restracker.kernel.HookedSyscalls;
 import restracker.kernel.PinnedState;
@@ -72,7 +73,7 @@ class TrackerHooksTest {
             assertTrue(t.state().links().contains(fentry ? "fexit_openat" : "sys_exit_openat"), t.state().links().toString());
             assertFalse(t.state().links().contains(fentry ? "sys_exit_openat" : "fexit_openat"), "one variant only");
             assertTrue(t.state().links().contains("sched_process_exit"));
-            String doctor = TrackerHooks.probe(root).detail();
+            String doctor = TrackerHooks.probe(root, Environment.trackerHooks(), "").detail();
             assertTrue(doctor.startsWith(expected.label() + ":"), doctor);
             assertTrue(doctor.contains("loaded at " + t.state().dir() + " with " + expected.label()), doctor);
         }

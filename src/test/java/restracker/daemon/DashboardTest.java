@@ -10,14 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.testing.Child;
+import restracker.testing.TempTrees;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracker.Quota;
@@ -58,9 +57,7 @@ class DashboardTest {
             return Child.run(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD), "chromium " + cmd,
                     Duration.ofSeconds(90)).out();
         } finally {
-            try (Stream<Path> walk = Files.walk(profile)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            TempTrees.delete(profile);
         }
     }
 

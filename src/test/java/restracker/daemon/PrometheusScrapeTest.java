@@ -12,18 +12,17 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.testing.JsonTree;
 import restracker.testing.KernelReach;
+import restracker.testing.TempTrees;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracer.KernelTracer;
@@ -166,9 +165,7 @@ class PrometheusScrapeTest {
         } finally {
             prometheus.destroy();
             if (!prometheus.waitFor(30, TimeUnit.SECONDS)) prometheus.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            TempTrees.delete(dir);
         }
     }
 }

@@ -9,9 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import restracker.testing.Child;
+import restracker.testing.TempTrees;
 
 /**
  * Programs written for the original kernel interface, compiled by the test from the C in its
@@ -59,10 +58,6 @@ final class OriginalPrograms implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp directory left behind
-        }
+        TempTrees.delete(dir);
     }
 }

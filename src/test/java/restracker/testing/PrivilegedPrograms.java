@@ -6,9 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Programs that gain privileges at exec, built for a test in a fresh root-owned directory under
@@ -89,10 +87,6 @@ public final class PrivilegedPrograms implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp directory left behind
-        }
+        TempTrees.delete(dir);
     }
 }

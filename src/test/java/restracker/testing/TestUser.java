@@ -133,11 +133,7 @@ public final class TestUser implements AutoCloseable {
     public void close() {
         run(List.of("pkill", "-KILL", "-u", name)); // nothing of the test user's outlives the test
         run(List.of("userdel", name));
-        try (Stream<Path> all = Files.walk(home)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp directory left behind
-        }
+        TempTrees.delete(home);
     }
 
     private static void copy(Path from, Path to) throws IOException {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.Errno;
 import restracker.bpf.NativeException;
+import restracker.testing.TempTrees;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.testing.Workload;
@@ -101,11 +102,7 @@ class UserShareTest {
     @AfterAll
     static void unload() throws Exception {
         if (user != null) user.close();
-        if (dir != null) {
-            try (var all = Files.walk(dir)) {
-                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        if (dir != null) TempTrees.delete(dir);
         TestKernel.unload(UserShareTest.class, tracker);
     }
 

@@ -9,7 +9,7 @@
 #define RESTRACKER_H
 
 /* Bump whenever a pinned map's layout or meaning changes. */
-#define RT_ABI_VERSION		4
+#define RT_ABI_VERSION		5
 
 #define RT_MAX_ENTITIES		65536
 #define RT_MAX_GROUPS		(2 * RT_MAX_ENTITIES)
@@ -88,6 +88,7 @@ struct rt_object {
 	__u32 tgid;		/* the process entity (its id) */
 	__u32 kind;		/* RT_OBJ_* */
 	__u64 guard;		/* RT_OBJ_MM: mm->start_stack when bound (a freed, reused mm differs) */
+	__u64 leader;		/* the process's group leader when bound (an address, read only by probe reads) */
 };
 
 /*

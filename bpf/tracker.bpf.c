@@ -221,9 +221,9 @@ static __always_inline void unbind(struct rt_entity *p)
 	__sync_fetch_and_and(&p->flags, ~RT_F_BOUND);
 }
 
-static __always_inline void bind_key(__u64 key, __u32 id, __u32 kind, __u64 guard)
+static __always_inline void bind_key(__u64 key, __u32 id, __u32 kind, __u64 guard, __u64 leader)
 {
-	struct rt_object o = { .tgid = id, .kind = kind, .guard = guard };
+	struct rt_object o = { .tgid = id, .kind = kind, .guard = guard, .leader = leader };
 	struct rt_state *st;
 
 	/* Another process tracked with the same mm or table keeps its binding. */
@@ -246,8 +246,8 @@ static __always_inline void bind(struct rt_entity *p, struct task_struct *task)
 		return;
 	p->mm_key = (__u64)mm;
 	p->files_key = (__u64)files;
-	bind_key((__u64)mm, p->id, RT_OBJ_MM, mm->start_stack);
-	bind_key((__u64)files, p->id, RT_OBJ_FILES, 0);
+	bind_key((__u64)mm, p->id, RT_OBJ_MM, mm->start_stack, (__u64)task->group_leader);
+	bind_key((__u64)files, p->id, RT_OBJ_FILES, 0, (__u64)task->group_leader);
 }
 
 static __always_inline __s64 open_files_btf(struct task_struct *task)
@@ -520,6 +520,28 @@ static __noinline int syscall_exit(int syscall_nr, __u32 figs)
 	return 0;
 }
 
+/*
+ * Whether p's thread group still uses the mm or fd table at key: its leader
+ * (bound in o, read by probe reads: it may be gone) is still p's process and
+ * holds key, or has exited while the rest of its group lives on. A binding
+ * whose exit was never seen (the table freed and its address reused by
+ * another process) fails here, so that no other process is ever counted
+ * against p, or killed for it.
+ */
+static __always_inline bool still_holds(struct rt_object *o, struct rt_entity *p, __u64 key)
+{
+	struct task_struct *leader = (struct task_struct *)o->leader;
+	__u64 held;
+
+	if (BPF_CORE_READ(leader, tgid) != p->id ||
+	    BPF_CORE_READ(leader, start_boottime) / NSEC_PER_TICK != p->start_ticks)
+		return false;
+	held = o->kind == RT_OBJ_MM ? (__u64)BPF_CORE_READ(leader, mm) : (__u64)BPF_CORE_READ(leader, files);
+	if (held)
+		return held == key;
+	return BPF_CORE_READ(leader, signal, live.counter) > 0;
+}
+
 /* The process entity object o (found under key) is bound to, if it is still bound there. */
 static __always_inline struct rt_entity *owner_of(struct rt_object *o, __u64 key)
 {
@@ -527,7 +549,7 @@ static __always_inline struct rt_entity *owner_of(struct rt_object *o, __u64 key
 	struct rt_entity *p = bpf_map_lookup_elem(&entities, &id);
 
 	if (p && p->scope == RT_SCOPE_PROCESS && (p->flags & RT_F_BOUND) &&
-	    (p->mm_key == key || p->files_key == key))
+	    (p->mm_key == key || p->files_key == key) && still_holds(o, p, key))
 		return p;
 	return NULL;
 }

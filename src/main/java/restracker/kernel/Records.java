@@ -11,7 +11,7 @@ import java.lang.foreign.MemoryLayout;
  */
 public final class Records {
     /** Bump with RT_ABI_VERSION. */
-    public static final int ABI_VERSION = 4;
+    public static final int ABI_VERSION = 5;
     public static final int MAGIC = 0x52545243;
     public static final int MAX_ENTITIES = 65536;
     /** A process entity's mm and fd table, by address (the objects map). */
@@ -43,7 +43,8 @@ public final class Records {
             JAVA_LONG.withName("files_key"), JAVA_LONG.withName("vm_data"), JAVA_LONG.withName("vm_stack"));
 
     public static final Struct OBJECT = Struct.of("rt_object",
-            JAVA_INT.withName("tgid"), JAVA_INT.withName("kind"), JAVA_LONG.withName("guard"));
+            JAVA_INT.withName("tgid"), JAVA_INT.withName("kind"), JAVA_LONG.withName("guard"),
+            JAVA_LONG.withName("leader"));
 
     public static final Struct QUOTA = Struct.of("rt_quota",
             JAVA_LONG.withName("heap"), JAVA_LONG.withName("files"), JAVA_INT.withName("log"),

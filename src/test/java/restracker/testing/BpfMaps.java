@@ -73,6 +73,30 @@ public final class BpfMaps {
         return bpftool(args).get("formatted").get("value");
     }
 
+    /** Every entry of a pinned map as raw bytes (key, value), as the kernel holds them. */
+    public static java.util.List<byte[][]> pinnedEntries(Path pinned) {
+        java.util.List<byte[][]> entries = new java.util.ArrayList<>();
+        for (JsonNode e : bpftool("map", "dump", "pinned", pinned.toString())) {
+            entries.add(new byte[][] {bytes(e.get("key")), bytes(e.get("value"))});
+        }
+        return entries;
+    }
+
+    /** Writes one entry of a pinned map, raw bytes as the kernel holds them (a state the test fabricates). */
+    public static void updatePinned(Path pinned, byte[] key, byte[] value) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("map", "update", "pinned", pinned.toString(), "key"));
+        for (byte b : key) args.add(Integer.toString(b & 0xff));
+        args.add("value");
+        for (byte b : value) args.add(Integer.toString(b & 0xff));
+        bpftool(args.toArray(String[]::new));
+    }
+
+    private static byte[] bytes(JsonNode hexArray) {
+        byte[] b = new byte[hexArray.size()];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) Integer.parseInt(hexArray.get(i).asText().substring(2), 16);
+        return b;
+    }
+
     private static JsonNode bpftool(String... args) {
         String[] command = new String[args.length + 2];
         command[0] = "bpftool";

@@ -47,30 +47,13 @@ public final class KernelTracer implements AutoCloseable {
     private final Map<Counter, CounterSource> sources;
     private MemorySegment shared;
 
-    /**
-     * The function-hook variants named by spec for the lock counters, in the order to try
-     * ("kprobe", "fentry,kprobe", "none"); null or blank: fentry then kprobes.
-     */
-    public static List<CounterSource.Hook> parseLockHooks(String spec) {
-        String env = spec;
-        if (env == null || env.isBlank()) return TracerHooks.DEFAULT_PREFERENCE;
-        List<CounterSource.Hook> hooks = new ArrayList<>();
-        for (String h : env.split(",")) {
-            switch (h.strip().toLowerCase(java.util.Locale.ROOT)) {
-                case "fentry" -> hooks.add(CounterSource.Hook.FENTRY);
-                case "kprobe", "kprobes" -> hooks.add(CounterSource.Hook.KPROBE);
-                case "none", "" -> { }
-                default -> throw new IllegalArgumentException("RESTRACKER_LOCK_HOOKS: unknown hook '" + h.strip()
-                        + "' (use fentry, kprobe or none, comma-separated)");
-            }
-        }
-        return List.copyOf(hooks);
-    }
+    /** The lock counters' hooks tried where none are asked for: fentry, then kprobes. */
+    public static final List<CounterSource.Hook> DEFAULT_LOCK_HOOKS = TracerHooks.DEFAULT_PREFERENCE;
 
     private KernelTracer(PinnedState state, List<CounterSource.Hook> lockHooks) {
         this.state = state;
         try {
-            this.sources = TracerHooks.ensureLoaded(state, BLUEPRINT, lockHooks);
+            this.sources = TracerHooks.ensureLoaded(state, lockHooks);
         } catch (RuntimeException e) {
             state.close();
             throw e;

@@ -23,7 +23,7 @@ import restracker.bpf.NativeException;
 import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
 import restracker.kernel.PinnedState;
-import restracker.tracker.ProcFs;
+import restracker.proc.ProcFs;
 
 /**
  * The kernel-operations tracer (/dev/tracer's TRACER_ADD_PROCESS and TRACER_REMOVE_PROCESS,
@@ -135,7 +135,7 @@ public final class KernelTracer implements AutoCloseable {
             // Its exit hook may have run before the entry existed: then nothing would ever remove it.
             Optional<ProcFs.Task> again = ProcFs.task(pid);
             if (again.isEmpty() || again.get().isZombie() || again.get().startTicks() != task.startTicks()
-                    || Proc.exiting(pid)) {
+                    || ProcFs.exiting(pid)) {
                 drop(arena, pid);
                 throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it exited meanwhile");
             }
@@ -225,7 +225,7 @@ public final class KernelTracer implements AutoCloseable {
         if (task.get().isZombie()) {
             throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it has exited (a zombie)");
         }
-        if (Proc.exiting(pid)) throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it is exiting");
+        if (ProcFs.exiting(pid)) throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it is exiting");
         return task.get();
     }
 

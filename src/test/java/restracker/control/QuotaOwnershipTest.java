@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.proc.ProcFs;
 import restracker.testing.Cli;
 import restracker.testing.DaemonJvm;
 import restracker.testing.Loaded;
@@ -17,7 +18,6 @@ import restracker.testing.PrivilegedPrograms;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.testing.Workload;
-import restracker.tracker.ProcFs;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 

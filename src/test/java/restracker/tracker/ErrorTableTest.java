@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import restracker.bpf.Errno;
+import restracker.proc.ProcFs;
 import restracker.testing.Child;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;

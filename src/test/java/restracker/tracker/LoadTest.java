@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import restracker.bpf.Errno;
 import restracker.kernel.Records;
+import restracker.proc.ProcFs;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.Errno;
 import restracker.bpf.NativeException;
+import restracker.proc.ProcFs;
 import restracker.testing.Child;
 import restracker.testing.Cli;
 import restracker.testing.Loaded;

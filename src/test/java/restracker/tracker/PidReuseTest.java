@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
 import restracker.kernel.Records;
+import restracker.proc.ProcFs;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;
 

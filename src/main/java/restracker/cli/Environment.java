@@ -55,7 +55,11 @@ public final class Environment {
         return p.normalize();
     }
 
-    /** The tracker's hook variants to try at a load, in order: $RESTRACKER_TRACKER_HOOKS, else fentry then tracepoints. */
+    /**
+     * The tracker's hook variants to try at a load, in order: $RESTRACKER_TRACKER_HOOKS, else fentry
+     * then tracepoints. A variant asked for alone that the kernel refuses fails the load; it never
+     * falls back.
+     */
     public static List<TrackerHooks> trackerHooks() {
         return trackerHooksOf(System.getenv(TRACKER_HOOKS));
     }

@@ -24,13 +24,11 @@ public final class BpfMap implements AutoCloseable {
 
     /** Opens a pinned map; ENOENT when nothing is pinned at path. */
     public static BpfMap openPinned(String path) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             int fd = (int) BpfSyscalls.OBJ_GET.invokeExact(arena.allocateFrom(path));
             if (fd < 0) throw new NativeException(-fd, "cannot open the pinned BPF map " + path);
             return new BpfMap(path, fd);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     public int fd() {
@@ -118,11 +116,9 @@ public final class BpfMap implements AutoCloseable {
     }
 
     private static int call(IntCall c) {
-        try {
+        return Native.call(() -> {
             return c.run();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     @Override

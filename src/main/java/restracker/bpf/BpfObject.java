@@ -32,7 +32,7 @@ public final class BpfObject implements AutoCloseable {
         Libbpf.installLog();
         Arena arena = Arena.ofAuto();
         MemorySegment image = arena.allocate(elf.length, 8).copyFrom(MemorySegment.ofArray(elf));
-        try (Arena call = Arena.ofConfined()) {
+        return Native.call(call -> {
             MemorySegment err = Native.errnoSegment(call);
             MemorySegment obj = (MemorySegment) Libbpf.OPEN_MEM.invokeExact(err, image, (long) elf.length,
                     MemorySegment.NULL);
@@ -41,31 +41,22 @@ public final class BpfObject implements AutoCloseable {
                         + ": " + lastLog());
             }
             return new BpfObject(name, obj);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Whether the named program is loaded by {@link #load}; used to leave out refused variants. */
     public void setAutoload(String program, boolean autoload) {
         MemorySegment prog = program(program);
-        try {
+        Native.run(() -> {
             int rc = (int) Libbpf.PROGRAM_SET_AUTOLOAD.invokeExact(prog, autoload);
             if (rc < 0) throw new NativeException(-rc, "cannot change autoload of " + program);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Loads every map and program; a verifier rejection quotes the end of the verifier log. */
     public void load() {
         LibbpfLog.drain();
-        int rc;
-        try {
-            rc = LinkDescriptors.during(leftOpen, () -> (int) Libbpf.OBJECT_LOAD.invokeExact(object));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.call(() -> LinkDescriptors.during(leftOpen, () -> (int) Libbpf.OBJECT_LOAD.invokeExact(object)));
         if (rc < 0) {
             String hint = switch (Errno.of(rc)) {
                 case EPERM, EACCES -> Libc.geteuid() == 0 ? "" : " (restracker must run as root, or with CAP_BPF and CAP_PERFMON)";
@@ -78,11 +69,9 @@ public final class BpfObject implements AutoCloseable {
     /** Attaches program to tracepoint category:event and pins the link at pinPath. */
     public void attachTracepointPinned(String program, String category, String event, String pinPath) {
         MemorySegment prog = program(program);
-        try {
+        Native.run(() -> {
             LinkDescriptors.during(leftOpen, () -> attachTracepoint(prog, program, category, event, pinPath));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     private static Void attachTracepoint(MemorySegment prog, String program, String category, String event, String pinPath)
@@ -111,7 +100,7 @@ public final class BpfObject implements AutoCloseable {
     /** The names of the object's programs, in ELF order. */
     public List<String> programs() {
         List<String> names = new ArrayList<>();
-        try {
+        return Native.call(() -> {
             MemorySegment p = MemorySegment.NULL;
             for (;;) {
                 p = (MemorySegment) Libbpf.NEXT_PROGRAM.invokeExact(object, p);
@@ -119,31 +108,25 @@ public final class BpfObject implements AutoCloseable {
                 MemorySegment name = (MemorySegment) Libbpf.PROGRAM_NAME.invokeExact(p);
                 names.add(name.reinterpret(256).getString(0));
             }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Points an fentry/fexit program at another kernel function than its SEC() names (before load). */
     public void setAttachTarget(String program, String function) {
         MemorySegment prog = program(program);
-        try (Arena call = Arena.ofConfined()) {
+        Native.run(call -> {
             int rc = (int) Libbpf.SET_ATTACH_TARGET.invokeExact(prog, 0, call.allocateFrom(function));
             if (rc < 0) throw new NativeException(-rc, "cannot point " + program + " at " + function + ": " + lastLog());
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Makes the object use an existing (pinned) map instead of creating its own (before load). */
     public void reuseMap(String map, BpfMap existing) {
         MemorySegment m = map(map);
-        try {
+        Native.run(() -> {
             int rc = (int) Libbpf.MAP_REUSE_FD.invokeExact(m, existing.fd());
             if (rc < 0) throw new NativeException(-rc, "cannot make " + name + " use the map " + map + ": " + lastLog());
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /**
@@ -151,17 +134,15 @@ public final class BpfObject implements AutoCloseable {
      * pinPath; the NativeException carries the kernel's errno and libbpf's explanation.
      */
     public void attachPinned(String program, String pinPath) {
-        try {
+        Native.run(() -> {
             LinkDescriptors.during(leftOpen, () -> pinLink(attach(program), program, pinPath));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Attaches a kprobe program to the entry of a kernel function and pins the link at pinPath. */
     public void attachKprobePinned(String program, String function, String pinPath) {
         MemorySegment prog = program(program);
-        try {
+        Native.run(() -> {
             LinkDescriptors.during(leftOpen, () -> {
                 try (Arena call = Arena.ofConfined()) {
                     MemorySegment err = Native.errnoSegment(call);
@@ -173,18 +154,14 @@ public final class BpfObject implements AutoCloseable {
                     return pinLink(link, program, pinPath);
                 }
             });
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Attaches program where its SEC() says and detaches it at once: whether the kernel allows it. */
     public void attachAndDetach(String program) {
-        try {
+        Native.run(() -> {
             int ignored = LinkDescriptors.during(leftOpen, () -> (int) Libbpf.LINK_DESTROY.invokeExact(attach(program)));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Attaches program where its SEC() says; the link handle, never NULL. */
@@ -216,32 +193,26 @@ public final class BpfObject implements AutoCloseable {
 
     public void pinMap(String map, String pinPath) {
         MemorySegment m = map(map);
-        try (Arena call = Arena.ofConfined()) {
+        Native.run(call -> {
             int rc = (int) Libbpf.MAP_PIN.invokeExact(m, call.allocateFrom(pinPath));
             if (rc < 0) throw new NativeException(-rc, "cannot pin the BPF map " + map + " at " + pinPath);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     private MemorySegment program(String program) {
-        try (Arena call = Arena.ofConfined()) {
+        return Native.call(call -> {
             MemorySegment p = (MemorySegment) Libbpf.FIND_PROGRAM.invokeExact(object, call.allocateFrom(program));
             if (p.address() == 0) throw new IllegalArgumentException(name + " has no program " + program);
             return p;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     private MemorySegment map(String map) {
-        try (Arena call = Arena.ofConfined()) {
+        return Native.call(call -> {
             MemorySegment m = (MemorySegment) Libbpf.FIND_MAP.invokeExact(object, call.allocateFrom(map));
             if (m.address() == 0) throw new IllegalArgumentException(name + " has no map " + map);
             return m;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     private static String lastLog() {
@@ -257,11 +228,9 @@ public final class BpfObject implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
+        Native.run(() -> {
             Libbpf.OBJECT_CLOSE.invokeExact(object);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
         LinkDescriptors.close(leftOpen);
     }
 }

@@ -3,7 +3,6 @@ package restracker.bpf;
 import static restracker.bpf.Native.INT;
 import static restracker.bpf.Native.PTR;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -74,15 +73,13 @@ public final class DirFd {
     }
 
     private static int openAt(int dirFd, String name, String what) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             int fd = (int) OPENAT.get().invokeExact(err, dirFd, arena.allocateFrom(name),
                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0) throw new NativeException(Native.errno(err), "cannot open the directory " + what);
             return fd;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** The entry name of dirFd, not followed if it is a symbolic link. */
@@ -96,15 +93,13 @@ public final class DirFd {
     }
 
     private static Stat statx(int dirFd, String name, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
             int rc = (int) STATX.get().invokeExact(err, dirFd, arena.allocateFrom(name), flags, STATX_MODE | STATX_UID, buf);
             if (rc != 0) throw new NativeException(Native.errno(err), "cannot stat " + (name.isEmpty() ? "a directory" : name));
             return new Stat(Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, STX_MODE)), buf.get(INT, STX_UID));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /**
@@ -112,7 +107,7 @@ public final class DirFd {
      * which shares its position: call it once per descriptor.
      */
     public static List<String> list(int dirFd) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             int dup = (int) DUP.get().invokeExact(err, dirFd);
             if (dup < 0) throw new NativeException(Native.errno(err), "cannot list a directory");
@@ -134,20 +129,16 @@ public final class DirFd {
                 int unused = (int) CLOSEDIR.get().invokeExact(dir); // closes dup
             }
             return names;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Removes the entry name of dirFd: an empty directory (rmdir) or anything else, a link itself (unlink). */
     public static void unlinkAt(int dirFd, String name, boolean directory) {
-        try (Arena arena = Arena.ofConfined()) {
+        Native.run(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             if ((int) UNLINKAT.get().invokeExact(err, dirFd, arena.allocateFrom(name), directory ? AT_REMOVEDIR : 0) != 0) {
                 throw new NativeException(Native.errno(err), "cannot remove " + name);
             }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 }

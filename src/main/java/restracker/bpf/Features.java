@@ -1,6 +1,5 @@
 package restracker.bpf;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -15,19 +14,15 @@ public final class Features {
 
     /** 1 supported, 0 refused, negative errno when the probe itself failed. */
     public static int programType(int type) {
-        try {
+        return Native.call(() -> {
             return (int) Libbpf.PROBE_PROG_TYPE.invokeExact(type, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     public static int helper(int programType, int helper) {
-        try {
+        return Native.call(() -> {
             return (int) Libbpf.PROBE_HELPER.invokeExact(programType, helper, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** What trying one program of an object said: ok, or the stage ("load", "attach") that failed and why. */
@@ -58,7 +53,7 @@ public final class Features {
     public static Set<String> kernelFunctions(Collection<String> names) {
         final int btfKindFunc = 12;
         Set<String> present = new LinkedHashSet<>();
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment btf = (MemorySegment) Libbpf.BTF_LOAD_VMLINUX.invokeExact(err);
             if (btf.address() == 0) {
@@ -73,9 +68,7 @@ public final class Features {
                 Libbpf.BTF_FREE.invokeExact(btf);
             }
             return present;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     public static String libbpfVersion() {

@@ -59,11 +59,9 @@ final class Libbpf {
     }
 
     static String version() {
-        try {
+        return Native.call(() -> {
             return (int) MAJOR.invokeExact() + "." + (int) MINOR.invokeExact();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** libbpf's print callback: every line goes to {@link LibbpfLog}. */

@@ -46,11 +46,9 @@ final class LibbpfLog {
         MemorySegment stub = Native.LINKER.upcallStub(target, FunctionDescriptor.of(INT, INT, PTR, PTR),
                 Arena.global());
         MethodHandle setPrint = Native.plain(libbpf, "libbpf_set_print", FunctionDescriptor.of(PTR, PTR));
-        try {
+        Native.run(() -> {
             MemorySegment unused = (MemorySegment) setPrint.invokeExact(stub);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
         installed = true;
     }
 

@@ -4,7 +4,6 @@ import static restracker.bpf.Native.INT;
 import static restracker.bpf.Native.LONG;
 import static restracker.bpf.Native.PTR;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 
@@ -54,58 +53,48 @@ public final class Libc {
 
     /** Opens a directory for {@link #lockExclusive}; the descriptor is closed with {@link #close}. */
     public static int openDirectory(String path) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             int fd = (int) OPEN.get().invokeExact(err, arena.allocateFrom(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (fd < 0) throw new NativeException(Native.errno(err), "cannot open " + path);
             return fd;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Opens path read-only (close-on-exec); the descriptor is closed with {@link #close}. */
     public static int openReadOnly(String path) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             int fd = (int) OPEN.get().invokeExact(err, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC);
             if (fd < 0) throw new NativeException(Native.errno(err), "cannot open " + path);
             return fd;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** An anonymous file (memfd_create(2), close-on-exec) named name in /proc/PID/fd. */
     public static int memfdCreate(String name) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             int fd = (int) MEMFD_CREATE.get().invokeExact(err, arena.allocateFrom(name), 1 /* MFD_CLOEXEC */);
             if (fd < 0) throw new NativeException(Native.errno(err), "cannot create an anonymous file");
             return fd;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     public static void close(int fd) {
-        try {
+        Native.run(() -> {
             int unused = (int) CLOSE.get().invokeExact(fd);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Blocks until this process holds the exclusive flock on fd (released by close). */
     public static void lockExclusive(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
+        Native.run(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             if ((int) FLOCK.get().invokeExact(err, fd, LOCK_EX) != 0) {
                 throw new NativeException(Native.errno(err), "cannot lock the pin directory");
             }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     public static void mount(String source, String target, String type) {
@@ -114,7 +103,7 @@ public final class Libc {
 
     /** mount(2) with the filesystem's options, e.g. "mode=0700" (null: none). */
     public static void mount(String source, String target, String type, String options) {
-        try (Arena arena = Arena.ofConfined()) {
+        Native.run(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment data = options == null ? MemorySegment.NULL : arena.allocateFrom(options);
             int rc = (int) MOUNT.get().invokeExact(err, arena.allocateFrom(source), arena.allocateFrom(target),
@@ -122,68 +111,56 @@ public final class Libc {
             if (rc != 0) {
                 throw new NativeException(Native.errno(err), "cannot mount " + type + " on " + target);
             }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** The filesystem magic number (statfs f_type) of path, or -errno. */
     public static long fileSystemType(String path) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(LibcStructs.STATFS);
             if ((int) STATFS.get().invokeExact(err, arena.allocateFrom(path), buf) != 0) {
-                return -Native.errno(err);
+                return (long) -Native.errno(err);
             }
             return (long) LibcStructs.F_TYPE.get(buf);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** kill(2); returns 0 or the errno. */
     public static int kill(int pid, int signal) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             return (int) KILL.get().invokeExact(err, pid, signal) == 0 ? 0 : Native.errno(err);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Maps size bytes of fd shared read-write; the mapping lasts as long as the process. */
     public static MemorySegment mapShared(int fd, long size) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment addr = (MemorySegment) MMAP.get().invokeExact(err, MemorySegment.NULL, size,
                     PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
             if (addr.address() == -1L) throw new NativeException(Native.errno(err), "cannot mmap a BPF map");
             return addr.reinterpret(size);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** CLOCK_BOOTTIME in nanoseconds: the clock of bpf_ktime_get_boot_ns(). */
     public static long boottimeNanos() {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment ts = arena.allocate(LibcStructs.TIMESPEC);
             int rc = (int) CLOCK_GETTIME.get().invokeExact(CLOCK_BOOTTIME, ts);
             return (long) LibcStructs.TV_SEC.get(ts) * 1_000_000_000L + (long) LibcStructs.TV_NSEC.get(ts);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** The size of a memory page (sysconf(_SC_PAGESIZE)): the unit of an mmap of a BPF array map. */
     public static long pageSize() {
-        try {
+        return Native.call(() -> {
             long size = (long) SYSCONF.get().invokeExact(SC_PAGESIZE);
             if (size <= 0) throw new IllegalStateException("sysconf(_SC_PAGESIZE) returned " + size);
             return size;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /**
@@ -191,23 +168,19 @@ public final class Libc {
      * that task in every pid namespace: the control socket passes it to say which task is meant.
      */
     public static int pidfdOpen(int pid) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             long fd = (long) SYSCALL.get().invokeExact(err, SYS_PIDFD_OPEN, (long) pid, PIDFD_THREAD);
             if (fd < 0 && Native.errno(err) == Errno.EINVAL.number()) { // a kernel before 6.9
                 fd = (long) SYSCALL.get().invokeExact(err, SYS_PIDFD_OPEN, (long) pid, 0L);
             }
             return fd >= 0 ? (int) fd : -Native.errno(err);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     public static int geteuid() {
-        try {
+        return Native.call(() -> {
             return (int) GETEUID.get().invokeExact();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 }

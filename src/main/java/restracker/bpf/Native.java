@@ -82,10 +82,68 @@ final class Native {
         return new UnsatisfiedLinkError("native symbol " + name + " not found");
     }
 
-    /** Rethrows what a MethodHandle invocation threw; the handles here throw nothing checked. */
-    static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
+    /** A native call: a downcall handle's invokeExact declares Throwable. */
+    @FunctionalInterface
+    interface Call<T> {
+        T run() throws Throwable;
+    }
+
+    /** A native call given a confined arena for its arguments, freed when it returns. */
+    @FunctionalInterface
+    interface ArenaCall<T> {
+        T run(Arena arena) throws Throwable;
+    }
+
+    /** As {@link Call}, returning nothing. */
+    @FunctionalInterface
+    interface Action {
+        void run() throws Throwable;
+    }
+
+    /** As {@link ArenaCall}, returning nothing. */
+    @FunctionalInterface
+    interface ArenaAction {
+        void run(Arena arena) throws Throwable;
+    }
+
+    /**
+     * Runs call; the one place where what a native call throws becomes what callers see: a
+     * RuntimeException (a {@link NativeException} with the errno the call captured, among them)
+     * or an Error as it is; anything else (the handles here throw nothing checked) as an
+     * IllegalStateException.
+     */
+    static <T> T call(Call<T> call) {
+        try {
+            return call.run();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** As {@link #call(Call)}, with a confined arena for the call's arguments. */
+    static <T> T call(ArenaCall<T> call) {
+        return call(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                return call.run(arena);
+            }
+        });
+    }
+
+    /** As {@link #call(Call)}, for a call that returns nothing. */
+    static void run(Action action) {
+        call(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** As {@link #call(ArenaCall)}, for a call that returns nothing. */
+    static void run(ArenaAction action) {
+        call(arena -> {
+            action.run(arena);
+            return null;
+        });
     }
 }

@@ -2,7 +2,6 @@ package restracker.bpf;
 
 import static restracker.bpf.Native.LONG;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 
@@ -21,12 +20,10 @@ public final class Pidfds {
      */
     public static boolean alive(int pidfd) {
         if (pidfd < 0) return false;
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             long rc = (long) SYSCALL.get().invokeExact(err, SYS_PIDFD_SEND_SIGNAL, (long) pidfd, 0L, 0L, 0L);
             return rc == 0 || Native.errno(err) == Errno.EPERM.number();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 }

@@ -4,7 +4,6 @@ import static restracker.bpf.Native.INT;
 import static restracker.bpf.Native.LONG;
 import static restracker.bpf.Native.PTR;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -22,7 +21,7 @@ public final class ProcessMemory {
      * meant: this reads whatever task has that pid now.
      */
     public static int read(int pid, long address, byte[] into) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(into.length);
             MemorySegment local = arena.allocate(16, 8), remote = arena.allocate(16, 8);
@@ -34,8 +33,6 @@ public final class ProcessMemory {
             if (n < 0) return -Native.errno(err);
             MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
             return (int) n;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 }

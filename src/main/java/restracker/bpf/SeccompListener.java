@@ -4,7 +4,6 @@ import static restracker.bpf.Native.INT;
 import static restracker.bpf.Native.LONG;
 import static restracker.bpf.Native.PTR;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
@@ -54,14 +53,12 @@ public final class SeccompListener implements AutoCloseable {
 
     /** Takes descriptor targetFd of the (stopped) process pidfd names: pidfd_getfd(2). */
     public static SeccompListener takeFrom(int pidfd, int targetFd) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             long got = (long) SYSCALL.get().invokeExact(err, SYS_PIDFD_GETFD, (long) pidfd, (long) targetFd, 0L);
             if (got < 0) throw new NativeException(Native.errno(err), "cannot take the seccomp listener of the program");
             return new SeccompListener((int) got);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /**
@@ -70,7 +67,7 @@ public final class SeccompListener implements AutoCloseable {
      * every process under the filter is gone.
      */
     public Optional<Notification> receive(int timeoutMillis) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment pfd = arena.allocate(8, 4);
             pfd.set(INT, 0, fd);
@@ -93,9 +90,7 @@ public final class SeccompListener implements AutoCloseable {
             for (int i = 0; i < 6; i++) args[i] = notif.get(LONG, NOTIF_DATA + DATA_ARGS + 8L * i);
             return Optional.of(new Notification(notif.get(LONG, 0), notif.get(INT, 8), notif.get(INT, NOTIF_DATA),
                     notif.get(INT, NOTIF_DATA + 4), args));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     private volatile boolean hungUp;
@@ -107,12 +102,10 @@ public final class SeccompListener implements AutoCloseable {
 
     /** Whether the call id still waits for its answer (its thread neither died nor was interrupted). */
     public boolean stillWaiting(long id) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             return (int) IOCTL.get().invokeExact(err, fd, NOTIF_ID_VALID, arena.allocateFrom(LONG, id)) == 0;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Answers call id: the call returns value, or -1 with errno when errno is not 0. */
@@ -126,7 +119,7 @@ public final class SeccompListener implements AutoCloseable {
     }
 
     private void send(long id, long value, int error, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
+        Native.run(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment resp = arena.allocate(RESP_SIZE, 8);
             resp.set(LONG, 0, id);
@@ -137,9 +130,7 @@ public final class SeccompListener implements AutoCloseable {
             if ((int) IOCTL.get().invokeExact(err, fd, NOTIF_SEND, resp) != 0 && Native.errno(err) != ENOENT) {
                 throw new NativeException(Native.errno(err), "cannot answer through the seccomp listener");
             }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /**
@@ -148,7 +139,7 @@ public final class SeccompListener implements AutoCloseable {
      * caller went away).
      */
     public int answerWithDescriptor(long id, int srcFd, boolean closeOnExec) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment addfd = arena.allocate(ADDFD_SIZE, 8);
             addfd.set(LONG, 0, id);
@@ -158,9 +149,7 @@ public final class SeccompListener implements AutoCloseable {
             addfd.set(INT, 20, closeOnExec ? Libc.O_CLOEXEC : 0);
             int rc = (int) IOCTL.get().invokeExact(err, fd, NOTIF_ADDFD, addfd);
             return rc >= 0 ? rc : -Native.errno(err);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Closes the listener (once, whoever calls it first): the kernel answers ENOSYS from then on. */

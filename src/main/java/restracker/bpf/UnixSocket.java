@@ -50,38 +50,42 @@ public final class UnixSocket implements AutoCloseable {
     /** A listening socket at path (a stale socket file there must have been removed by the caller). */
     public static UnixSocket listen(Path path, int backlog) {
         UnixSocket s = new UnixSocket(newSocket());
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment err = Native.errnoSegment(arena);
-            if ((int) BIND.get().invokeExact(err, s.fd, address(arena, path), (int) SocketStructs.SOCKADDR_UN.byteSize()) != 0) {
-                throw new NativeException(Native.errno(err), "cannot bind the control socket " + path);
-            }
-            if ((int) LISTEN.get().invokeExact(err, s.fd, backlog) != 0) {
-                throw new NativeException(Native.errno(err), "cannot listen on the control socket " + path);
-            }
-            return s;
+        try {
+            return Native.call(arena -> {
+                MemorySegment err = Native.errnoSegment(arena);
+                if ((int) BIND.get().invokeExact(err, s.fd, address(arena, path), (int) SocketStructs.SOCKADDR_UN.byteSize()) != 0) {
+                    throw new NativeException(Native.errno(err), "cannot bind the control socket " + path);
+                }
+                if ((int) LISTEN.get().invokeExact(err, s.fd, backlog) != 0) {
+                    throw new NativeException(Native.errno(err), "cannot listen on the control socket " + path);
+                }
+                return s;
+            });
         } catch (Throwable t) {
             s.close();
-            throw Native.rethrow(t);
+            throw t;
         }
     }
 
     public static UnixSocket connect(Path path) {
         UnixSocket s = new UnixSocket(newSocket());
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment err = Native.errnoSegment(arena);
-            if ((int) CONNECT.get().invokeExact(err, s.fd, address(arena, path), (int) SocketStructs.SOCKADDR_UN.byteSize()) != 0) {
-                throw new NativeException(Native.errno(err), "cannot connect to the control socket " + path);
-            }
-            return s;
+        try {
+            return Native.call(arena -> {
+                MemorySegment err = Native.errnoSegment(arena);
+                if ((int) CONNECT.get().invokeExact(err, s.fd, address(arena, path), (int) SocketStructs.SOCKADDR_UN.byteSize()) != 0) {
+                    throw new NativeException(Native.errno(err), "cannot connect to the control socket " + path);
+                }
+                return s;
+            });
         } catch (Throwable t) {
             s.close();
-            throw Native.rethrow(t);
+            throw t;
         }
     }
 
     /** The next connection; empty once {@link #shutdown} was called. */
     public java.util.Optional<UnixSocket> accept() {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             for (;;) {
                 int c = (int) ACCEPT4.get().invokeExact(err, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
@@ -91,13 +95,11 @@ public final class UnixSocket implements AutoCloseable {
                 if (e == Errno.EINVAL.number() || e == Errno.EBADF.number()) return java.util.Optional.empty();
                 throw new NativeException(e, "cannot accept a connection on the control socket");
             }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     public Peer peer() {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment cred = arena.allocate(SocketStructs.UCRED);
             MemorySegment len = arena.allocateFrom(INT, (int) SocketStructs.UCRED.byteSize());
@@ -106,14 +108,12 @@ public final class UnixSocket implements AutoCloseable {
             }
             return new Peer((int) SocketStructs.UCRED_PID.get(cred), (int) SocketStructs.UCRED_UID.get(cred),
                     (int) SocketStructs.UCRED_GID.get(cred));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Bounds each blocking read and write: a client that stalls is dropped, never waited for. */
     public void timeouts(Duration limit) {
-        try (Arena arena = Arena.ofConfined()) {
+        Native.run(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment tv = arena.allocate(SocketStructs.TIMEVAL);
             SocketStructs.TV_SEC.set(tv, limit.toSeconds());
@@ -123,14 +123,12 @@ public final class UnixSocket implements AutoCloseable {
                     throw new NativeException(Native.errno(err), "cannot set the control socket's timeouts");
                 }
             }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Writes all of data; passFd (if not -1) travels with its first byte as SCM_RIGHTS. */
     public void send(byte[] data, int passFd) {
-        try (Arena arena = Arena.ofConfined()) {
+        Native.run(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(Math.max(1, data.length));
             MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
@@ -154,9 +152,7 @@ public final class UnixSocket implements AutoCloseable {
                 }
                 done += n;
             }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /**
@@ -164,7 +160,7 @@ public final class UnixSocket implements AutoCloseable {
      * becomes the caller's to close; a timeout is an EAGAIN {@link NativeException}.
      */
     public Received receive(byte[] into) {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(Math.max(1, into.length));
             MemorySegment msg = message(arena, buf, into.length);
@@ -181,27 +177,21 @@ public final class UnixSocket implements AutoCloseable {
                 MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
                 return new Received((int) n, passedFd(msg, control));
             }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Unblocks {@link #accept} in another thread, which then returns empty. */
     public void shutdown() {
-        try {
+        Native.run(() -> {
             int unused = (int) SHUTDOWN.get().invokeExact(fd, SHUT_RDWR);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     /** Ends this side's stream: the peer reads end-of-stream, and can still answer. */
     public void shutdownOutput() {
-        try {
+        Native.run(() -> {
             int unused = (int) SHUTDOWN.get().invokeExact(fd, SHUT_WR);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 
     @Override
@@ -241,13 +231,11 @@ public final class UnixSocket implements AutoCloseable {
     }
 
     private static int newSocket() {
-        try (Arena arena = Arena.ofConfined()) {
+        return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             int s = (int) SOCKET.get().invokeExact(err, (int) AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
             if (s < 0) throw new NativeException(Native.errno(err), "cannot create a Unix socket");
             return s;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        });
     }
 }

@@ -2,7 +2,11 @@ package restracker.cli;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import restracker.control.ControlServer;
 import restracker.kernel.PinnedState;
 import restracker.tracer.CounterSource;
@@ -51,9 +55,19 @@ public final class Environment {
         return p.normalize();
     }
 
-    /** The tracker's hook variants to try at a load, in order: $RESTRACKER_TRACKER_HOOKS, else fentry then tracepoints. */
+    /**
+     * The tracker's hook variants to try at a load, in order: $RESTRACKER_TRACKER_HOOKS, else fentry
+     * then tracepoints. A variant asked for alone that the kernel refuses fails the load; it never
+     * falls back.
+     */
     public static List<TrackerHooks> trackerHooks() {
-        return TrackerHooks.parse(System.getenv(TRACKER_HOOKS));
+        return trackerHooksOf(System.getenv(TRACKER_HOOKS));
+    }
+
+    static List<TrackerHooks> trackerHooksOf(String value) {
+        Map<String, List<TrackerHooks>> names = new LinkedHashMap<>();
+        for (TrackerHooks h : TrackerHooks.values()) names.put(h.label(), List.of(h));
+        return hooks(TRACKER_HOOKS, value, names, TrackerHooks.DEFAULT_PREFERENCE);
     }
 
     /** " (RESTRACKER_TRACKER_HOOKS=...)" when the variable is set, for messages; else empty. */
@@ -64,7 +78,39 @@ public final class Environment {
 
     /** The tracer's lock-counter hooks to try, in order: $RESTRACKER_LOCK_HOOKS, else fentry then kprobes. */
     public static List<CounterSource.Hook> lockHooks() {
-        return KernelTracer.parseLockHooks(System.getenv(LOCK_HOOKS));
+        return lockHooksOf(System.getenv(LOCK_HOOKS));
+    }
+
+    static List<CounterSource.Hook> lockHooksOf(String value) {
+        Map<String, List<CounterSource.Hook>> names = new LinkedHashMap<>();
+        names.put("fentry", List.of(CounterSource.Hook.FENTRY));
+        names.put("kprobe", List.of(CounterSource.Hook.KPROBE));
+        names.put("kprobes", List.of(CounterSource.Hook.KPROBE));
+        names.put("none", List.of());
+        return hooks(LOCK_HOOKS, value, names, KernelTracer.DEFAULT_LOCK_HOOKS);
+    }
+
+    /**
+     * A hook-variant setting: the comma-separated names of variable's value (any case, blanks
+     * around a name and empty names ignored), each once, in the order to try; unset or blank: the
+     * default. A name that is not one of names, or a value that names nothing, is refused with the
+     * valid names.
+     */
+    private static <T> List<T> hooks(String variable, String value, Map<String, List<T>> names, List<T> fallback) {
+        if (value == null || value.isBlank()) return fallback;
+        String valid = " (use " + String.join(", ", names.keySet()) + ", or several comma-separated in the order to try)";
+        LinkedHashSet<T> chosen = new LinkedHashSet<>();
+        boolean named = false;
+        for (String name : value.split(",")) {
+            String n = name.strip().toLowerCase(Locale.ROOT);
+            if (n.isEmpty()) continue;
+            List<T> hooks = names.get(n);
+            if (hooks == null) throw new IllegalArgumentException(variable + ": unknown hooks '" + name.strip() + "'" + valid);
+            chosen.addAll(hooks);
+            named = true;
+        }
+        if (!named) throw new IllegalArgumentException(variable + "='" + value + "' names no hooks" + valid);
+        return List.copyOf(chosen);
     }
 
     /** The daemon's control socket: $RESTRACKER_CONTROL_SOCKET, else the default. */

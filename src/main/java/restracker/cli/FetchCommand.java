@@ -7,8 +7,8 @@ import restracker.control.Operation;
 import restracker.control.Request;
 import restracker.json.Json;
 import restracker.json.JsonViews;
+import restracker.proc.ProcFs;
 import restracker.tracker.EntityStats;
-import restracker.tracker.ProcFs;
 import restracker.tracker.Quota;
 import restracker.tracker.Sizes;
 

@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import restracker.bpf.Libc;
+import restracker.proc.ProcFs;
 import restracker.text.Untrusted;
 import restracker.tracker.KillEvent;
-import restracker.tracker.ProcFs;
 import restracker.tracker.Sizes;
 import restracker.tracker.TrackerException;
 

@@ -5,6 +5,7 @@ import restracker.bpf.Errno;
 import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
 import restracker.bpf.UnixSocket;
+import restracker.proc.Namespaces;
 
 /** The CLI's side of the control socket: one request, one reply, one connection. */
 public final class ControlClient {

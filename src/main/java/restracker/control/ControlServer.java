@@ -19,6 +19,7 @@ import restracker.bpf.Errno;
 import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
 import restracker.bpf.UnixSocket;
+import restracker.proc.Namespaces;
 import restracker.text.Untrusted;
 
 /**

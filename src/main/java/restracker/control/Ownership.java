@@ -3,7 +3,7 @@ package restracker.control;
 import restracker.bpf.Errno;
 import restracker.bpf.NativeException;
 import restracker.bpf.Pidfds;
-import restracker.tracker.ProcFs;
+import restracker.proc.ProcFs;
 
 /**
  * Who may change how a task is tracked: root, or the task's owner by the rule kill(2) applies, the

@@ -1,6 +1,11 @@
 package restracker.kernel;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What one BPF object pins: its maps (the meta record included) and the hooks its programs
@@ -52,6 +57,48 @@ public record Blueprint(String name, String object, int abiVersion, List<String>
             return java.util.stream.Stream.concat(tracepoints.stream().map(Attachment::program),
                     functions.stream().map(FunctionHook::program)).distinct().toList();
         }
+    }
+
+    /** The kinds of program that hook the entry of a kernel function, as a {@link Stage} tries them. */
+    public enum EntryKind {
+        FENTRY, KPROBE;
+
+        /** "fentry", "kprobe". */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The program of this kind for hook: fentry_NAME, kprobe_NAME. */
+        public String program(EntryHook hook) {
+            return label() + "_" + hook.name();
+        }
+    }
+
+    /**
+     * A hook on the entry of the first of functions this kernel has (when it has none, the hook is
+     * left out), by the programs fentry_NAME and kprobe_NAME; its link is pinned under the
+     * function's name.
+     */
+    public record EntryHook(String name, List<String> functions) {}
+
+    /**
+     * A second object loaded onto a pinned state: it uses the state's maps (sharedMaps) instead of
+     * creating its own, and its links are pinned beside the state's under links/ (see
+     * {@link PinnedState#loadStage}). Each entry hook gets the first kind of program, in the order
+     * asked for, that the kernel loads and attaches; one refused everywhere is left out, with the
+     * reason.
+     *
+     * @param programs program to the name its link is pinned under: attached where its SEC() says,
+     *     always (a refusal fails the stage)
+     */
+    public record Stage(String object, List<String> sharedMaps, Map<String, String> programs, List<EntryHook> hooks) {}
+
+    /** The names of the links this blueprint pins under links/ (in any of its variants). */
+    public Set<String> linkNames() {
+        return Stream.of(attachments.stream().map(Attachment::event), programs.stream().map(Program::name),
+                variants.stream().flatMap(v -> v.tracepoints().stream().map(Attachment::event)),
+                variants.stream().flatMap(v -> v.functions().stream().map(FunctionHook::program)))
+                .flatMap(s -> s).collect(Collectors.toSet());
     }
 
     /** The same object with only the given variants, in that order. */

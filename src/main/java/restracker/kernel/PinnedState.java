@@ -8,21 +8,17 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import restracker.bpf.BpfMap;
-import restracker.bpf.BpfObject;
 import restracker.bpf.Errno;
-import restracker.bpf.Features;
 import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
-import restracker.bpf.ObjectFiles;
 
 /**
  * The kernel-resident state of one BPF object (see {@link Blueprint}): its maps and links pinned
@@ -38,6 +34,7 @@ public final class PinnedState implements AutoCloseable {
     private final Path dir;
     private final Map<String, BpfMap> maps = new LinkedHashMap<>();
     private final Meta meta;
+    private final Blueprint blueprint;
 
     /** What the meta record says of the restracker that loaded the state. */
     public record Meta(int abiVersion, String version, Instant loadedAt, int links) {}
@@ -45,6 +42,7 @@ public final class PinnedState implements AutoCloseable {
     private PinnedState(Path dir, Blueprint blueprint, Meta meta) {
         this.dir = dir;
         this.meta = meta;
+        this.blueprint = blueprint;
         try {
             for (String name : blueprint.maps()) maps.put(name, open(name));
         } catch (RuntimeException e) {
@@ -211,97 +209,29 @@ public final class PinnedState implements AutoCloseable {
 
     private static Meta load(Path dir, Blueprint blueprint) {
         Mounts.ensureTracefs();
-        byte[] elf = ObjectFiles.read(blueprint.object());
-        List<Blueprint.Variant> variants = blueprint.variants();
-        if (variants.isEmpty()) {
-            loadVariantPreferringAll(dir, blueprint, elf, null);
-        } else {
-            List<String> refused = new ArrayList<>();
-            for (int i = 0; ; i++) {
-                Blueprint.Variant v = variants.get(i);
-                try {
-                    loadVariantPreferringAll(dir, blueprint, elf, v);
-                    break;
-                } catch (NativeException e) {
-                    refused.add(v.name() + " refused with " + e.errno().label() + ": " + firstLine(e.getMessage()));
-                    if (i == variants.size() - 1) {
-                        throw new NativeException(e.rawErrno(), "the kernel refused every variant of " + blueprint.name()
-                                + "'s hooks that was asked for (" + String.join("; ", refused) + ")");
-                    }
-                }
-            }
-        }
+        Loader.load(dir, blueprint);
         Instant now = Instant.now();
         int links = countLinks(dir);
         writeMeta(dir, blueprint, now, links);
         return new Meta(blueprint.abiVersion(), VERSION, now, links);
     }
 
-    /**
-     * As {@link #loadVariant} with the blueprint's programs that need kernel functions; where the
-     * kernel has those functions but refuses such a program anyway, once more without them (they
-     * are what a kernel may add, never what the rest needs).
-     */
-    private static void loadVariantPreferringAll(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant) {
-        try {
-            loadVariant(dir, blueprint, elf, variant, true);
-        } catch (NativeException e) {
-            // The refusal names the program (libbpf's log, or "cannot attach NAME").
-            boolean optionalRefused = blueprint.programs().stream()
-                    .anyMatch(p -> !p.needs().isEmpty() && e.getMessage().contains(p.name()));
-            if (!optionalRefused) throw e;
-            loadVariant(dir, blueprint, elf, variant, false);
-        }
-    }
+    /** What an entry hook of a {@link Blueprint.Stage} got: the kind of program and the function it hooks. */
+    public record Hooked(Blueprint.EntryKind kind, String function) {}
 
     /**
-     * Loads the object with the common attachments and variant's hooks (all programs when variant
-     * is null), and the blueprint's programs (those that need kernel functions only with
-     * withOptional, and where the kernel has them), attaches and pins them and the maps; on failure
-     * removes every pin it made.
+     * What a stage's load got: each entry hook that is hooked, by its name, and why the others are
+     * not (empty when nothing is missing).
      */
-    private static void loadVariant(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant,
-            boolean withOptional) {
-        Path links = dir.resolve("links");
-        PinDir.create(dir.getParent(), links);
-        try (BpfObject obj = BpfObject.open(blueprint.object(), elf)) {
-            List<Blueprint.Attachment> tracepoints = new ArrayList<>(blueprint.attachments());
-            List<Blueprint.FunctionHook> functions = List.of();
-            Set<String> needed = new HashSet<>();
-            blueprint.programs().forEach(p -> needed.addAll(p.needs()));
-            Set<String> have = needed.isEmpty() ? Set.of() : Features.kernelFunctions(needed);
-            List<Blueprint.Program> programs = blueprint.programs().stream()
-                    .filter(p -> p.needs().isEmpty() || (withOptional && have.containsAll(p.needs()))).toList();
-            if (variant != null) {
-                tracepoints.addAll(variant.tracepoints());
-                Set<String> present = variant.functions().isEmpty() ? Set.of() : Features.kernelFunctions(
-                        variant.functions().stream().map(Blueprint.FunctionHook::function).toList());
-                // A function this kernel lacks is skipped, as a missing tracepoint is (`doctor` names them).
-                functions = variant.functions().stream().filter(f -> present.contains(f.function())).toList();
-                Set<String> load = new HashSet<>();
-                tracepoints.forEach(a -> load.add(a.program()));
-                functions.forEach(f -> load.add(f.program()));
-                programs.forEach(p -> load.add(p.name()));
-                for (String p : obj.programs()) obj.setAutoload(p, load.contains(p));
-            }
-            obj.load();
-            for (Blueprint.Attachment a : tracepoints) {
-                if (!Mounts.tracepointExists(a.category(), a.event())) continue; // reported by `doctor`
-                obj.attachTracepointPinned(a.program(), a.category(), a.event(), links.resolve(a.event()).toString());
-            }
-            for (Blueprint.FunctionHook f : functions) obj.attachPinned(f.program(), links.resolve(f.program()).toString());
-            for (Blueprint.Program p : programs) obj.attachPinned(p.name(), links.resolve(p.name()).toString());
-            for (String m : blueprint.maps()) obj.pinMap(m, dir.resolve(m).toString());
-            obj.pinMap("meta", dir.resolve("meta").toString());
-        } catch (RuntimeException e) {
-            removePins(dir);
-            throw e;
-        }
-    }
+    public record StageLoad(Map<String, Hooked> hooked, String reason) {}
 
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+    /**
+     * Loads stage onto this state's maps, its links pinned beside this state's, each entry hook
+     * by the first kind in kinds (in that order) that the kernel loads and attaches; a stage
+     * half-loaded before is removed first. The caller holds {@link #lock}.
+     */
+    public StageLoad loadStage(Blueprint.Stage stage, List<Blueprint.EntryKind> kinds) {
+        return Loader.loadStage(dir, blueprint.linkNames(), this::map, stage, kinds);
     }
 
     /**

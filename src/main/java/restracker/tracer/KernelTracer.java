@@ -23,7 +23,7 @@ import restracker.bpf.NativeException;
 import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
 import restracker.kernel.PinnedState;
-import restracker.tracker.ProcFs;
+import restracker.proc.ProcFs;
 
 /**
  * The kernel-operations tracer (/dev/tracer's TRACER_ADD_PROCESS and TRACER_REMOVE_PROCESS,
@@ -47,30 +47,13 @@ public final class KernelTracer implements AutoCloseable {
     private final Map<Counter, CounterSource> sources;
     private MemorySegment shared;
 
-    /**
-     * The function-hook variants named by spec for the lock counters, in the order to try
-     * ("kprobe", "fentry,kprobe", "none"); null or blank: fentry then kprobes.
-     */
-    public static List<CounterSource.Hook> parseLockHooks(String spec) {
-        String env = spec;
-        if (env == null || env.isBlank()) return TracerHooks.DEFAULT_PREFERENCE;
-        List<CounterSource.Hook> hooks = new ArrayList<>();
-        for (String h : env.split(",")) {
-            switch (h.strip().toLowerCase(java.util.Locale.ROOT)) {
-                case "fentry" -> hooks.add(CounterSource.Hook.FENTRY);
-                case "kprobe", "kprobes" -> hooks.add(CounterSource.Hook.KPROBE);
-                case "none", "" -> { }
-                default -> throw new IllegalArgumentException("RESTRACKER_LOCK_HOOKS: unknown hook '" + h.strip()
-                        + "' (use fentry, kprobe or none, comma-separated)");
-            }
-        }
-        return List.copyOf(hooks);
-    }
+    /** The lock counters' hooks tried where none are asked for: fentry, then kprobes. */
+    public static final List<CounterSource.Hook> DEFAULT_LOCK_HOOKS = TracerHooks.DEFAULT_PREFERENCE;
 
     private KernelTracer(PinnedState state, List<CounterSource.Hook> lockHooks) {
         this.state = state;
         try {
-            this.sources = TracerHooks.ensureLoaded(state, BLUEPRINT, lockHooks);
+            this.sources = TracerHooks.ensureLoaded(state, lockHooks);
         } catch (RuntimeException e) {
             state.close();
             throw e;
@@ -152,7 +135,7 @@ public final class KernelTracer implements AutoCloseable {
             // Its exit hook may have run before the entry existed: then nothing would ever remove it.
             Optional<ProcFs.Task> again = ProcFs.task(pid);
             if (again.isEmpty() || again.get().isZombie() || again.get().startTicks() != task.startTicks()
-                    || Proc.exiting(pid)) {
+                    || ProcFs.exiting(pid)) {
                 drop(arena, pid);
                 throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it exited meanwhile");
             }
@@ -242,7 +225,7 @@ public final class KernelTracer implements AutoCloseable {
         if (task.get().isZombie()) {
             throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it has exited (a zombie)");
         }
-        if (Proc.exiting(pid)) throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it is exiting");
+        if (ProcFs.exiting(pid)) throw new TracerException(ESRCH, "cannot trace pid " + pid + ": it is exiting");
         return task.get();
     }
 

@@ -24,6 +24,7 @@ import restracker.kernel.DirLock;
 import restracker.kernel.HookedSyscalls;
 import restracker.kernel.PinnedState;
 import restracker.kernel.Records;
+import restracker.proc.ProcFs;
 
 /**
  * The five system calls of the kernel patch restracker replaces (register, fetch, deregister, resource_cap, resource_reset) over the

@@ -2,9 +2,7 @@ package restracker.tracker;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import restracker.bpf.Features;
@@ -132,23 +130,5 @@ public enum TrackerHooks {
         if (p.ok()) return Optional.empty();
         return Optional.of("fentry refused: " + (p.stage().equals("load") ? "loading" : "attaching")
                 + " an fexit program on __x64_sys_openat fails with " + p.errno().label());
-    }
-
-    /**
-     * The variants named by spec ("tracepoint", "fentry", or both comma-separated in the order to
-     * try); null or blank: the default. A variant asked for alone that the kernel refuses fails the
-     * load; it never falls back.
-     */
-    public static List<TrackerHooks> parse(String spec) {
-        if (spec == null || spec.isBlank()) return DEFAULT_PREFERENCE;
-        LinkedHashSet<TrackerHooks> hooks = new LinkedHashSet<>();
-        for (String h : spec.split(",")) {
-            String s = h.strip().toLowerCase(Locale.ROOT);
-            if (s.isEmpty()) continue;
-            hooks.add(of(s).orElseThrow(() -> new IllegalArgumentException("RESTRACKER_TRACKER_HOOKS: unknown hooks '"
-                    + h.strip() + "' (use tracepoint or fentry, or both comma-separated in the order to try)")));
-        }
-        if (hooks.isEmpty()) throw new IllegalArgumentException("RESTRACKER_TRACKER_HOOKS names no hooks");
-        return List.copyOf(hooks);
     }
 }

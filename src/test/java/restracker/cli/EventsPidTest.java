@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.testing.Cli;
 import restracker.testing.JsonTree;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracker.Quota;
@@ -18,18 +18,13 @@ import restracker.tracker.ResourceTracker;
 
 /** `restracker events --pid PID` shows that process's kills and no other's. */
 class EventsPidTest {
+    @Loaded
     private static ResourceTracker tracker;
     private static Path pinDir;
 
     @BeforeAll
     static void load() {
-        tracker = TestKernel.tracker(EventsPidTest.class);
         pinDir = TestKernel.pinDir(EventsPidTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TestKernel.unload(EventsPidTest.class, tracker);
     }
 
     private static void killAtItsFirstOpen(Workload w) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracker.Quota;
@@ -30,11 +31,11 @@ import restracker.tracker.ResourceTracker;
  */
 class TopTerminalTest {
     private static final String SESSION = "restracker-top-test-" + ProcessHandle.current().pid();
+    @Loaded
     private static ResourceTracker tracker;
 
     @BeforeAll
     static void load() {
-        tracker = TestKernel.tracker(TopTerminalTest.class);
         if (!new File("/usr/bin/tmux").canExecute()) {
             if (TestKernel.onCi()) throw new AssertionError("tmux is missing (scripts/setup installs it)");
             Assumptions.abort("tmux is not installed");
@@ -44,7 +45,6 @@ class TopTerminalTest {
     @AfterAll
     static void unload() throws Exception {
         tmux("kill-session", "-t", SESSION);
-        TestKernel.unload(TopTerminalTest.class, tracker);
     }
 
     /** Runs tmux with a deadline; its output goes through a file, so no pipe can fill up. */

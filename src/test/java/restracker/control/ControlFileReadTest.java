@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.testing.Cli;
 import restracker.testing.DaemonJvm;
+import restracker.testing.Loaded;
 import restracker.testing.RawFrames;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
@@ -31,6 +32,7 @@ import restracker.tracker.ResourceTracker;
  * `@FILE` either, even as root.
  */
 class ControlFileReadTest {
+    @Loaded
     private static ResourceTracker tracker;
     private static TestUser user;
     private static DaemonJvm daemon;
@@ -39,7 +41,6 @@ class ControlFileReadTest {
 
     @BeforeAll
     static void start() throws Exception {
-        tracker = TestKernel.tracker(ControlFileReadTest.class);
         user = TestUser.create();
         daemon = DaemonJvm.start(TestKernel.pinDir(ControlFileReadTest.class));
         secretDir = Files.createTempDirectory("restracker-secret-",
@@ -53,7 +54,6 @@ class ControlFileReadTest {
     static void stop() throws Exception {
         if (daemon != null) daemon.close();
         if (user != null) user.close();
-        TestKernel.unload(ControlFileReadTest.class, tracker);
         if (secret != null) Files.deleteIfExists(secret);
         if (secretDir != null) Files.deleteIfExists(secretDir);
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.testing.Cli;
 import restracker.testing.DaemonJvm;
+import restracker.testing.Loaded;
 import restracker.testing.RawFrames;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
@@ -32,6 +33,7 @@ import restracker.tracker.ResourceTracker;
  */
 class ControlJamTest {
     private static final int REQUESTS = 24; // more than the daemon's 16 workers
+    @Loaded
     private static ResourceTracker tracker;
     private static TestUser user;
     private static DaemonJvm daemon;
@@ -39,7 +41,6 @@ class ControlJamTest {
 
     @BeforeAll
     static void start() throws Exception {
-        tracker = TestKernel.tracker(ControlJamTest.class);
         user = TestUser.create();
         daemon = DaemonJvm.start(TestKernel.pinDir(ControlJamTest.class));
         fifoDir = Files.createTempDirectory("restracker-fifo-",
@@ -62,7 +63,6 @@ class ControlJamTest {
         }
         if (daemon != null) daemon.close();
         if (user != null) user.close();
-        TestKernel.unload(ControlJamTest.class, tracker);
         if (fifo != null) Files.deleteIfExists(fifo);
         if (fifoDir != null) Files.deleteIfExists(fifoDir);
     }

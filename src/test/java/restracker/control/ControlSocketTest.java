@@ -22,6 +22,7 @@ import restracker.cli.Main;
 import restracker.testing.Child;
 import restracker.testing.Cli;
 import restracker.testing.JsonTree;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.testing.Workload;
@@ -35,6 +36,7 @@ import restracker.tracker.ResourceTracker;
  * processes. Garbage on the socket gets an error, never a changed state or a stuck daemon.
  */
 class ControlSocketTest {
+    @Loaded
     private static ResourceTracker tracker;
     private static TestUser user;
     private static Path socketDir;
@@ -43,7 +45,6 @@ class ControlSocketTest {
 
     @BeforeAll
     static void start() throws Exception {
-        tracker = TestKernel.tracker(ControlSocketTest.class);
         user = TestUser.create();
         socketDir = Files.createTempDirectory("restracker-control-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -64,7 +65,6 @@ class ControlSocketTest {
             daemon.stop(Duration.ofSeconds(30));
         }
         if (user != null) user.close();
-        TestKernel.unload(ControlSocketTest.class, tracker);
         if (socketDir != null) {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(socketDir);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import restracker.testing.Cli;
 import restracker.testing.DaemonJvm;
 import restracker.testing.JsonTree;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.tracker.ResourceTracker;
@@ -35,6 +36,7 @@ class EscapedOutputTest {
     /** ESC [2J (clear), ESC ]0;PWN BEL (window title): 12 bytes, within comm's 15. */
     private static final String HOSTILE = "\033[2J\033]0;PWN\007";
     private static final String ESCAPED = "\\u001b[2J\\u001b]0;PWN\\u0007";
+    @Loaded
     private static ResourceTracker tracker;
     private static TestUser user;
     private static DaemonJvm daemon;
@@ -42,7 +44,6 @@ class EscapedOutputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        tracker = TestKernel.tracker(EscapedOutputTest.class);
         pinDir = TestKernel.pinDir(EscapedOutputTest.class);
         user = TestUser.create();
         daemon = DaemonJvm.start(pinDir);
@@ -54,7 +55,6 @@ class EscapedOutputTest {
     static void stop() throws Exception {
         if (daemon != null) daemon.close();
         if (user != null) user.close();
-        TestKernel.unload(EscapedOutputTest.class, tracker);
         if (handshake != null) {
             Files.deleteIfExists(handshake.resolve("go"));
             Files.deleteIfExists(handshake);

@@ -10,13 +10,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.proc.ProcFs;
 import restracker.testing.Cli;
 import restracker.testing.DaemonJvm;
+import restracker.testing.Loaded;
 import restracker.testing.PrivilegedPrograms;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.testing.Workload;
-import restracker.tracker.ProcFs;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 
@@ -27,6 +28,7 @@ import restracker.tracker.ResourceTracker;
  */
 class QuotaOwnershipTest {
     private static final int KILLED = 128 + 9;
+    @Loaded
     private static ResourceTracker tracker;
     private static TestUser user;
     private static DaemonJvm daemon;
@@ -34,7 +36,6 @@ class QuotaOwnershipTest {
 
     @BeforeAll
     static void start() throws Exception {
-        tracker = TestKernel.tracker(QuotaOwnershipTest.class);
         user = TestUser.create();
         daemon = DaemonJvm.start(TestKernel.pinDir(QuotaOwnershipTest.class));
         programs = PrivilegedPrograms.build();
@@ -45,7 +46,6 @@ class QuotaOwnershipTest {
         if (daemon != null) daemon.close();
         if (user != null) user.close();
         if (programs != null) programs.close();
-        TestKernel.unload(QuotaOwnershipTest.class, tracker);
     }
 
     private static Cli.Result asUser(String... args) throws Exception {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.tracker.ResourceTracker;
@@ -27,13 +28,13 @@ import restracker.tracker.ResourceTracker;
  * own share.
  */
 class ConnectionShareTest {
+    @Loaded
     private static ResourceTracker tracker;
     private static Daemon daemon;
     private static int port;
 
     @BeforeAll
     static void start() {
-        tracker = TestKernel.tracker(ConnectionShareTest.class);
         daemon = Daemon.start(TestKernel.pinDir(ConnectionShareTest.class), new Listen("127.0.0.1", 0));
         port = daemon.address().getPort();
     }
@@ -41,7 +42,6 @@ class ConnectionShareTest {
     @AfterAll
     static void stop() {
         if (daemon != null) daemon.close();
-        TestKernel.unload(ConnectionShareTest.class, tracker);
     }
 
     @Test

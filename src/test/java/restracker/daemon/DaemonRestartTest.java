@@ -12,12 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.cli.Main;
 import restracker.testing.Child;
 import restracker.testing.JsonTree;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracker.Quota;
@@ -29,17 +28,8 @@ import restracker.tracker.ResourceTracker;
  */
 class DaemonRestartTest {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)/");
+    @Loaded
     private static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TestKernel.tracker(DaemonRestartTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TestKernel.unload(DaemonRestartTest.class, tracker);
-    }
 
     /** A daemon JVM on a free loopback port, and a client for it. */
     record Running(Child child, Client client) implements AutoCloseable {

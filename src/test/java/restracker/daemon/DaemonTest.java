@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import restracker.testing.Child;
 import restracker.testing.JsonTree;
 import restracker.testing.KernelReach;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.TracerColumns;
 import restracker.testing.Workload;
@@ -27,13 +28,13 @@ import restracker.tracker.ResourceTracker;
 
 /** The daemon in this JVM over the tests' own pinned tracker, driven over real HTTP on loopback. */
 class DaemonTest {
+    @Loaded
     private static ResourceTracker tracker;
     private static Daemon daemon;
     private static Client client;
 
     @BeforeAll
     static void start() {
-        tracker = TestKernel.tracker(DaemonTest.class);
         daemon = Daemon.start(TestKernel.pinDir(DaemonTest.class), new Listen("127.0.0.1", 0));
         client = new Client("http://127.0.0.1:" + daemon.address().getPort());
     }
@@ -41,7 +42,6 @@ class DaemonTest {
     @AfterAll
     static void stop() {
         if (daemon != null) daemon.close();
-        TestKernel.unload(DaemonTest.class, tracker);
     }
 
     @Test

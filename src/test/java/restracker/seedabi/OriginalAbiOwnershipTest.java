@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.Libc;
 import restracker.testing.DaemonJvm;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
 import restracker.testing.Workload;
@@ -21,6 +22,7 @@ import restracker.tracker.ResourceTracker;
  */
 class OriginalAbiOwnershipTest {
     private static final int SIGSTOP = 19, SIGCONT = 18;
+    @Loaded
     private static ResourceTracker tracker;
     private static TestUser user;
     private static DaemonJvm daemon;
@@ -28,7 +30,6 @@ class OriginalAbiOwnershipTest {
 
     @BeforeAll
     static void start() throws Exception {
-        tracker = TestKernel.tracker(OriginalAbiOwnershipTest.class);
         user = TestUser.create();
         daemon = DaemonJvm.start(TestKernel.pinDir(OriginalAbiOwnershipTest.class));
         programs = OriginalPrograms.build();
@@ -39,7 +40,6 @@ class OriginalAbiOwnershipTest {
         if (daemon != null) daemon.close();
         if (user != null) user.close();
         if (programs != null) programs.close();
-        TestKernel.unload(OriginalAbiOwnershipTest.class, tracker);
     }
 
     private static ProcessBuilder asUser(String... runArgs) {

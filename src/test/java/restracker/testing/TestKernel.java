@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Assumptions;
 import restracker.bpf.Libc;
 import restracker.cli.Environment;
 import restracker.kernel.PinnedState;
+import restracker.tracer.CounterSource;
+import restracker.tracer.KernelTracer;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerHooks;
 
@@ -49,6 +51,24 @@ public final class TestKernel {
             skipOrFail("restracker cannot load its BPF programs here: " + e.getMessage());
             throw e;
         }
+    }
+
+    /** Loads a fresh tracer for testClass with the lock counters' hooks tried in the order given. */
+    public static KernelTracer tracer(Class<?> testClass, List<CounterSource.Hook> lockHooks) {
+        requireBpf();
+        Path dir = pinDir(testClass);
+        PinnedState.unload(dir);
+        try {
+            return KernelTracer.open(dir, lockHooks);
+        } catch (RuntimeException e) {
+            skipOrFail("the tracer cannot load its BPF programs here: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    public static void unloadTracer(Class<?> testClass, KernelTracer tracer) {
+        if (tracer != null) tracer.close();
+        PinnedState.unload(pinDir(testClass));
     }
 
     public static void unload(Class<?> testClass, ResourceTracker tracker) {

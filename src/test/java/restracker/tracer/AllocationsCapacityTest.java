@@ -7,11 +7,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
 import restracker.testing.BpfMaps;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -22,18 +22,13 @@ import restracker.testing.Workload;
  * own tracing (tracefs) saw for that process in the same window.
  */
 class AllocationsCapacityTest {
+    @Loaded
     private static KernelTracer tracer;
     private static Path allocs;
 
     @BeforeAll
     static void load() {
-        tracer = TestTracer.load(AllocationsCapacityTest.class);
         allocs = TestKernel.pinDir(AllocationsCapacityTest.class).resolve("tracer").resolve("allocs");
-    }
-
-    @AfterAll
-    static void unload() {
-        TestTracer.unload(AllocationsCapacityTest.class, tracer);
     }
 
     @Test

@@ -8,10 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
 /**
@@ -20,17 +19,8 @@ import restracker.testing.Workload;
  * kmem:kmalloc and kmem:kfree; sched against the context switches /proc reports.
  */
 class KernelTracerTest {
+    @Loaded
     private static KernelTracer tracer;
-
-    @BeforeAll
-    static void load() {
-        tracer = TestTracer.load(KernelTracerTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TestTracer.unload(KernelTracerTest.class, tracer);
-    }
 
     @AfterEach
     void nothingLeftTraced() {

@@ -2,27 +2,16 @@ package restracker.tracer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.testing.Loaded;
 
 /**
  * The kprobe variant of the lock hooks, asked for explicitly (as RESTRACKER_LOCK_HOOKS=kprobe
  * does): where fentry works the default never uses it, so this is where it is checked.
  */
 class KprobeLockCountersTest extends LockCounterChecks {
+    @Loaded(lockHooks = CounterSource.Hook.KPROBE)
     private static KernelTracer tracer;
-
-    @BeforeAll
-    static void load() {
-        tracer = TestTracer.load(KprobeLockCountersTest.class, List.of(CounterSource.Hook.KPROBE));
-    }
-
-    @AfterAll
-    static void unload() {
-        TestTracer.unload(KprobeLockCountersTest.class, tracer);
-    }
 
     @Override
     KernelTracer tracer() {

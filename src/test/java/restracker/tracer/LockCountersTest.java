@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.kernel.Doctor;
+import restracker.testing.Loaded;
 
 /**
  * up, down, lock and unlock with the hooks a tracer gets by default (fentry, else kprobes):
@@ -16,17 +15,8 @@ import restracker.kernel.Doctor;
  * where it allows neither, in agreement with `restracker doctor`.
  */
 class LockCountersTest extends LockCounterChecks {
+    @Loaded
     private static KernelTracer tracer;
-
-    @BeforeAll
-    static void load() {
-        tracer = TestTracer.load(LockCountersTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TestTracer.unload(LockCountersTest.class, tracer);
-    }
 
     @Override
     KernelTracer tracer() {

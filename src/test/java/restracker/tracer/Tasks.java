@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import restracker.proc.ProcFs;
 import restracker.testing.Child;
-import restracker.tracker.ProcFs;
 
 /** Tasks the tests need besides the workload: a kernel thread woken on demand, a zombie, a pid nobody has. */
 final class Tasks {

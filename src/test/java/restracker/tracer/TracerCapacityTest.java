@@ -8,13 +8,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
 import restracker.bpf.Errno;
 import restracker.testing.BpfMaps;
 import restracker.testing.Cli;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -26,18 +26,13 @@ import restracker.testing.Workload;
  */
 class TracerCapacityTest {
     private static final int ABOVE_PID_MAX = 4_194_305;
+    @Loaded
     private static KernelTracer tracer;
     private static Path traced;
 
     @BeforeAll
     static void load() {
-        tracer = TestTracer.load(TracerCapacityTest.class);
         traced = TestKernel.pinDir(TracerCapacityTest.class).resolve("tracer").resolve("traced");
-    }
-
-    @AfterAll
-    static void unload() {
-        TestTracer.unload(TracerCapacityTest.class, tracer);
     }
 
     @Test

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
 /**
@@ -18,17 +17,8 @@ import restracker.testing.Workload;
  */
 class AccountingTest {
     private static final long MIB = 1 << 20;
+    @Loaded(trackerHooks = TrackerHooks.TRACEPOINT)
     static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TrackerUnderTest.load(AccountingTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TrackerUnderTest.unload(AccountingTest.class, tracker);
-    }
 
     /** Registers w and returns a checker of both figures against /proc, deltas from now on. */
     private static Runnable registerAndCheck(Workload w) {

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
 import restracker.bpf.Errno;
 import restracker.kernel.Records;
-import restracker.testing.TestKernel;
+import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
 /**
@@ -21,17 +19,8 @@ import restracker.testing.Workload;
  */
 class CapacityTest {
     private static final int FIRST_FAKE_ID = 1 << 23; // pid_max is at most 2^22
+    @Loaded
     private static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TestKernel.tracker(CapacityTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TestKernel.unload(CapacityTest.class, tracker);
-    }
 
     @Test
     void theTableHoldsTheMaximumAndRefusesOneMore() {

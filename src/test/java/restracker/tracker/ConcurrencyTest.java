@@ -9,11 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.Errno;
-import restracker.testing.TestKernel;
+import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
 /**
@@ -23,17 +21,8 @@ import restracker.testing.Workload;
  */
 class ConcurrencyTest {
     private static final int CLIENTS = 8, ROUNDS = 40;
+    @Loaded
     private static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TestKernel.tracker(ConcurrencyTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TestKernel.unload(ConcurrencyTest.class, tracker);
-    }
 
     @Test
     void racingClientsNeverRegisterTwiceOrLoseAnUpdate() throws Exception {

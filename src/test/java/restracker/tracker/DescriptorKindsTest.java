@@ -3,12 +3,10 @@ package restracker.tracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import restracker.testing.TestKernel;
+import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
 /**
@@ -18,17 +16,8 @@ import restracker.testing.Workload;
  * tracker's figure equals the change in the process's /proc/PID/fd entries (or VmData).
  */
 class DescriptorKindsTest {
+    @Loaded
     static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TestKernel.tracker(DescriptorKindsTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TestKernel.unload(DescriptorKindsTest.class, tracker);
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"signalfd", "timerfd", "inotify", "fanotify", "userfaultfd", "perf_event", "bpf_map",

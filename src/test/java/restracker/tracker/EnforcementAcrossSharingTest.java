@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import restracker.testing.Workload;
+import restracker.testing.Loaded;
 import restracker.testing.Workload.WorkloadDied;
+import restracker.testing.Workload;
 
 /**
  * The ways around a quota that do not go through a hooked syscall of the tracked process itself:
@@ -21,17 +20,8 @@ import restracker.testing.Workload.WorkloadDied;
 class EnforcementAcrossSharingTest {
     private static final long MIB = 1 << 20;
     private static final int KILLED = 128 + 9;
+    @Loaded(trackerHooks = TrackerHooks.TRACEPOINT)
     static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TrackerUnderTest.load(EnforcementAcrossSharingTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TrackerUnderTest.unload(EnforcementAcrossSharingTest.class, tracker);
-    }
 
     private static KillEvent onlyEventOf(int pid) {
         List<KillEvent> events = tracker.events().events().stream().filter(e -> e.pid() == pid).toList();

@@ -6,27 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import restracker.testing.Workload;
+import restracker.testing.Loaded;
 import restracker.testing.Workload.WorkloadDied;
+import restracker.testing.Workload;
 
 /** Quotas enforced in the kernel: the crossing operation never returns to user space. */
 class EnforcementTest {
     private static final long MIB = 1 << 20;
     private static final int KILLED = 128 + 9;
+    @Loaded(trackerHooks = TrackerHooks.TRACEPOINT)
     static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TrackerUnderTest.load(EnforcementTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TrackerUnderTest.unload(EnforcementTest.class, tracker);
-    }
 
     private static KillEvent lastEventOf(int pid) {
         List<KillEvent> events = tracker.events().events().stream().filter(e -> e.pid() == pid).toList();

@@ -9,28 +9,18 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import restracker.bpf.Errno;
+import restracker.proc.ProcFs;
 import restracker.testing.Child;
-import restracker.testing.TestKernel;
+import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
 /** Every row of the README's table of errors, on real processes. */
 class ErrorTableTest {
+    @Loaded
     private static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TestKernel.tracker(ErrorTableTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TestKernel.unload(ErrorTableTest.class, tracker);
-    }
 
     private static void assertErrno(Errno expected, Executable op) {
         TrackerException e = assertThrows(TrackerException.class, op);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.kernel.Records;
@@ -16,6 +15,7 @@ import restracker.testing.BpfMaps;
 import restracker.testing.CHeader;
 import restracker.testing.Cli;
 import restracker.testing.JsonTree;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -25,12 +25,12 @@ import restracker.testing.Workload;
  * and the kernel's pinned map must be as large as the header says.
  */
 class EventLogTest {
+    @Loaded
     private static ResourceTracker tracker;
     private static long slots;
 
     @BeforeAll
     static void load() {
-        tracker = TestKernel.tracker(EventLogTest.class);
         try {
             slots = CHeader.value("RT_EVENT_SLOTS");
         } catch (Exception e) {
@@ -44,11 +44,6 @@ class EventLogTest {
         assertEquals(CHeader.value("RT_EVENT_SLOTS") + CHeader.value("RT_USER_LOGS") * CHeader.value("RT_USER_EVENT_SLOTS"),
                 BpfMaps.pinnedMaxEntries(maps.resolve("events")), "root's ring, then each user's");
         assertEquals(1 + CHeader.value("RT_USER_LOGS"), BpfMaps.pinnedMaxEntries(maps.resolve("logs")), "root's log and the users'");
-    }
-
-    @AfterAll
-    static void unload() {
-        TestKernel.unload(EventLogTest.class, tracker);
     }
 
     @Test

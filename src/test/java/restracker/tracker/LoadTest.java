@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import restracker.bpf.Errno;
 import restracker.kernel.Records;
-import restracker.testing.TestKernel;
+import restracker.proc.ProcFs;
+import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
 /**
@@ -50,12 +51,12 @@ class LoadTest {
     private static final int CHURN_THREADS = 10_000, FORKS = 10_000, FORKERS = 4, FD_CHURN = 100_000;
     private static final int CLIENTS = 8, CLIENT_ROUNDS = 2_000, KILLS = 5_000;
     private static final Path REPORT = Path.of("target/load-report.txt");
+    @Loaded
     private static ResourceTracker tracker;
     private static ExecutorService pool;
 
     @BeforeAll
     static void load() throws IOException {
-        tracker = TestKernel.tracker(LoadTest.class);
         pool = Executors.newFixedThreadPool(8);
         Files.writeString(REPORT, "restracker load run, " + Instant.now() + "\n");
     }
@@ -63,7 +64,6 @@ class LoadTest {
     @AfterAll
     static void unload() {
         if (pool != null) pool.shutdownNow();
-        TestKernel.unload(LoadTest.class, tracker);
     }
 
     private static void report(String line) throws IOException {

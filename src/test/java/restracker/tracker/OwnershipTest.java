@@ -13,13 +13,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.Errno;
 import restracker.bpf.NativeException;
+import restracker.proc.ProcFs;
 import restracker.testing.Child;
 import restracker.testing.Cli;
+import restracker.testing.Loaded;
 import restracker.testing.PrivilegedPrograms;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
-import restracker.testing.Workload;
 import restracker.testing.Workload.WorkloadDied;
+import restracker.testing.Workload;
 
 /**
  * Who may change what: a user's quotas bind only the user's own unprivileged programs, a user
@@ -27,6 +29,7 @@ import restracker.testing.Workload.WorkloadDied;
  */
 class OwnershipTest {
     private static final int KILLED = 128 + 9;
+    @Loaded(trackerHooks = TrackerHooks.TRACEPOINT)
     private static ResourceTracker tracker;
     private static TestUser user;
     private static Actor actor;
@@ -34,7 +37,6 @@ class OwnershipTest {
 
     @BeforeAll
     static void load() throws Exception {
-        tracker = TestKernel.tracker(OwnershipTest.class, List.of(TrackerHooks.TRACEPOINT));
         user = TestUser.create();
         actor = new Actor(user.uid());
         helpers = PrivilegedPrograms.build();
@@ -44,7 +46,6 @@ class OwnershipTest {
     static void unload() throws Exception {
         if (user != null) user.close();
         if (helpers != null) helpers.close();
-        TestKernel.unload(OwnershipTest.class, tracker);
     }
 
     private static int errno(Runnable op) {

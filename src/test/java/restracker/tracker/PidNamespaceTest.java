@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.Errno;
-import restracker.testing.TestKernel;
+import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
 /**
@@ -23,17 +21,8 @@ import restracker.testing.Workload;
  * entry whose exit the kernel missed (forged there), dropped by its start time.
  */
 class PidNamespaceTest {
+    @Loaded
     private static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TestKernel.tracker(PidNamespaceTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TestKernel.unload(PidNamespaceTest.class, tracker);
-    }
 
     /** What the kernel holds under pid, without the start-time filter fetch applies. */
     private static boolean inKernelTables(int pid) {

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
 import restracker.kernel.Records;
+import restracker.proc.ProcFs;
+import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
 /**
@@ -21,17 +21,8 @@ import restracker.testing.Workload;
  * quota that would kill); the kernel must drop it at the new process's first counted call.
  */
 class PidReuseTest {
+    @Loaded(trackerHooks = TrackerHooks.TRACEPOINT)
     static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TrackerUnderTest.load(PidReuseTest.class);
-    }
-
-    @AfterAll
-    static void unload() {
-        TrackerUnderTest.unload(PidReuseTest.class, tracker);
-    }
 
     @Test
     void aStaleEntryIsDroppedNotEnforced() {

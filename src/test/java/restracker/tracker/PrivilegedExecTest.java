@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.testing.Loaded;
 import restracker.testing.PrivilegedPrograms;
-import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
 /**
@@ -20,19 +20,18 @@ import restracker.testing.Workload;
 class PrivilegedExecTest {
     private static final int NOBODY = 65534;
     private static final int KILLED = 128 + 9;
+    @Loaded(trackerHooks = TrackerHooks.TRACEPOINT)
     private static ResourceTracker tracker;
     private static PrivilegedPrograms programs;
 
     @BeforeAll
     static void load() throws Exception {
-        tracker = TestKernel.tracker(PrivilegedExecTest.class, List.of(TrackerHooks.TRACEPOINT));
         programs = PrivilegedPrograms.build();
     }
 
     @AfterAll
     static void unload() throws Exception {
         if (programs != null) programs.close();
-        TestKernel.unload(PrivilegedExecTest.class, tracker);
     }
 
     private static Workload asNobody() {

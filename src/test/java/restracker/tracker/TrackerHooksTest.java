@@ -53,14 +53,6 @@ class TrackerHooksTest {
         assertEquals(expected, programs, "tracker.bpf.o's HOOK() list and HookedSyscalls must name the same syscalls");
     }
 
-    @Test
-    void parsesTheEnvironmentsChoice() {
-        assertEquals(TrackerHooks.DEFAULT_PREFERENCE, TrackerHooks.parse(null));
-        assertEquals(List.of(TrackerHooks.TRACEPOINT), TrackerHooks.parse(" tracepoint "));
-        assertEquals(List.of(TrackerHooks.FENTRY, TrackerHooks.TRACEPOINT), TrackerHooks.parse("fentry,tracepoint"));
-        assertThrows(IllegalArgumentException.class, () -> TrackerHooks.parse("kprobe"));
-    }
-
     /** fentry where doctor finds it allowed, else the tracepoints; status reads back which. */
     @Test
     void theDefaultLoadAgreesWithDoctor() {

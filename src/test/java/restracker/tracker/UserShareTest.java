@@ -15,11 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.Errno;
 import restracker.bpf.NativeException;
+import restracker.testing.Loaded;
 import restracker.testing.TempTrees;
-import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
-import restracker.testing.Workload;
 import restracker.testing.Workload.WorkloadDied;
+import restracker.testing.Workload;
 
 /** One user's share of the tables is bounded: its floods cannot push out root's or another user's state. */
 class UserShareTest {
@@ -27,6 +27,7 @@ class UserShareTest {
     private static final int USER_ENTITIES = 1024;
     /** The documented size of root's kill log. */
     private static final int ROOT_LOG = 4096;
+    @Loaded(trackerHooks = TrackerHooks.TRACEPOINT)
     private static ResourceTracker tracker;
     private static TestUser user;
     private static Actor actor;
@@ -86,7 +87,6 @@ class UserShareTest {
 
     @BeforeAll
     static void load() throws Exception {
-        tracker = TestKernel.tracker(UserShareTest.class, List.of(TrackerHooks.TRACEPOINT));
         user = TestUser.create();
         actor = new Actor(user.uid());
         dir = Files.createTempDirectory(Path.of("/tmp"), "rt-spawner-",
@@ -103,7 +103,6 @@ class UserShareTest {
     static void unload() throws Exception {
         if (user != null) user.close();
         if (dir != null) TempTrees.delete(dir);
-        TestKernel.unload(UserShareTest.class, tracker);
     }
 
     private static Workload spawner() {

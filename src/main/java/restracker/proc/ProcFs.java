@@ -1,4 +1,4 @@
-package restracker.tracker;
+package restracker.proc;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +8,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
-/** Everything restracker reads from /proc. A process that vanished meanwhile is an empty result. */
+/**
+ * What restracker reads from /proc of a task: its stat (parsed here and nowhere else), status, fd
+ * table and threads. A process that vanished meanwhile is an empty result, never an error.
+ */
 public final class ProcFs {
     private static final Path PROC = Path.of("/proc");
     private static final long PF_KTHREAD = 0x00200000L;
@@ -64,6 +67,14 @@ public final class ProcFs {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether task pid is in do_exit() (PF_EXITING, set before its exit tracepoint fires) or gone
+     * already: then a hook on its exit may have run.
+     */
+    public static boolean exiting(int pid) {
+        return stat(pid).map(Stat::exiting).orElse(true);
     }
 
     /** stat, and from /proc/PID/status the task's thread group, VmData, VmStk and RssShmem, and its credentials. */

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.kernel.Records;
 import restracker.testing.BpfMaps;
+import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 
@@ -24,17 +22,8 @@ import restracker.testing.Workload;
  */
 class StaleBindingTest {
     private static final int FILES_QUOTA = 2;
+    @Loaded(trackerHooks = TrackerHooks.TRACEPOINT)
     static ResourceTracker tracker;
-
-    @BeforeAll
-    static void load() {
-        tracker = TestKernel.tracker(StaleBindingTest.class, List.of(TrackerHooks.TRACEPOINT));
-    }
-
-    @AfterAll
-    static void unload() {
-        TestKernel.unload(StaleBindingTest.class, tracker);
-    }
 
     private static Path map(String name) {
         return TestKernel.pinDir(StaleBindingTest.class).resolve("tracker").resolve(name);

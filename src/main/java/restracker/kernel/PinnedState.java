@@ -46,7 +46,7 @@ public final class PinnedState implements AutoCloseable {
         this.dir = dir;
         this.meta = meta;
         try {
-            for (String name : blueprint.maps()) maps.put(name, open(name));
+            for (String name : blueprint.maps()) maps.put(name, open(name, blueprint));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -60,11 +60,11 @@ public final class PinnedState implements AutoCloseable {
         Mounts.requireBpffs(root);
         PinDir.requireTrusted(root);
         Path dir = root.resolve(blueprint.name());
-        Optional<Meta> meta = readMeta(dir);
+        Optional<Meta> meta = readMeta(dir, blueprint);
         if (meta.isEmpty()) {
             PinDir.create(root, dir);
             try (DirLock lock = DirLock.acquire(dir)) {
-                meta = readMeta(dir);
+                meta = readMeta(dir, blueprint);
                 if (meta.isEmpty()) {
                     removePins(dir);
                     meta = Optional.of(load(dir, blueprint));
@@ -83,7 +83,7 @@ public final class PinnedState implements AutoCloseable {
         Mounts.requireBpffs(root);
         PinDir.requireTrusted(root);
         Path dir = root.resolve(blueprint.name());
-        return readMeta(dir).map(m -> new PinnedState(dir, blueprint, checkCompatible(dir, blueprint, m)));
+        return readMeta(dir, blueprint).map(m -> new PinnedState(dir, blueprint, checkCompatible(dir, blueprint, m)));
     }
 
     /**
@@ -157,13 +157,21 @@ public final class PinnedState implements AutoCloseable {
         }
     }
 
-    private BpfMap open(String name) {
+    private BpfMap open(String name, Blueprint blueprint) {
+        BpfMap map;
         try {
-            return BpfMap.openPinned(dir.resolve(name).toString());
+            map = BpfMap.openPinned(dir.resolve(name).toString());
         } catch (NativeException e) {
             if (e.errno() != Errno.ENOENT) throw e;
             throw new StateException(Errno.ENODEV, "the pinned map " + dir.resolve(name) + " has gone"
                     + " (removed behind restracker's back?): run `restracker unload` and try again");
+        }
+        try {
+            ObjectMaps.requireAsDefined(dir.resolve(name), name, map, blueprint);
+            return map;
+        } catch (RuntimeException e) {
+            map.close();
+            throw e;
         }
     }
 
@@ -192,10 +200,11 @@ public final class PinnedState implements AutoCloseable {
     }
 
     /** The meta record, or empty when nothing (or an interrupted load) is pinned at dir. */
-    static Optional<Meta> readMeta(Path dir) {
+    static Optional<Meta> readMeta(Path dir, Blueprint blueprint) {
         Path path = dir.resolve("meta");
         if (!Files.exists(path)) return Optional.empty();
         try (BpfMap map = BpfMap.openPinned(path.toString()); Arena arena = Arena.ofConfined()) {
+            ObjectMaps.requireAsDefined(path, "meta", map, blueprint);
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment value = Records.META.allocate(arena);
             if (!map.lookup(key, value)) return Optional.empty();

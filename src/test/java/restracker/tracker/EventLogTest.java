@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import restracker.kernel.Records;
 import restracker.testing.BpfMaps;
-import restracker.testing.CHeader;
+import restracker.testing.BtfLayout;
 import restracker.testing.Cli;
 import restracker.testing.JsonTree;
 import restracker.testing.TestKernel;
@@ -21,8 +21,8 @@ import restracker.testing.Workload;
 
 /**
  * The kill log is a ring: when it wraps, the overwritten events are counted, never silently lost.
- * The ring's size is the kernel side's (RT_EVENT_SLOTS of bpf/restracker.h, as the compiler sees it),
- * and the kernel's pinned map must be as large as the header says.
+ * The ring's size is the kernel side's (RT_EVENT_SLOTS of bpf/restracker.h, as the built object's BTF
+ * carries it), and the kernel's pinned map must be as large as the header says.
  */
 class EventLogTest {
     private static ResourceTracker tracker;
@@ -32,7 +32,7 @@ class EventLogTest {
     static void load() {
         tracker = TestKernel.tracker(EventLogTest.class);
         try {
-            slots = CHeader.value("RT_EVENT_SLOTS");
+            slots = BtfLayout.enumValue("tracker.bpf.o", "RT_EVENT_SLOTS");
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -41,9 +41,10 @@ class EventLogTest {
     @Test
     void theKernelsRingsAreAsLargeAsTheHeaderSays() throws Exception {
         Path maps = TestKernel.pinDir(EventLogTest.class).resolve("tracker");
-        assertEquals(CHeader.value("RT_EVENT_SLOTS") + CHeader.value("RT_USER_LOGS") * CHeader.value("RT_USER_EVENT_SLOTS"),
+        java.util.Map<String, Long> c = BtfLayout.enumValues("tracker.bpf.o");
+        assertEquals(c.get("RT_EVENT_SLOTS") + c.get("RT_USER_LOGS") * c.get("RT_USER_EVENT_SLOTS"),
                 BpfMaps.pinnedMaxEntries(maps.resolve("events")), "root's ring, then each user's");
-        assertEquals(1 + CHeader.value("RT_USER_LOGS"), BpfMaps.pinnedMaxEntries(maps.resolve("logs")), "root's log and the users'");
+        assertEquals(1 + c.get("RT_USER_LOGS"), BpfMaps.pinnedMaxEntries(maps.resolve("logs")), "root's log and the users'");
     }
 
     @AfterAll

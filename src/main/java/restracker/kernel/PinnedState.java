@@ -206,12 +206,11 @@ public final class PinnedState implements AutoCloseable {
         try (BpfMap map = BpfMap.openPinned(path.toString()); Arena arena = Arena.ofConfined()) {
             ObjectMaps.requireAsDefined(path, "meta", map, blueprint);
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment value = Records.META.allocate(arena);
+            MemorySegment value = MetaRecord.allocate(arena);
             if (!map.lookup(key, value)) return Optional.empty();
-            if (Records.META.getInt(value, "magic") != Records.MAGIC) return Optional.empty();
-            return Optional.of(new Meta(Records.META.getInt(value, "abi_version"),
-                    Records.META.getString(value, "version", Records.VERSION_LEN),
-                    Instant.EPOCH.plusNanos(Records.META.getLong(value, "loaded_ns")), Records.META.getInt(value, "links")));
+            if (MetaRecord.magic(value) != Records.MAGIC) return Optional.empty();
+            return Optional.of(new Meta(MetaRecord.abiVersion(value), MetaRecord.version(value),
+                    Instant.EPOCH.plusNanos(MetaRecord.loadedNs(value)), MetaRecord.links(value)));
         } catch (NativeException e) {
             if (e.errno() == Errno.ENOENT) return Optional.empty();
             throw e;
@@ -330,12 +329,12 @@ public final class PinnedState implements AutoCloseable {
     private static void writeMeta(Path dir, Blueprint blueprint, Instant now, int links) {
         try (BpfMap map = BpfMap.openPinned(dir.resolve("meta").toString()); Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment v = Records.META.allocate(arena);
-            Records.META.setInt(v, "magic", Records.MAGIC);
-            Records.META.setInt(v, "abi_version", blueprint.abiVersion());
-            Records.META.setLong(v, "loaded_ns", now.getEpochSecond() * 1_000_000_000L + now.getNano());
-            Records.META.setString(v, "version", Records.VERSION_LEN, VERSION);
-            Records.META.setInt(v, "links", links);
+            MemorySegment v = MetaRecord.allocate(arena);
+            MetaRecord.setMagic(v, Records.MAGIC);
+            MetaRecord.setAbiVersion(v, blueprint.abiVersion());
+            MetaRecord.setLoadedNs(v, now.getEpochSecond() * 1_000_000_000L + now.getNano());
+            MetaRecord.setVersion(v, VERSION);
+            MetaRecord.setLinks(v, links);
             int rc = map.update(key, v, BpfMap.ANY);
             if (rc != 0) throw new NativeException(rc, "cannot write the meta record at " + dir);
         }

@@ -8,7 +8,8 @@ import java.lang.foreign.MemoryLayout;
 /**
  * The records of bpf/restracker.h, field for field, and its enum constants (RT_NAME here NAME);
  * LayoutTest and ContractConstantsTest compare them with the BTF of the built object so that the two
- * sides cannot drift apart.
+ * sides cannot drift apart. Each record is read and written through its record class
+ * (EntityRecord, QuotaRecord, EventRecord, ObjectRecord, LogRecord, StateRecord, MetaRecord).
  */
 public final class Records {
     /**

@@ -9,7 +9,6 @@ import static restracker.bpf.Errno.ESRCH;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,9 +20,14 @@ import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
 import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
+import restracker.kernel.EntityRecord;
+import restracker.kernel.EventRecord;
 import restracker.kernel.HookedSyscalls;
+import restracker.kernel.ObjectRecord;
 import restracker.kernel.PinnedState;
+import restracker.kernel.QuotaRecord;
 import restracker.kernel.Records;
+import restracker.kernel.StateRecord;
 
 /**
  * The five system calls of the kernel patch restracker replaces (register, fetch, deregister, resource_cap, resource_reset) over the
@@ -31,8 +35,6 @@ import restracker.kernel.Records;
  * reads and writes the tables, so it may come and go like a system call.
  */
 public final class ResourceTracker implements AutoCloseable {
-    private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
-
     /**
      * The wall-clock time of boot (CLOCK_BOOTTIME 0), read once: events carry boot-time stamps, and
      * an offset read anew for each listing would move the same event by the time between two clock
@@ -152,21 +154,21 @@ public final class ResourceTracker implements AutoCloseable {
                         + Records.USER_ENTITIES + " entities, a user's maximum");
             }
             Scope scope = task.tgid() == pid ? Scope.PROCESS : Scope.THREAD;
-            MemorySegment e = Records.ENTITY.allocate(arena);
-            Records.ENTITY.setInt(e, "id", pid);
-            Records.ENTITY.setInt(e, "tgid", task.tgid());
-            Records.ENTITY.setInt(e, "scope", scope.code());
-            Records.ENTITY.setInt(e, "flags", rebaseOnExec ? Records.F_REBASE_ON_EXEC : 0);
-            Records.ENTITY.setLong(e, "start_ticks", task.startTicks());
+            MemorySegment e = EntityRecord.allocate(arena);
+            EntityRecord.setId(e, pid);
+            EntityRecord.setTgid(e, task.tgid());
+            EntityRecord.setScope(e, scope.code());
+            EntityRecord.setFlags(e, rebaseOnExec ? Records.F_REBASE_ON_EXEC : 0);
+            EntityRecord.setStartTicks(e, task.startTicks());
             if (scope == Scope.PROCESS) {
-                Records.ENTITY.setLong(e, "base_heap", task.vmDataBytes() + task.vmStackBytes());
-                Records.ENTITY.setLong(e, "base_files", Math.max(0, ProcFs.openFds(pid)));
-                Records.ENTITY.setLong(e, "vm_data", task.vmDataBytes());
-                Records.ENTITY.setLong(e, "vm_stack", task.vmStackBytes());
+                EntityRecord.setBaseHeap(e, task.vmDataBytes() + task.vmStackBytes());
+                EntityRecord.setBaseFiles(e, Math.max(0, ProcFs.openFds(pid)));
+                EntityRecord.setVmData(e, task.vmDataBytes());
+                EntityRecord.setVmStack(e, task.vmStackBytes());
             }
-            Records.ENTITY.setLong(e, "registered_ns", Libc.boottimeNanos());
-            Records.ENTITY.setInt(e, "owner_uid", by.uid());
-            Records.ENTITY.setInt(e, "log", log);
+            EntityRecord.setRegisteredNs(e, Libc.boottimeNanos());
+            EntityRecord.setOwnerUid(e, by.uid());
+            EntityRecord.setLog(e, log);
             // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
             logs().addEntities(log, 1);
             int rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
@@ -229,12 +231,12 @@ public final class ResourceTracker implements AutoCloseable {
     public void deregister(int pid, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot deregister pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            MemorySegment e = Records.ENTITY.allocate(arena);
+            MemorySegment e = EntityRecord.allocate(arena);
             if (!state.map("entities").lookup(key(arena, pid), e)) {
                 throw new TrackerException(ESRCH, "cannot deregister pid " + pid + ": it is not tracked");
             }
             if (!by.isRoot()) {
-                int owner = Records.ENTITY.getInt(e, "owner_uid");
+                int owner = EntityRecord.ownerUid(e);
                 if (owner != by.uid()) {
                     throw new TrackerException(EPERM, "cannot deregister pid " + pid + ": " + who(owner)
                             + " registered it, and uid " + by.uid() + " may remove only what it registered");
@@ -242,7 +244,7 @@ public final class ResourceTracker implements AutoCloseable {
                 Optional<QuotaLayers> q = layers(arena, pid);
                 if (q.isPresent()) notOthers(q.get(), by, "deregister", pid);
             }
-            removeEntity(arena, pid, Records.ENTITY.getInt(e, "tgid"));
+            removeEntity(arena, pid, EntityRecord.tgid(e));
         }
     }
 
@@ -265,13 +267,13 @@ public final class ResourceTracker implements AutoCloseable {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             ProcFs.Stat task = by.isRoot() ? liveStat(pid, "cap") : userCappable(liveTask(pid, "cap"), by);
             MemorySegment e = trackedEntity(arena, pid, "cap");
-            int tgid = Records.ENTITY.getInt(e, "tgid");
+            int tgid = EntityRecord.tgid(e);
             if (pid == 1 || tgid == 1 || task.kernelThread()) {
                 throw new TrackerException(EPERM, "refusing a quota on pid " + pid + " ("
                         + (pid == 1 ? "init" : tgid == 1 ? "a thread of init" : "a kernel thread")
                         + "): killing it would take the system down");
             }
-            if (!by.isRoot() && task.startTicks() != Records.ENTITY.getLong(e, "start_ticks")) {
+            if (!by.isRoot() && task.startTicks() != EntityRecord.startTicks(e)) {
                 throw new TrackerException(EINVAL, "cannot cap pid " + pid + ": it is not tracked (register it first)");
             }
             Optional<QuotaLayers> before = layers(arena, pid);
@@ -280,10 +282,10 @@ public final class ResourceTracker implements AutoCloseable {
                 if (before.isPresent() && !replace) {
                     throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
                 }
-                after = QuotaLayers.ofRoot(quota, Records.ENTITY.getInt(e, "log"));
+                after = QuotaLayers.ofRoot(quota, EntityRecord.log(e));
             } else {
                 QuotaLayers now = before.orElse(new QuotaLayers(Optional.empty(), Optional.empty(), 0,
-                        Records.ENTITY.getInt(e, "log")));
+                        EntityRecord.log(e)));
                 if (now.user().isPresent() && now.userUid() != by.uid()) {
                     throw new TrackerException(EPERM, "cannot cap pid " + pid + ": its quotas were set by uid "
                             + now.userUid() + ", and uid " + by.uid() + " may change only its own");
@@ -370,12 +372,12 @@ public final class ResourceTracker implements AutoCloseable {
     }
 
     private Optional<QuotaLayers> layers(Arena arena, int pid) {
-        MemorySegment q = Records.QUOTA.allocate(arena);
+        MemorySegment q = QuotaRecord.allocate(arena);
         return state.map("quotas").lookup(key(arena, pid), q) ? Optional.of(QuotaLayers.read(q)) : Optional.empty();
     }
 
     private void writeLayers(Arena arena, int pid, QuotaLayers layers, boolean mayExist) {
-        MemorySegment q = Records.QUOTA.allocate(arena);
+        MemorySegment q = QuotaRecord.allocate(arena);
         layers.write(q);
         int rc = state.map("quotas").update(key(arena, pid), q, mayExist ? BpfMap.ANY : BpfMap.NOEXIST);
         if (rc == Errno.EEXIST.number()) {
@@ -388,7 +390,7 @@ public final class ResourceTracker implements AutoCloseable {
     private int logOf(Arena arena, Actor by, int pid) {
         if (by.isRoot()) return 0;
         return logs().forUser(by.uid(), arena, state.map("events"),
-                n -> LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("events_reclaimed"), n)).orElseThrow(() ->
+                n -> StateRecord.addEventsReclaimed(sharedState(), n)).orElseThrow(() ->
                 new TrackerException(ENOSPC, "cannot register pid " + pid + ": restracker keeps kill logs for "
                         + Records.USER_LOGS + " users, and each belongs to a user with entities still tracked"));
     }
@@ -403,22 +405,22 @@ public final class ResourceTracker implements AutoCloseable {
      * overwritten (each log overwrites only its own oldest) or reclaimed with a user's log are counted.
      */
     public EventLog events() {
-        long total = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("event_seq"));
-        long drops = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("quota_drops"));
-        long overwritten = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("events_reclaimed"));
+        long total = StateRecord.eventSeq(sharedState());
+        long drops = StateRecord.quotaDrops(sharedState());
+        long overwritten = StateRecord.eventsReclaimed(sharedState());
         List<KillEvent> events = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = Records.EVENT.allocate(arena);
+            MemorySegment v = EventRecord.allocate(arena);
             for (int log = 0; log < Records.LOGS; log++) {
                 long logged = logs().logged(log);
                 if (logged == 0) continue;
                 overwritten += Math.max(0, logged - Logs.slots(log));
                 for (long n = Math.max(1, logged - Logs.slots(log) + 1); n <= logged; n++) {
                     if (!state.map("events").lookup(key(arena, Logs.slot(log, n)), v)) continue;
-                    long seq = Records.EVENT.getLong(v, "seq");
+                    long seq = EventRecord.seq(v);
                     // 0: being rewritten right now; another ordinal: not yet written, or newer than total.
-                    if (seq == 0 || seq > total || Records.EVENT.getLong(v, "log_seq") != n) continue;
-                    events.add(toEvent(v, BOOT.plusNanos(Records.EVENT.getLong(v, "time_ns"))));
+                    if (seq == 0 || seq > total || EventRecord.logSeq(v) != n) continue;
+                    events.add(toEvent(v, BOOT.plusNanos(EventRecord.timeNs(v))));
                 }
             }
         }
@@ -432,17 +434,16 @@ public final class ResourceTracker implements AutoCloseable {
     }
 
     private static KillEvent toEvent(MemorySegment v, Instant time) {
-        var ev = Records.EVENT;
-        return new KillEvent(ev.getLong(v, "seq"), time, ev.getInt(v, "pid"), ev.getInt(v, "tid"),
-                ev.getInt(v, "entity"), Scope.of(ev.getInt(v, "scope")),
-                KillEvent.Reason.of(ev.getInt(v, "reason")),
-                HookedSyscalls.name(ev.getInt(v, "syscall_nr")), ev.getLong(v, "usage"), ev.getLong(v, "limit"),
-                ev.getString(v, "comm", Records.COMM_LEN));
+                return new KillEvent(EventRecord.seq(v), time, EventRecord.pid(v), EventRecord.tid(v),
+                EventRecord.entity(v), Scope.of(EventRecord.scope(v)),
+                KillEvent.Reason.of(EventRecord.reason(v)),
+                HookedSyscalls.name(EventRecord.syscallNr(v)), EventRecord.usage(v), EventRecord.limit(v),
+                EventRecord.comm(v));
     }
 
     /** Kills pid at once if its usage is already above quota (the kernel side checks only at later calls). */
     private void killIfOver(Arena arena, MemorySegment e, int pid, String comm, Quota quota, int log) {
-        long heap = Records.ENTITY.getLong(e, "heap"), files = Records.ENTITY.getLong(e, "files");
+        long heap = EntityRecord.heap(e), files = EntityRecord.files(e);
         KillEvent.Reason reason = null;
         long usage = 0, limit = 0;
         if (quota.heapLimited() && heap > quota.heapBytes()) {
@@ -458,22 +459,21 @@ public final class ResourceTracker implements AutoCloseable {
     /** Appends an event to a kernel log, claiming its slot atomically against the BPF side. */
     private void logKill(Arena arena, MemorySegment e, int pid, String comm, KillEvent.Reason reason, long usage, long limit,
             int log) {
-        long seq = (long) LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("event_seq"), 1L) + 1;
+        long seq = StateRecord.addEventSeq(sharedState(), 1) + 1;
         long n = logs().claim(log);
-        var ev = Records.EVENT;
-        MemorySegment v = ev.allocate(arena);
-        ev.setLong(v, "seq", seq);
-        ev.setLong(v, "log_seq", n);
-        ev.setLong(v, "time_ns", Libc.boottimeNanos());
-        ev.setInt(v, "pid", Records.ENTITY.getInt(e, "tgid"));
-        ev.setInt(v, "tid", pid);
-        ev.setInt(v, "entity", Records.ENTITY.getInt(e, "id"));
-        ev.setInt(v, "scope", Records.ENTITY.getInt(e, "scope"));
-        ev.setInt(v, "reason", reason == KillEvent.Reason.HEAP ? Records.REASON_HEAP : Records.REASON_FILES);
-        ev.setInt(v, "syscall_nr", Records.NR_CAP);
-        ev.setLong(v, "usage", usage);
-        ev.setLong(v, "limit", limit);
-        ev.setString(v, "comm", Records.COMM_LEN, comm);
+                MemorySegment v = EventRecord.allocate(arena);
+        EventRecord.setSeq(v, seq);
+        EventRecord.setLogSeq(v, n);
+        EventRecord.setTimeNs(v, Libc.boottimeNanos());
+        EventRecord.setPid(v, EntityRecord.tgid(e));
+        EventRecord.setTid(v, pid);
+        EventRecord.setEntity(v, EntityRecord.id(e));
+        EventRecord.setScope(v, EntityRecord.scope(e));
+        EventRecord.setReason(v, reason == KillEvent.Reason.HEAP ? Records.REASON_HEAP : Records.REASON_FILES);
+        EventRecord.setSyscallNr(v, Records.NR_CAP);
+        EventRecord.setUsage(v, usage);
+        EventRecord.setLimit(v, limit);
+        EventRecord.setComm(v, comm);
         int rc = state.map("events").update(key(arena, Logs.slot(log, n)), v, BpfMap.ANY);
         if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + pid);
     }
@@ -485,22 +485,21 @@ public final class ResourceTracker implements AutoCloseable {
      * entity has no baseline: its process's figures come from /proc.
      */
     private Optional<EntityStats> stats(Arena arena, int pid) {
-        MemorySegment e = Records.ENTITY.allocate(arena);
+        MemorySegment e = EntityRecord.allocate(arena);
         if (!state.map("entities").lookup(key(arena, pid), e)) return Optional.empty();
-        var en = Records.ENTITY;
-        int tgid = en.getInt(e, "tgid");
+                int tgid = EntityRecord.tgid(e);
         Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
-        if (stat.isEmpty() || stat.get().startTicks() != en.getLong(e, "start_ticks")) {
+        if (stat.isEmpty() || stat.get().startTicks() != EntityRecord.startTicks(e)) {
             return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
         }
         Quota quota = layers(arena, pid).map(QuotaLayers::effective).orElse(Quota.NONE);
-        long heap = en.getLong(e, "heap"), files = en.getLong(e, "files");
-        boolean process = en.getInt(e, "scope") == Records.SCOPE_PROCESS;
+        long heap = EntityRecord.heap(e), files = EntityRecord.files(e);
+        boolean process = EntityRecord.scope(e) == Records.SCOPE_PROCESS;
         Optional<ProcFs.Task> status = process ? Optional.empty() : ProcFs.task(tgid);
-        long vmData = process ? en.getLong(e, "vm_data") : status.map(ProcFs.Task::vmDataBytes).orElse(0L);
-        long vmStack = process ? en.getLong(e, "vm_stack") : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
-        long openFds = process ? en.getLong(e, "base_files") + files : Math.max(0, ProcFs.openFds(pid));
-        return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), stat.get().comm(),
+        long vmData = process ? EntityRecord.vmData(e) : status.map(ProcFs.Task::vmDataBytes).orElse(0L);
+        long vmStack = process ? EntityRecord.vmStack(e) : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
+        long openFds = process ? EntityRecord.baseFiles(e) + files : Math.max(0, ProcFs.openFds(pid));
+        return Optional.of(new EntityStats(pid, tgid, Scope.of(EntityRecord.scope(e)), stat.get().comm(),
                 Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack));
     }
 
@@ -523,7 +522,7 @@ public final class ResourceTracker implements AutoCloseable {
     }
 
     private MemorySegment trackedEntity(Arena arena, int pid, String op) {
-        MemorySegment e = Records.ENTITY.allocate(arena);
+        MemorySegment e = EntityRecord.allocate(arena);
         if (!state.map("entities").lookup(key(arena, pid), e)) {
             throw new TrackerException(EINVAL, "cannot " + op + " pid " + pid + ": it is not tracked (register it first)");
         }
@@ -537,11 +536,11 @@ public final class ResourceTracker implements AutoCloseable {
      * anew must not be refused because of it.
      */
     private boolean dropIfStale(Arena arena, int pid) {
-        MemorySegment e = Records.ENTITY.allocate(arena);
+        MemorySegment e = EntityRecord.allocate(arena);
         if (!state.map("entities").lookup(key(arena, pid), e)) return false;
         Optional<ProcFs.Stat> task = ProcFs.stat(pid);
-        if (task.isPresent() && task.get().startTicks() == Records.ENTITY.getLong(e, "start_ticks")) return false;
-        removeEntity(arena, pid, Records.ENTITY.getInt(e, "tgid"));
+        if (task.isPresent() && task.get().startTicks() == EntityRecord.startTicks(e)) return false;
+        removeEntity(arena, pid, EntityRecord.tgid(e));
         return true;
     }
 
@@ -550,15 +549,15 @@ public final class ResourceTracker implements AutoCloseable {
      * the entity back to its owner's share), and its group marker once no entity of the group is left.
      */
     private void removeEntity(Arena arena, int pid, int tgid) {
-        MemorySegment scratch = Records.ENTITY.allocate(arena);
+        MemorySegment scratch = EntityRecord.allocate(arena);
         state.map("quotas").delete(key(arena, pid));
         if (state.map("entities").lookup(key(arena, pid), scratch)) {
-            unbind(arena, pid, Records.ENTITY.getLong(scratch, "mm_key"));
-            unbind(arena, pid, Records.ENTITY.getLong(scratch, "files_key"));
+            unbind(arena, pid, EntityRecord.mmKey(scratch));
+            unbind(arena, pid, EntityRecord.filesKey(scratch));
             if (state.map("entities").delete(key(arena, pid))) {
-                logs().addEntities(Records.ENTITY.getInt(scratch, "log"), -1);
-                if ((Records.ENTITY.getInt(scratch, "flags") & Records.F_DOOMED) != 0) {
-                    LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("doomed"), -1L);
+                logs().addEntities(EntityRecord.log(scratch), -1);
+                if ((EntityRecord.flags(scratch) & Records.F_DOOMED) != 0) {
+                    StateRecord.addDoomed(sharedState(), -1);
                 }
             }
         }
@@ -573,9 +572,9 @@ public final class ResourceTracker implements AutoCloseable {
     private void unbind(Arena arena, int id, long address) {
         if (address == 0) return;
         MemorySegment k = arena.allocateFrom(ValueLayout.JAVA_LONG, address);
-        MemorySegment o = Records.OBJECT.allocate(arena);
-        if (state.map("objects").lookup(k, o) && Records.OBJECT.getInt(o, "tgid") == id && state.map("objects").delete(k)) {
-            LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("objects"), -1L);
+        MemorySegment o = ObjectRecord.allocate(arena);
+        if (state.map("objects").lookup(k, o) && ObjectRecord.tgid(o) == id && state.map("objects").delete(k)) {
+            StateRecord.addObjects(sharedState(), -1);
         }
     }
 

@@ -43,12 +43,12 @@ class PinnedStateTest {
         PinnedState.unload(root);
     }
 
-    private void setMetaInt(String field, int value) {
+    private void setMeta(java.util.function.Consumer<MemorySegment> change) {
         try (BpfMap meta = BpfMap.openPinned(dir.resolve("meta").toString()); Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment v = Records.META.allocate(arena);
+            MemorySegment v = MetaRecord.allocate(arena);
             assertTrue(meta.lookup(key, v));
-            Records.META.setInt(v, field, value);
+            change.accept(v);
             assertEquals(0, meta.update(key, v, BpfMap.ANY));
         }
     }
@@ -106,7 +106,7 @@ class PinnedStateTest {
     @Test
     void anIncompatibleStateIsReportedNeverRead() {
         PinnedState.openOrLoad(root, BP).close();
-        setMetaInt("abi_version", Records.ABI_VERSION + 1);
+        setMeta(v -> MetaRecord.setAbiVersion(v, Records.ABI_VERSION + 1));
         StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
         assertEquals(Errno.EOPNOTSUPP, e.errno());
         assertTrue(e.getMessage().contains("incompatible") && e.getMessage().contains("restracker unload"),
@@ -162,7 +162,7 @@ class PinnedStateTest {
     @Test
     void anInterruptedLoadIsReplaced() {
         PinnedState.openOrLoad(root, BP).close();
-        setMetaInt("magic", 0); // as if the loader died before writing the meta record
+        setMeta(v -> MetaRecord.setMagic(v, 0)); // as if the loader died before writing the meta record
         assertTrue(PinnedState.openExisting(root, BP).isEmpty(), "not mistaken for a loaded state");
         try (PinnedState s = PinnedState.openOrLoad(root, BP)) {
             assertEquals(Records.ABI_VERSION, s.meta().abiVersion());

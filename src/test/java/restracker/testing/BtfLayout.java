@@ -7,7 +7,6 @@ import java.lang.foreign.MemoryLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,6 @@ import restracker.kernel.Struct;
  * object's enum constants.
  */
 public final class BtfLayout {
-    private record Member(String name, long offset) {}
-
     private BtfLayout() {}
 
     /** The raw BTF dump of target/classes/bpf/OBJECT. */
@@ -67,19 +64,37 @@ public final class BtfLayout {
     }
 
     public static void assertMatches(Struct record, String btf) {
-        Matcher head = Pattern.compile("STRUCT '" + record.cName() + "' size=(\\d+) vlen=(\\d+)\\n").matcher(btf);
-        assertTrue(head.find(), "struct " + record.cName() + " is in the BTF");
-        assertEquals(record.size(), Long.parseLong(head.group(1)), "size of " + record.cName());
+        Map<String, Long> c = memberOffsets(record.cName(), btf);
+        assertEquals(record.size(), structSize(record.cName(), btf), "size of " + record.cName());
+        Map<String, Long> java = new LinkedHashMap<>();
+        record.layout().memberLayouts().stream().map(MemoryLayout::name)
+                .forEach(n -> java.put(n.orElseThrow(), record.offset(n.get())));
+        assertEquals(List.copyOf(c.entrySet()), List.copyOf(java.entrySet()), record.cName());
+    }
+
+    /** The size in bytes of struct cName in the BTF dump btf. */
+    public static long structSize(String cName, String btf) {
+        Matcher head = structHead(cName, btf);
+        return Long.parseLong(head.group(1));
+    }
+
+    /** Each member of struct cName in the BTF dump btf, in order, with its offset in bytes. */
+    public static Map<String, Long> memberOffsets(String cName, String btf) {
+        Matcher head = structHead(cName, btf);
         Matcher m = Pattern.compile("\\t'(\\w+)' type_id=\\d+ bits_offset=(\\d+)\\n").matcher(btf);
         m.region(head.end(), btf.length());
-        List<Member> c = new ArrayList<>();
+        Map<String, Long> members = new LinkedHashMap<>();
         for (int i = 0; i < Integer.parseInt(head.group(2)); i++) {
-            assertTrue(m.lookingAt(), "member " + i + " of " + record.cName());
-            c.add(new Member(m.group(1), Long.parseLong(m.group(2)) / 8));
+            assertTrue(m.lookingAt(), "member " + i + " of " + cName);
+            members.put(m.group(1), Long.parseLong(m.group(2)) / 8);
             m.region(m.end(), btf.length());
         }
-        List<Member> java = record.layout().memberLayouts().stream().map(MemoryLayout::name)
-                .map(n -> new Member(n.orElseThrow(), record.offset(n.get()))).toList();
-        assertEquals(c, java, record.cName());
+        return members;
+    }
+
+    private static Matcher structHead(String cName, String btf) {
+        Matcher head = Pattern.compile("STRUCT '" + cName + "' size=(\\d+) vlen=(\\d+)\\n").matcher(btf);
+        assertTrue(head.find(), "struct " + cName + " is in the BTF");
+        return head;
     }
 }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import restracker.kernel.Records;
+import restracker.kernel.LogRecord;
+import restracker.kernel.StateRecord;
 import restracker.testing.BpfMaps;
 import restracker.testing.BtfLayout;
 import restracker.testing.Cli;
@@ -57,8 +57,8 @@ class EventLogTest {
         assertEquals(new EventLog(java.util.List.of(), 0, 0), tracker.events());
         // As if 5,000 kills had been logged before, all in root's log: the counters are shared with the BPF side.
         MemorySegment state = tracker.state().map("state").mapShared(4096);
-        state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), 5000L);
-        rootLog().set(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"), 5000L);
+        StateRecord.setEventSeq(state, 5000L);
+        LogRecord.setLogged(rootLog(), 0, 5000L);
         try (Workload w = Workload.start()) {
             tracker.register(w.pid());
             tracker.cap(w.pid(), new Quota(Quota.UNLIMITED, 0), false);
@@ -81,16 +81,16 @@ class EventLogTest {
     void theCliShowsWhatTheRingOverwrote() throws Exception {
         MemorySegment state = tracker.state().map("state").mapShared(4096);
         long total = 2 * slots + 7;
-        long before = state.get(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"));
-        long rootBefore = rootLog().get(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"));
-        state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), total);
-        rootLog().set(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"), total);
+        long before = StateRecord.eventSeq(state);
+        long rootBefore = LogRecord.logged(rootLog(), 0);
+        StateRecord.setEventSeq(state, total);
+        LogRecord.setLogged(rootLog(), 0, total);
         try {
             showsOverwritten(total);
         } finally {
             // the other test starts from them
-            state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), before);
-            rootLog().set(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"), rootBefore);
+            StateRecord.setEventSeq(state, before);
+            LogRecord.setLogged(rootLog(), 0, rootBefore);
         }
     }
 

@@ -5,12 +5,12 @@ import static restracker.bpf.Errno.EINVAL;
 import static restracker.bpf.Errno.ENOSPC;
 import static restracker.bpf.Errno.EPERM;
 import static restracker.bpf.Errno.ESRCH;
+import static restracker.tracker.TrackerMaps.key;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,13 +21,8 @@ import restracker.bpf.NativeException;
 import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
 import restracker.kernel.EntityRecord;
-import restracker.kernel.EventRecord;
-import restracker.kernel.HookedSyscalls;
-import restracker.kernel.ObjectRecord;
 import restracker.kernel.PinnedState;
-import restracker.kernel.QuotaRecord;
 import restracker.kernel.Records;
-import restracker.kernel.StateRecord;
 
 /**
  * The five system calls of the kernel patch restracker replaces (register, fetch, deregister, resource_cap, resource_reset) over the
@@ -35,22 +30,6 @@ import restracker.kernel.StateRecord;
  * reads and writes the tables, so it may come and go like a system call.
  */
 public final class ResourceTracker implements AutoCloseable {
-    /**
-     * The wall-clock time of boot (CLOCK_BOOTTIME 0), read once: events carry boot-time stamps, and
-     * an offset read anew for each listing would move the same event by the time between two clock
-     * reads.
-     */
-    private static final Instant BOOT = bootInstant();
-
-    private static Instant bootInstant() {
-        // The first calls link and initialise (milliseconds): not between the two clock reads.
-        Instant.now();
-        Libc.boottimeNanos();
-        Instant before = Instant.now();
-        long boot = Libc.boottimeNanos();
-        Instant after = Instant.now();
-        return before.plusNanos(java.time.Duration.between(before, after).toNanos() / 2).minusNanos(boot);
-    }
 
     /**
      * The kernel side: tracker.bpf.o, its maps, the exec and exit hooks, and its hooks on every
@@ -65,13 +44,15 @@ public final class ResourceTracker implements AutoCloseable {
     static final List<String> SIGNAL_ANY_TASK_NEEDS = List.of("bpf_task_from_pid", "bpf_task_release", "bpf_send_signal_task");
 
     private final PinnedState state;
-    /** The `state` map's memory, mapped on first use: counters shared atomically with the BPF side. */
-    private MemorySegment sharedStateSegment;
-    /** The kill logs' heads (the `logs` map's memory), mapped on first use. */
-    private Logs logs;
+    private final TrackerMaps maps;
+    private final EntityTables tables;
+    private final KillLog killLog;
 
     private ResourceTracker(PinnedState state) {
         this.state = state;
+        this.maps = new TrackerMaps(state);
+        this.tables = new EntityTables(maps);
+        this.killLog = new KillLog(maps);
     }
 
     /** Opens the tracker at the default pin directory, loading it into the kernel if needed. */
@@ -143,13 +124,13 @@ public final class ResourceTracker implements AutoCloseable {
     public Scope register(int pid, boolean rebaseOnExec, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot register pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            ProcFs.Task task = liveTask(pid, "register");
+            ProcFs.Task task = EntityTables.liveTask(pid, "register");
             if (!by.isRoot() && !task.creds().signalableBy(by.uid())) {
                 throw new TrackerException(EPERM, "cannot register pid " + pid + ": it belongs to uid " + task.creds().uid()
                         + ", and uid " + by.uid() + " may track only its own processes");
             }
-            int log = logOf(arena, by, pid);
-            if (!by.isRoot() && logs().entities(log) >= Records.USER_ENTITIES) {
+            int log = killLog.logOf(arena, by, pid);
+            if (!by.isRoot() && maps.logs().entities(log) >= Records.USER_ENTITIES) {
                 throw new TrackerException(ENOSPC, "cannot register pid " + pid + ": uid " + by.uid() + " already tracks "
                         + Records.USER_ENTITIES + " entities, a user's maximum");
             }
@@ -170,20 +151,20 @@ public final class ResourceTracker implements AutoCloseable {
             EntityRecord.setOwnerUid(e, by.uid());
             EntityRecord.setLog(e, log);
             // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
-            logs().addEntities(log, 1);
+            maps.logs().addEntities(log, 1);
             int rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
-            if (rc == Errno.EEXIST.number() && dropIfStale(arena, pid)) {
+            if (rc == Errno.EEXIST.number() && tables.dropIfStale(arena, pid)) {
                 rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
             }
-            if (rc != 0) logs().addEntities(log, -1);
+            if (rc != 0) maps.logs().addEntities(log, -1);
             if (rc == Errno.EEXIST.number()) {
                 throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
             }
-            checkSpace(rc, pid);
+            EntityTables.checkSpace(rc, pid);
             rc = state.map("groups").update(key(arena, task.tgid()), arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST);
             if (rc != 0 && rc != Errno.EEXIST.number()) {
-                removeEntity(arena, pid, task.tgid());
-                checkSpace(rc, pid);
+                tables.removeEntity(arena, pid, task.tgid());
+                EntityTables.checkSpace(rc, pid);
             }
             // The task may have exited, or begun to, before the entry existed (its exit hook then saw
             // nothing). PF_EXITING is set before that hook runs: if it is not set now, after the
@@ -191,7 +172,7 @@ public final class ResourceTracker implements AutoCloseable {
             Optional<ProcFs.Stat> again = ProcFs.stat(pid);
             if (again.isEmpty() || again.get().isZombie() || again.get().exiting()
                     || again.get().startTicks() != task.startTicks()) {
-                removeEntity(arena, pid, task.tgid());
+                tables.removeEntity(arena, pid, task.tgid());
                 throw new TrackerException(ESRCH, "cannot register pid " + pid + ": it exited meanwhile");
             }
             // Its mm and fd table, so that a task sharing either is seen (the kernel side also binds
@@ -205,7 +186,7 @@ public final class ResourceTracker implements AutoCloseable {
     public EntityStats fetch(int pid) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot fetch pid " + pid + ": a pid is a positive number");
         try (Arena arena = Arena.ofConfined()) {
-            return stats(arena, pid).orElseThrow(() ->
+            return tables.stats(arena, pid).orElseThrow(() ->
                     new TrackerException(EINVAL, "cannot fetch pid " + pid + ": it is not tracked"));
         }
     }
@@ -214,7 +195,7 @@ public final class ResourceTracker implements AutoCloseable {
     public List<EntityStats> list() {
         List<EntityStats> all = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            for (int pid : state.map("entities").intKeys()) stats(arena, pid).ifPresent(all::add);
+            for (int pid : state.map("entities").intKeys()) tables.stats(arena, pid).ifPresent(all::add);
         }
         all.sort(java.util.Comparator.comparingInt(EntityStats::pid));
         return all;
@@ -241,10 +222,10 @@ public final class ResourceTracker implements AutoCloseable {
                     throw new TrackerException(EPERM, "cannot deregister pid " + pid + ": " + who(owner)
                             + " registered it, and uid " + by.uid() + " may remove only what it registered");
                 }
-                Optional<QuotaLayers> q = layers(arena, pid);
+                Optional<QuotaLayers> q = tables.layers(arena, pid);
                 if (q.isPresent()) notOthers(q.get(), by, "deregister", pid);
             }
-            removeEntity(arena, pid, EntityRecord.tgid(e));
+            tables.removeEntity(arena, pid, EntityRecord.tgid(e));
         }
     }
 
@@ -265,8 +246,8 @@ public final class ResourceTracker implements AutoCloseable {
     public void cap(int pid, Quota quota, boolean replace, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot cap pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            ProcFs.Stat task = by.isRoot() ? liveStat(pid, "cap") : userCappable(liveTask(pid, "cap"), by);
-            MemorySegment e = trackedEntity(arena, pid, "cap");
+            ProcFs.Stat task = by.isRoot() ? EntityTables.liveStat(pid, "cap") : userCappable(EntityTables.liveTask(pid, "cap"), by);
+            MemorySegment e = tables.trackedEntity(arena, pid, "cap");
             int tgid = EntityRecord.tgid(e);
             if (pid == 1 || tgid == 1 || task.kernelThread()) {
                 throw new TrackerException(EPERM, "refusing a quota on pid " + pid + " ("
@@ -276,7 +257,7 @@ public final class ResourceTracker implements AutoCloseable {
             if (!by.isRoot() && task.startTicks() != EntityRecord.startTicks(e)) {
                 throw new TrackerException(EINVAL, "cannot cap pid " + pid + ": it is not tracked (register it first)");
             }
-            Optional<QuotaLayers> before = layers(arena, pid);
+            Optional<QuotaLayers> before = tables.layers(arena, pid);
             QuotaLayers after;
             if (by.isRoot()) {
                 if (before.isPresent() && !replace) {
@@ -300,9 +281,9 @@ public final class ResourceTracker implements AutoCloseable {
                 }
                 after = now.withUser(quota, by.uid());
             }
-            writeLayers(arena, pid, after, replace || before.isPresent());
+            tables.writeLayers(arena, pid, after, replace || before.isPresent());
             if (!by.isRoot()) undoIfPrivilegedMeanwhile(arena, pid, before, by);
-            killIfOver(arena, e, pid, task.comm(), after.effective(), after.log());
+            killLog.killIfOver(arena, e, pid, task.comm(), after.effective(), after.log());
         }
     }
 
@@ -317,10 +298,10 @@ public final class ResourceTracker implements AutoCloseable {
      */
     public void reset(int pid, Actor by) {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            liveStat(pid, "reset");
-            trackedEntity(arena, pid, "reset");
+            EntityTables.liveStat(pid, "reset");
+            tables.trackedEntity(arena, pid, "reset");
             if (!by.isRoot()) {
-                Optional<QuotaLayers> q = layers(arena, pid);
+                Optional<QuotaLayers> q = tables.layers(arena, pid);
                 if (q.isEmpty()) return;
                 notOthers(q.get(), by, "reset", pid);
             }
@@ -365,39 +346,10 @@ public final class ResourceTracker implements AutoCloseable {
     private void undoIfPrivilegedMeanwhile(Arena arena, int pid, Optional<QuotaLayers> before, Actor by) {
         Optional<ProcFs.Task> now = ProcFs.task(pid);
         if (now.isEmpty() || now.get().creds().onlyThoseOf(by.uid())) return;
-        if (before.isPresent()) writeLayers(arena, pid, before.get(), true);
+        if (before.isPresent()) tables.writeLayers(arena, pid, before.get(), true);
         else state.map("quotas").delete(key(arena, pid));
         throw new TrackerException(EPERM, "cannot cap pid " + pid + ": it gained privileges uid " + by.uid()
                 + " does not have meanwhile (it executed a setuid or setgid program)");
-    }
-
-    private Optional<QuotaLayers> layers(Arena arena, int pid) {
-        MemorySegment q = QuotaRecord.allocate(arena);
-        return state.map("quotas").lookup(key(arena, pid), q) ? Optional.of(QuotaLayers.read(q)) : Optional.empty();
-    }
-
-    private void writeLayers(Arena arena, int pid, QuotaLayers layers, boolean mayExist) {
-        MemorySegment q = QuotaRecord.allocate(arena);
-        layers.write(q);
-        int rc = state.map("quotas").update(key(arena, pid), q, mayExist ? BpfMap.ANY : BpfMap.NOEXIST);
-        if (rc == Errno.EEXIST.number()) {
-            throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
-        }
-        checkSpace(rc, pid);
-    }
-
-    /** by's log: root's (0) for root, else the user's own, given to it now if it has none. */
-    private int logOf(Arena arena, Actor by, int pid) {
-        if (by.isRoot()) return 0;
-        return logs().forUser(by.uid(), arena, state.map("events"),
-                n -> StateRecord.addEventsReclaimed(sharedState(), n)).orElseThrow(() ->
-                new TrackerException(ENOSPC, "cannot register pid " + pid + ": restracker keeps kill logs for "
-                        + Records.USER_LOGS + " users, and each belongs to a user with entities still tracked"));
-    }
-
-    private Logs logs() {
-        if (logs == null) logs = new Logs(state.map("logs").mapShared(Logs.mappedSize()));
-        return logs;
     }
 
     /**
@@ -405,190 +357,7 @@ public final class ResourceTracker implements AutoCloseable {
      * overwritten (each log overwrites only its own oldest) or reclaimed with a user's log are counted.
      */
     public EventLog events() {
-        long total = StateRecord.eventSeq(sharedState());
-        long drops = StateRecord.quotaDrops(sharedState());
-        long overwritten = StateRecord.eventsReclaimed(sharedState());
-        List<KillEvent> events = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = EventRecord.allocate(arena);
-            for (int log = 0; log < Records.LOGS; log++) {
-                long logged = logs().logged(log);
-                if (logged == 0) continue;
-                overwritten += Math.max(0, logged - Logs.slots(log));
-                for (long n = Math.max(1, logged - Logs.slots(log) + 1); n <= logged; n++) {
-                    if (!state.map("events").lookup(key(arena, Logs.slot(log, n)), v)) continue;
-                    long seq = EventRecord.seq(v);
-                    // 0: being rewritten right now; another ordinal: not yet written, or newer than total.
-                    if (seq == 0 || seq > total || EventRecord.logSeq(v) != n) continue;
-                    events.add(toEvent(v, BOOT.plusNanos(EventRecord.timeNs(v))));
-                }
-            }
-        }
-        events.sort(java.util.Comparator.comparingLong(KillEvent::seq));
-        return new EventLog(events, Math.min(total, overwritten), total, drops);
-    }
-
-    private MemorySegment sharedState() {
-        if (sharedStateSegment == null) sharedStateSegment = state.map("state").mapShared(Libc.pageSize());
-        return sharedStateSegment;
-    }
-
-    private static KillEvent toEvent(MemorySegment v, Instant time) {
-                return new KillEvent(EventRecord.seq(v), time, EventRecord.pid(v), EventRecord.tid(v),
-                EventRecord.entity(v), Scope.of(EventRecord.scope(v)),
-                KillEvent.Reason.of(EventRecord.reason(v)),
-                HookedSyscalls.name(EventRecord.syscallNr(v)), EventRecord.usage(v), EventRecord.limit(v),
-                EventRecord.comm(v));
-    }
-
-    /** Kills pid at once if its usage is already above quota (the kernel side checks only at later calls). */
-    private void killIfOver(Arena arena, MemorySegment e, int pid, String comm, Quota quota, int log) {
-        long heap = EntityRecord.heap(e), files = EntityRecord.files(e);
-        KillEvent.Reason reason = null;
-        long usage = 0, limit = 0;
-        if (quota.heapLimited() && heap > quota.heapBytes()) {
-            reason = KillEvent.Reason.HEAP; usage = heap; limit = quota.heapBytes();
-        } else if (quota.filesLimited() && files > quota.files()) {
-            reason = KillEvent.Reason.FILES; usage = files; limit = quota.files();
-        }
-        if (reason == null) return;
-        Libc.kill(pid, Libc.SIGKILL);
-        logKill(arena, e, pid, comm, reason, usage, limit, log);
-    }
-
-    /** Appends an event to a kernel log, claiming its slot atomically against the BPF side. */
-    private void logKill(Arena arena, MemorySegment e, int pid, String comm, KillEvent.Reason reason, long usage, long limit,
-            int log) {
-        long seq = StateRecord.addEventSeq(sharedState(), 1) + 1;
-        long n = logs().claim(log);
-                MemorySegment v = EventRecord.allocate(arena);
-        EventRecord.setSeq(v, seq);
-        EventRecord.setLogSeq(v, n);
-        EventRecord.setTimeNs(v, Libc.boottimeNanos());
-        EventRecord.setPid(v, EntityRecord.tgid(e));
-        EventRecord.setTid(v, pid);
-        EventRecord.setEntity(v, EntityRecord.id(e));
-        EventRecord.setScope(v, EntityRecord.scope(e));
-        EventRecord.setReason(v, reason == KillEvent.Reason.HEAP ? Records.REASON_HEAP : Records.REASON_FILES);
-        EventRecord.setSyscallNr(v, Records.NR_CAP);
-        EventRecord.setUsage(v, usage);
-        EventRecord.setLimit(v, limit);
-        EventRecord.setComm(v, comm);
-        int rc = state.map("events").update(key(arena, Logs.slot(log, n)), v, BpfMap.ANY);
-        if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + pid);
-    }
-
-    /**
-     * An entity's figures. A process entity's absolute figures are the kernel side's own (baseline +
-     * change: it recounts them at every call that can change them, as /proc would show them), so
-     * fetching one reads only /proc/PID/stat, to tell the same live process and its name. A thread
-     * entity has no baseline: its process's figures come from /proc.
-     */
-    private Optional<EntityStats> stats(Arena arena, int pid) {
-        MemorySegment e = EntityRecord.allocate(arena);
-        if (!state.map("entities").lookup(key(arena, pid), e)) return Optional.empty();
-                int tgid = EntityRecord.tgid(e);
-        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
-        if (stat.isEmpty() || stat.get().startTicks() != EntityRecord.startTicks(e)) {
-            return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
-        }
-        Quota quota = layers(arena, pid).map(QuotaLayers::effective).orElse(Quota.NONE);
-        long heap = EntityRecord.heap(e), files = EntityRecord.files(e);
-        boolean process = EntityRecord.scope(e) == Records.SCOPE_PROCESS;
-        Optional<ProcFs.Task> status = process ? Optional.empty() : ProcFs.task(tgid);
-        long vmData = process ? EntityRecord.vmData(e) : status.map(ProcFs.Task::vmDataBytes).orElse(0L);
-        long vmStack = process ? EntityRecord.vmStack(e) : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
-        long openFds = process ? EntityRecord.baseFiles(e) + files : Math.max(0, ProcFs.openFds(pid));
-        return Optional.of(new EntityStats(pid, tgid, Scope.of(EntityRecord.scope(e)), stat.get().comm(),
-                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack));
-    }
-
-    /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
-    private static ProcFs.Task liveTask(int pid, String op) {
-        return live(ProcFs.task(pid), ProcFs.Task::isZombie, pid, op);
-    }
-
-    /** As {@link #liveTask} from /proc/PID/stat alone (cap, reset). */
-    private static ProcFs.Stat liveStat(int pid, String op) {
-        return live(ProcFs.stat(pid), ProcFs.Stat::isZombie, pid, op);
-    }
-
-    private static <T> T live(Optional<T> task, java.util.function.Predicate<T> zombie, int pid, String op) {
-        if (task.isEmpty()) throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": no such process");
-        if (zombie.test(task.get())) {
-            throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": it has exited (a zombie)");
-        }
-        return task.get();
-    }
-
-    private MemorySegment trackedEntity(Arena arena, int pid, String op) {
-        MemorySegment e = EntityRecord.allocate(arena);
-        if (!state.map("entities").lookup(key(arena, pid), e)) {
-            throw new TrackerException(EINVAL, "cannot " + op + " pid " + pid + ": it is not tracked (register it first)");
-        }
-        return e;
-    }
-
-    /**
-     * Removes the entry under pid if it belongs to an earlier process with that pid: one whose
-     * exit the kernel side did not see (a tracepoint program can be skipped while a bpf() call
-     * holds the CPU's BPF recursion guard). The kernel ignores such an entry; registering the pid
-     * anew must not be refused because of it.
-     */
-    private boolean dropIfStale(Arena arena, int pid) {
-        MemorySegment e = EntityRecord.allocate(arena);
-        if (!state.map("entities").lookup(key(arena, pid), e)) return false;
-        Optional<ProcFs.Stat> task = ProcFs.stat(pid);
-        if (task.isPresent() && task.get().startTicks() == EntityRecord.startTicks(e)) return false;
-        removeEntity(arena, pid, EntityRecord.tgid(e));
-        return true;
-    }
-
-    /**
-     * Deletes an entity and its quotas (the delete that succeeds, this one or the kernel's, gives
-     * the entity back to its owner's share), and its group marker once no entity of the group is left.
-     */
-    private void removeEntity(Arena arena, int pid, int tgid) {
-        MemorySegment scratch = EntityRecord.allocate(arena);
-        state.map("quotas").delete(key(arena, pid));
-        if (state.map("entities").lookup(key(arena, pid), scratch)) {
-            unbind(arena, pid, EntityRecord.mmKey(scratch));
-            unbind(arena, pid, EntityRecord.filesKey(scratch));
-            if (state.map("entities").delete(key(arena, pid))) {
-                logs().addEntities(EntityRecord.log(scratch), -1);
-                if ((EntityRecord.flags(scratch) & Records.F_DOOMED) != 0) {
-                    StateRecord.addDoomed(sharedState(), -1);
-                }
-            }
-        }
-        if (state.map("entities").lookup(key(arena, tgid), scratch)) return;
-        for (int tid : ProcFs.threads(tgid)) {
-            if (state.map("entities").lookup(key(arena, tid), scratch)) return;
-        }
-        state.map("groups").delete(key(arena, tgid));
-    }
-
-    /** Takes an address out of the objects map if it is bound to entity id (the kernel side's unbind). */
-    private void unbind(Arena arena, int id, long address) {
-        if (address == 0) return;
-        MemorySegment k = arena.allocateFrom(ValueLayout.JAVA_LONG, address);
-        MemorySegment o = ObjectRecord.allocate(arena);
-        if (state.map("objects").lookup(k, o) && ObjectRecord.tgid(o) == id && state.map("objects").delete(k)) {
-            StateRecord.addObjects(sharedState(), -1);
-        }
-    }
-
-    private static void checkSpace(int rc, int pid) {
-        if (rc == 0) return;
-        if (rc == Errno.E2BIG.number() || rc == Errno.ENOSPC.number() || rc == Errno.ENOMEM.number()) {
-            throw new TrackerException(ENOSPC, "cannot track pid " + pid + ": restracker already tracks "
-                    + Records.MAX_ENTITIES + " entities, its maximum");
-        }
-        throw new NativeException(rc, "cannot update restracker's tables for pid " + pid);
-    }
-
-    private static MemorySegment key(Arena arena, int id) {
-        return arena.allocateFrom(ValueLayout.JAVA_INT, id);
+        return killLog.events();
     }
 
     @Override

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The meta record every restracker BPF object pins beside its maps. User space writes it last
- * when it loads the object, so it identifies a complete pin set and the layout (ABI) it has.
+ * when it loads the object, so it identifies a complete pin set and the layout (ABI) it has:
+ * magic and abi_version are user space's (restracker.kernel.Records.MAGIC, the ABI version of
+ * the object's Java records), which it alone writes and checks.
  */
 #ifndef RESTRACKER_META_H
 #define RESTRACKER_META_H
-
-#define RT_MAGIC	0x52545243	/* "RTRC" */
 
 struct rt_meta {
 	__u32 magic;

@@ -2,58 +2,82 @@
 /*
  * Records shared by the kernel side (tracker.bpf.c) and user space (Java).
  * Every field is naturally aligned so that the layout is the same for clang's
- * BPF target and for the Java MemoryLayouts in restracker.tracker.Layouts;
+ * BPF target and for the Java MemoryLayouts in restracker.kernel.Records;
  * LayoutTest checks the two against the BTF of the built object.
  */
 #ifndef RESTRACKER_H
 #define RESTRACKER_H
 
-/* Bump whenever a pinned map's layout or meaning changes. */
-#define RT_ABI_VERSION		5
-
-#define RT_MAX_ENTITIES		65536
-#define RT_MAX_GROUPS		(2 * RT_MAX_ENTITIES)
-#define RT_EVENT_SLOTS		4096	/* root's kill log */
-#define RT_MAX_OBJECTS		(2 * RT_MAX_ENTITIES)	/* a process entity's mm and fd table */
-#define RT_DOOMED_SLOTS		1024	/* owners waiting for a signal from another task's context */
-
 /*
- * One user's share: the entities it may register, and its own kill log of
- * RT_USER_EVENT_SLOTS events (log 1..RT_USER_LOGS; log 0 is root's). The
- * events map holds root's log first, then each user log's slots.
+ * The constants below are enums, not macros, so that the object's BTF carries
+ * them (rt_constants at the end): ContractConstantsTest compares each with its
+ * Java copy in restracker.kernel.Records. User space alone writes and checks
+ * the meta record's ABI version (Records.ABI_VERSION): a change of a pinned
+ * map's layout or meaning bumps it.
  */
-#define RT_USER_ENTITIES	1024
-#define RT_USER_LOGS		128
-#define RT_USER_EVENT_SLOTS	256
-#define RT_LOGS			(1 + RT_USER_LOGS)
-#define RT_ALL_EVENT_SLOTS	(RT_EVENT_SLOTS + RT_USER_LOGS * RT_USER_EVENT_SLOTS)
 
-#define RT_SCOPE_PROCESS	1
-#define RT_SCOPE_THREAD		2
+/* max_entries of the maps */
+enum rt_capacity {
+	RT_MAX_ENTITIES		= 65536,
+	RT_MAX_GROUPS		= 2 * RT_MAX_ENTITIES,
+	RT_EVENT_SLOTS		= 4096,	/* root's kill log */
+	RT_MAX_OBJECTS		= 2 * RT_MAX_ENTITIES,	/* a process entity's mm and fd table */
+	RT_DOOMED_SLOTS		= 1024,	/* owners waiting for a signal from another task's context */
+	/*
+	 * One user's share: the entities it may register, and its own kill log
+	 * of RT_USER_EVENT_SLOTS events (log 1..RT_USER_LOGS; log 0 is root's).
+	 * The events map holds root's log first, then each user log's slots.
+	 */
+	RT_USER_ENTITIES	= 1024,
+	RT_USER_LOGS		= 128,
+	RT_USER_EVENT_SLOTS	= 256,
+	RT_LOGS			= 1 + RT_USER_LOGS,
+	RT_ALL_EVENT_SLOTS	= RT_EVENT_SLOTS + RT_USER_LOGS * RT_USER_EVENT_SLOTS,
+};
+
+/* rt_entity.scope */
+enum rt_scope {
+	RT_SCOPE_PROCESS	= 1,
+	RT_SCOPE_THREAD		= 2,
+};
 
 /* rt_entity.flags */
-#define RT_F_REBASE_ON_EXEC	1	/* `run`: usage starts at the program's exec */
-#define RT_F_KILLED		2	/* a quota kill was already logged */
-#define RT_F_BOUND		4	/* process: its mm and fd table are in objects (mm_key, files_key) */
-#define RT_F_DOOMED		8	/* process: over quota through another task; killed at its next switch */
+enum rt_entity_flag {
+	RT_F_REBASE_ON_EXEC	= 1,	/* `run`: usage starts at the program's exec */
+	RT_F_KILLED		= 2,	/* a quota kill was already logged */
+	RT_F_BOUND		= 4,	/* process: its mm and fd table are in objects (mm_key, files_key) */
+	RT_F_DOOMED		= 8,	/* process: over quota through another task; killed at its next switch */
+};
 
 /* rt_object.kind */
-#define RT_OBJ_MM		1
-#define RT_OBJ_FILES		2
+enum rt_object_kind {
+	RT_OBJ_MM		= 1,
+	RT_OBJ_FILES		= 2,
+};
 
-#define RT_REASON_HEAP		1
-#define RT_REASON_FILES		2
-#define RT_REASON_PRIVILEGES	3	/* not a kill: a user's quota dropped at a privileged exec */
+/* rt_event.reason */
+enum rt_reason {
+	RT_REASON_HEAP		= 1,
+	RT_REASON_FILES		= 2,
+	RT_REASON_PRIVILEGES	= 3,	/* not a kill: a user's quota dropped at a privileged exec */
+};
 
 /* rt_quota.layers */
-#define RT_Q_ROOT		1	/* root's figures bind */
-#define RT_Q_USER		2	/* user_uid's figures bind */
+enum rt_quota_layer {
+	RT_Q_ROOT		= 1,	/* root's figures bind */
+	RT_Q_USER		= 2,	/* user_uid's figures bind */
+};
 
-#define RT_UNLIMITED		(-1LL)
+/* rt_quota.heap, .files and the layers' figures */
+enum rt_limit {
+	RT_UNLIMITED		= -1,
+};
 
 /* rt_event.syscall_nr when no syscall made the change */
-#define RT_NR_CAP		(-1)	/* `cap` found the usage already above */
-#define RT_NR_IO_URING		(-2)	/* an io_uring completion posted by its SQPOLL thread or a worker */
+enum rt_no_syscall {
+	RT_NR_CAP		= -1,	/* `cap` found the usage already above */
+	RT_NR_IO_URING		= -2,	/* an io_uring completion posted by its SQPOLL thread or a worker */
+};
 
 /* One tracked entity: a whole process (key tgid) or one thread (key tid). */
 struct rt_entity {
@@ -151,5 +175,28 @@ struct rt_state {
 	__u64 doomed_queued;	/* owners in the doomed queue, to be signalled from any task's context */
 	__u64 objects;		/* entries in objects */
 };
+
+/*
+ * BTF keeps the types that functions and variables use, not an enum used only
+ * for its values: this function, which no program calls (libbpf loads only
+ * the subprograms a program calls), puts the enums above in the object's BTF.
+ */
+struct rt_constants {
+	enum rt_capacity capacity;
+	enum rt_scope scope;
+	enum rt_entity_flag entity_flag;
+	enum rt_object_kind object_kind;
+	enum rt_reason reason;
+	enum rt_quota_layer quota_layer;
+	enum rt_limit limit;
+	enum rt_no_syscall no_syscall;
+};
+
+int rt_constants(struct rt_constants *c);
+
+int rt_constants(struct rt_constants *c)
+{
+	return 0;
+}
 
 #endif

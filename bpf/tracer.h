@@ -8,19 +8,32 @@
 #ifndef RESTRACKER_TRACER_H
 #define RESTRACKER_TRACER_H
 
-/* Bump whenever a pinned map's layout or meaning changes. */
-#define RT_TRACER_ABI_VERSION	2
+/*
+ * Enums, not macros, so that the objects' BTF carries them
+ * (rt_tracer_constants at the end): ContractConstantsTest compares each with
+ * its Java copy in restracker.tracer.TracerRecords. User space alone writes
+ * and checks the meta record's ABI version (TracerRecords.ABI_VERSION): a
+ * change of a pinned map's layout or meaning bumps it.
+ */
 
-#define RT_TRACER_MAX_PIDS	16384
-#define RT_TRACER_MAX_ALLOCS	65536
+/* max_entries of the maps */
+enum rt_tracer_capacity {
+	RT_TRACER_MAX_PIDS	= 16384,
+	RT_TRACER_MAX_ALLOCS	= 65536,
+};
 
 /* Where a lock counter comes from (rt_tracer_info.*_hook). */
-#define RT_HOOK_NONE		0	/* not measured on this kernel */
-#define RT_HOOK_FENTRY		1
-#define RT_HOOK_KPROBE		2
+enum rt_tracer_hook {
+	RT_TRACER_HOOK_NONE	= 0,	/* not measured on this kernel */
+	RT_TRACER_HOOK_FENTRY	= 1,
+	RT_TRACER_HOOK_KPROBE	= 2,
+};
 
-#define RT_FUNCTION_LEN		32
-#define RT_REASON_LEN		192
+/* The lengths of rt_tracer_info's strings */
+enum rt_tracer_text {
+	RT_TRACER_FUNCTION_LEN	= 32,
+	RT_TRACER_REASON_LEN	= 192,
+};
 
 /* One traced process (key: its tgid). Counters only grow. */
 struct rt_tracer_entry {
@@ -50,18 +63,36 @@ struct rt_tracer_state {
 
 /*
  * How the pinned hooks were set up, written by user space once they are all
- * attached (ready = 1). A lock counter whose hook is RT_HOOK_NONE was not
+ * attached (ready = 1). A lock counter whose hook is RT_TRACER_HOOK_NONE was not
  * measured: it prints "-", never 0.
  */
 struct rt_tracer_info {
 	__u32 ready;
-	__u32 up_hook;		/* RT_HOOK_* */
+	__u32 up_hook;		/* RT_TRACER_HOOK_* */
 	__u32 down_hook;
 	__u32 lock_hook;
 	__u32 unlock_hook;
 	__u32 pad;
-	char lock_function[RT_FUNCTION_LEN];	/* mutex_lock or mutex_lock_nested */
-	char reason[RT_REASON_LEN];		/* why a counter is not measured */
+	char lock_function[RT_TRACER_FUNCTION_LEN];	/* mutex_lock or mutex_lock_nested */
+	char reason[RT_TRACER_REASON_LEN];		/* why a counter is not measured */
 };
+
+/*
+ * BTF keeps the types that functions and variables use, not an enum used only
+ * for its values: this function, which no program calls (libbpf loads only
+ * the subprograms a program calls), puts the enums above in the objects' BTF.
+ */
+struct rt_tracer_constants {
+	enum rt_tracer_capacity capacity;
+	enum rt_tracer_hook hook;
+	enum rt_tracer_text text;
+};
+
+int rt_tracer_constants(struct rt_tracer_constants *c);
+
+int rt_tracer_constants(struct rt_tracer_constants *c)
+{
+	return 0;
+}
 
 #endif

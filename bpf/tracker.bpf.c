@@ -3,8 +3,8 @@
  * restracker's tracker and limiter: per-entity heap (data_vm) and open-file
  * accounting, quota check and SIGKILL at the syscall that crossed the line.
  *
- * Every syscall that can change data_vm or the fd table
- * (restracker.kernel.HookedSyscalls) is hooked at its entry and its exit, in
+ * Every syscall that can change data_vm or the fd table (syscalls.def) is
+ * hooked at its entry and its exit, in
  * one of two variants that user space chooses at load time
  * (bpf_program__set_autoload; restracker.tracker.TrackerHooks):
  *
@@ -419,24 +419,35 @@ static __always_inline void enforce(struct rt_entity *e, int syscall_nr)
 
 
 /*
- * Which figures a syscall can change: data_vm and stack_vm only change in the
- * memory syscalls (and exec, counted by on_exec; a stack mapping also grows
- * by page faults, up to RLIMIT_STACK each, seen at the next memory syscall),
- * the fd table only in the others.
+ * Which figures a syscall can change (its line in syscalls.def): data_vm and
+ * stack_vm only change in the memory syscalls (and exec, counted by on_exec;
+ * a stack mapping also grows by page faults, up to RLIMIT_STACK each, seen at
+ * the next memory syscall), the fd table only in the others.
  * A syscall recounts only its own figure; the other stays as its last
  * recount left it, which is still exact (every thread of a tracked group
  * is hooked). ioctl may do either (a driver may map memory).
  */
 #define FIG_HEAP	1
 #define FIG_FILES	2
+#define FIG_BOTH	(FIG_HEAP | FIG_FILES)
+
+/* The x86-64 numbers of syscalls.def: NR_openat, NR_execve, ... */
+enum syscall_nr {
+#define HOOKED_SYSCALL(name, nr, figs)	NR_##name = nr,
+#define EVENT_SYSCALL(name, nr)		NR_##name = nr,
+#include "syscalls.def"
+};
+
+/* FILES is the default: only the other syscalls get a case (fewer branches). */
+#define FIG_CASE_HEAP(nr)	case nr: return FIG_HEAP;
+#define FIG_CASE_BOTH(nr)	case nr: return FIG_BOTH;
+#define FIG_CASE_FILES(nr)
 
 static __always_inline __u32 figures_of(int syscall_nr)
 {
 	switch (syscall_nr) {
-	case 9: case 10: case 11: case 12: case 25: case 329: case 453:
-		return FIG_HEAP;	/* mmap mprotect munmap brk mremap pkey_mprotect map_shadow_stack */
-	case 16:
-		return FIG_HEAP | FIG_FILES;	/* ioctl */
+#define HOOKED_SYSCALL(name, nr, figs)	FIG_CASE_##figs(NR_##name)
+#include "syscalls.def"
 	default:
 		return FIG_FILES;
 	}
@@ -599,7 +610,7 @@ static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
 	return 0;
 }
 
-/* The tracepoint variant: attached to every sys_enter_* / sys_exit_* in HookedSyscalls. */
+/* The tracepoint variant: attached to every sys_enter_* / sys_exit_* of syscalls.def. */
 SEC("tracepoint/syscalls/sys_enter_openat")
 int on_enter(struct sys_enter_args *ctx)
 {
@@ -620,7 +631,7 @@ int on_exit(struct sys_exit_args *ctx)
  * The fentry variant: a pair of programs per syscall function. The x86-64
  * wrapper __x64_sys_NAME(const struct pt_regs *regs) is what the syscall
  * table calls; regs->orig_ax is the syscall's number, as in the tracepoint's
- * record. Must list the same syscalls as HookedSyscalls (TrackerHooksTest).
+ * record. One pair for each HOOKED_SYSCALL line of syscalls.def.
  */
 #define HOOK(name, figs)							\
 SEC("fentry/__x64_sys_" #name)							\
@@ -637,26 +648,8 @@ int fexit_##name(__u64 *ctx)							\
 		return shared_exit(0, ctx[0], figs);				\
 	return syscall_exit(BPF_CORE_READ((struct pt_regs *)ctx[0], orig_ax), figs);	\
 }
-#define MEM(name)	HOOK(name, FIG_HEAP)
-#define FD(name)	HOOK(name, FIG_FILES)
-
-/* data_vm */
-MEM(brk) MEM(mmap) MEM(munmap) MEM(mremap) MEM(mprotect) MEM(pkey_mprotect)
-MEM(map_shadow_stack)
-/* descriptors created */
-FD(open) FD(openat) FD(openat2) FD(creat) FD(open_by_handle_at) FD(dup)
-FD(dup2) FD(dup3) FD(fcntl) FD(socket) FD(socketpair) FD(accept)
-FD(accept4) FD(pipe) FD(pipe2) FD(eventfd) FD(eventfd2) FD(epoll_create)
-FD(epoll_create1) FD(signalfd) FD(signalfd4) FD(timerfd_create)
-FD(inotify_init) FD(inotify_init1) FD(fanotify_init) FD(memfd_create)
-FD(memfd_secret) FD(userfaultfd) FD(perf_event_open) FD(bpf)
-FD(io_uring_setup) FD(io_uring_enter) FD(io_uring_register) FD(pidfd_open)
-FD(pidfd_getfd) FD(open_tree) FD(open_tree_attr) FD(fsopen) FD(fsmount)
-FD(fspick) FD(mq_open) FD(recvmsg) FD(recvmmsg) FD(seccomp)
-FD(landlock_create_ruleset) FD(clone) FD(clone3)
-HOOK(ioctl, FIG_HEAP | FIG_FILES)
-/* descriptors closed */
-FD(close) FD(close_range)
+#define HOOKED_SYSCALL(name, nr, figs)	HOOK(name, FIG_##figs)
+#include "syscalls.def"
 
 /*
  * Whether the credentials exec left (commit_creds runs before the exec
@@ -710,7 +703,7 @@ static __always_inline void drop_user_quota_if_privileged(struct rt_entity *p, s
 	st = bpf_map_lookup_elem(&state, &zero);
 	if (st)
 		__sync_fetch_and_add(&st->quota_drops, 1);
-	log_event(log, p, RT_REASON_PRIVILEGES, BPF_CORE_READ(task, cred, euid.val), uid, 59 /* execve */);
+	log_event(log, p, RT_REASON_PRIVILEGES, BPF_CORE_READ(task, cred, euid.val), uid, NR_execve);
 }
 
 /*
@@ -749,7 +742,7 @@ int on_exec(struct sched_exec_args *ctx)
 	}
 	recount_heap(p, task->mm);
 	p->files = files - p->base_files;
-	enforce(p, 59 /* execve */);
+	enforce(p, NR_execve);
 	return 0;
 }
 

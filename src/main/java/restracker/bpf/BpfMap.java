@@ -101,6 +101,17 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /** What the kernel fixed of this map when it created it (bpf_obj_get_info_by_fd). */
+    public MapDefinition definition() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(BpfStructs.MAP_INFO_HEAD);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) BpfStructs.MAP_INFO_HEAD.byteSize());
+            check(call(() -> (int) BpfSyscalls.OBJ_GET_INFO.invokeExact(fd, info, len)), "read the definition of");
+            return new MapDefinition((int) BpfStructs.MAP_INFO_TYPE.get(info), (int) BpfStructs.MAP_INFO_KEY_SIZE.get(info),
+                    (int) BpfStructs.MAP_INFO_VALUE_SIZE.get(info), (int) BpfStructs.MAP_INFO_MAX_ENTRIES.get(info));
+        }
+    }
+
     /** Maps the (BPF_F_MMAPABLE) map's memory into this process. */
     public MemorySegment mapShared(long size) {
         return Libc.mapShared(fd, size);

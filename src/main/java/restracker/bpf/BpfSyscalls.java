@@ -19,6 +19,7 @@ final class BpfSyscalls {
     static final MethodHandle UPDATE = fn("bpf_map_update_elem", INT, INT, PTR, PTR, LONG);
     static final MethodHandle DELETE = fn("bpf_map_delete_elem", INT, INT, PTR);
     static final MethodHandle NEXT_KEY = fn("bpf_map_get_next_key", INT, INT, PTR, PTR);
+    static final MethodHandle OBJ_GET_INFO = fn("bpf_obj_get_info_by_fd", INT, INT, PTR, PTR);
 
     private BpfSyscalls() {}
 

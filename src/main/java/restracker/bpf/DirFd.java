@@ -5,7 +5,6 @@ import static restracker.bpf.Native.PTR;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,10 +22,6 @@ public final class DirFd {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
     /** statx(2) mask bits: the type and mode, and the owner. */
     private static final int STATX_MODE = 0x2 | 0x1, STATX_UID = 0x8;
-    /** struct statx: stx_uid at 20, stx_mode (a u16) at 28; the same on every architecture, unlike struct stat. */
-    private static final int STATX_SIZE = 256, STX_UID = 20, STX_MODE = 28;
-    /** struct dirent64 (glibc, 64-bit): d_name at 19, after d_ino, d_off, d_reclen and d_type. */
-    private static final long D_NAME = 19;
     private static final int S_IFMT = 0170000, S_IFDIR = 0040000, S_IFLNK = 0120000;
 
     private static final Native.Lazy OPENAT = Native.lazy(() -> Native.withErrno(Native.LIBC, "openat",
@@ -95,10 +90,10 @@ public final class DirFd {
     private static Stat statx(int dirFd, String name, int flags) {
         return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
-            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
+            MemorySegment buf = arena.allocate(LibcStructs.STATX);
             int rc = (int) STATX.get().invokeExact(err, dirFd, arena.allocateFrom(name), flags, STATX_MODE | STATX_UID, buf);
             if (rc != 0) throw new NativeException(Native.errno(err), "cannot stat " + (name.isEmpty() ? "a directory" : name));
-            return new Stat(Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, STX_MODE)), buf.get(INT, STX_UID));
+            return new Stat(Short.toUnsignedInt((short) LibcStructs.STX_MODE.get(buf)), (int) LibcStructs.STX_UID.get(buf));
         });
     }
 
@@ -122,7 +117,7 @@ public final class DirFd {
                 while (true) {
                     MemorySegment entry = (MemorySegment) READDIR.get().invokeExact(err, dir);
                     if (entry.address() == 0) break;
-                    String name = entry.reinterpret(D_NAME + 256).getString(D_NAME);
+                    String name = entry.reinterpret(LibcStructs.DIRENT.byteSize()).getString(LibcStructs.D_NAME);
                     if (!name.equals(".") && !name.equals("..")) names.add(name);
                 }
             } finally {

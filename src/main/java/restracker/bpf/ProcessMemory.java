@@ -24,11 +24,11 @@ public final class ProcessMemory {
         return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(into.length);
-            MemorySegment local = arena.allocate(16, 8), remote = arena.allocate(16, 8);
-            local.set(ValueLayout.ADDRESS, 0, buf);
-            local.set(LONG, 8, into.length);
-            remote.set(LONG, 0, address);
-            remote.set(LONG, 8, into.length);
+            MemorySegment local = arena.allocate(SocketStructs.IOVEC), remote = arena.allocate(SocketStructs.IOVEC);
+            SocketStructs.IOV_BASE.set(local, buf);
+            SocketStructs.IOV_LEN.set(local, (long) into.length);
+            SocketStructs.IOV_BASE.set(remote, MemorySegment.ofAddress(address)); // an address in pid, never dereferenced here
+            SocketStructs.IOV_LEN.set(remote, (long) into.length);
             long n = (long) PROCESS_VM_READV.get().invokeExact(err, pid, local, 1L, remote, 1L, 0L);
             if (n < 0) return -Native.errno(err);
             MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);

@@ -13,21 +13,12 @@ import java.util.Optional;
  * answers SECCOMP_RET_USER_NOTIF. Receives the calls the filter stopped, answers them with a value
  * or an errno, lets them continue as the kernel would run them, or installs a descriptor in the
  * caller. The descriptor is closed with {@link #close}.
- *
- * <pre>
- * struct seccomp_notif      { __u64 id; __u32 pid; __u32 flags; struct seccomp_data data; };   // 80 bytes
- * struct seccomp_data       { int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6]; };
- * struct seccomp_notif_resp { __u64 id; __s64 val; __s32 error; __u32 flags; };                // 24 bytes
- * struct seccomp_notif_addfd { __u64 id; __u32 flags; __u32 srcfd; __u32 newfd; __u32 newfd_flags; };
- * </pre>
+ * The structs of these calls are {@link SeccompStructs}.
  */
 public final class SeccompListener implements AutoCloseable {
     // linux/seccomp.h (checked against the header by SeccompListenerLayoutTest)
     static final long NOTIF_RECV = 0xc0502100L, NOTIF_SEND = 0xc0182101L;
     static final long NOTIF_ID_VALID = 0x40082102L, NOTIF_ADDFD = 0x40182103L;
-    static final int NOTIF_SIZE = 80, RESP_SIZE = 24, ADDFD_SIZE = 24;
-    /** offsetof(struct seccomp_notif, data), offsetof(struct seccomp_data, args) */
-    static final int NOTIF_DATA = 16, DATA_ARGS = 16;
     private static final int USER_NOTIF_FLAG_CONTINUE = 1;
     private static final int ADDFD_FLAG_SEND = 2;
     private static final short POLLIN = 1, POLLHUP = 0x10;
@@ -69,27 +60,27 @@ public final class SeccompListener implements AutoCloseable {
     public Optional<Notification> receive(int timeoutMillis) {
         return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
-            MemorySegment pfd = arena.allocate(8, 4);
-            pfd.set(INT, 0, fd);
-            pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, POLLIN);
+            MemorySegment pfd = arena.allocate(SeccompStructs.POLLFD);
+            SeccompStructs.POLL_FD.set(pfd, fd);
+            SeccompStructs.POLL_EVENTS.set(pfd, POLLIN);
             int n = (int) POLL.get().invokeExact(err, pfd, 1L, timeoutMillis);
             if (n < 0 && Native.errno(err) == EINTR) return Optional.empty();
             if (n < 0) throw new NativeException(Native.errno(err), "cannot poll the seccomp listener");
-            short revents = pfd.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6);
+            short revents = (short) SeccompStructs.POLL_REVENTS.get(pfd);
             if ((revents & POLLIN) == 0) {
                 hungUp = (revents & POLLHUP) != 0;
                 return Optional.empty();
             }
-            MemorySegment notif = arena.allocate(NOTIF_SIZE, 8); // zeroed, as the kernel requires
+            MemorySegment notif = arena.allocate(SeccompStructs.NOTIF); // zeroed, as the kernel requires
             if ((int) IOCTL.get().invokeExact(err, fd, NOTIF_RECV, notif) != 0) {
                 int e = Native.errno(err);
                 if (e == ENOENT || e == EINTR) return Optional.empty();
                 throw new NativeException(e, "cannot receive from the seccomp listener");
             }
-            long[] args = new long[6];
-            for (int i = 0; i < 6; i++) args[i] = notif.get(LONG, NOTIF_DATA + DATA_ARGS + 8L * i);
-            return Optional.of(new Notification(notif.get(LONG, 0), notif.get(INT, 8), notif.get(INT, NOTIF_DATA),
-                    notif.get(INT, NOTIF_DATA + 4), args));
+            long[] args = new long[SeccompStructs.ARGS];
+            for (int i = 0; i < args.length; i++) args[i] = (long) SeccompStructs.NOTIF_ARG.get(notif, (long) i);
+            return Optional.of(new Notification((long) SeccompStructs.NOTIF_ID.get(notif), (int) SeccompStructs.NOTIF_PID.get(notif),
+                    (int) SeccompStructs.NOTIF_NR.get(notif), (int) SeccompStructs.NOTIF_ARCH.get(notif), args));
         });
     }
 
@@ -121,11 +112,11 @@ public final class SeccompListener implements AutoCloseable {
     private void send(long id, long value, int error, int flags) {
         Native.run(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
-            MemorySegment resp = arena.allocate(RESP_SIZE, 8);
-            resp.set(LONG, 0, id);
-            resp.set(LONG, 8, value);
-            resp.set(INT, 16, error);
-            resp.set(INT, 20, flags);
+            MemorySegment resp = arena.allocate(SeccompStructs.RESP);
+            SeccompStructs.RESP_ID.set(resp, id);
+            SeccompStructs.RESP_VAL.set(resp, value);
+            SeccompStructs.RESP_ERROR.set(resp, error);
+            SeccompStructs.RESP_FLAGS.set(resp, flags);
             // ENOENT: the caller went away (killed, or interrupted by a signal): nobody to answer.
             if ((int) IOCTL.get().invokeExact(err, fd, NOTIF_SEND, resp) != 0 && Native.errno(err) != ENOENT) {
                 throw new NativeException(Native.errno(err), "cannot answer through the seccomp listener");
@@ -141,12 +132,12 @@ public final class SeccompListener implements AutoCloseable {
     public int answerWithDescriptor(long id, int srcFd, boolean closeOnExec) {
         return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
-            MemorySegment addfd = arena.allocate(ADDFD_SIZE, 8);
-            addfd.set(LONG, 0, id);
-            addfd.set(INT, 8, ADDFD_FLAG_SEND);
-            addfd.set(INT, 12, srcFd);
-            addfd.set(INT, 16, 0);
-            addfd.set(INT, 20, closeOnExec ? Libc.O_CLOEXEC : 0);
+            MemorySegment addfd = arena.allocate(SeccompStructs.ADDFD);
+            SeccompStructs.ADDFD_ID.set(addfd, id);
+            SeccompStructs.ADDFD_FLAGS.set(addfd, ADDFD_FLAG_SEND);
+            SeccompStructs.ADDFD_SRCFD.set(addfd, srcFd);
+            SeccompStructs.ADDFD_NEWFD.set(addfd, 0);
+            SeccompStructs.ADDFD_NEWFD_FLAGS.set(addfd, closeOnExec ? Libc.O_CLOEXEC : 0);
             int rc = (int) IOCTL.get().invokeExact(err, fd, NOTIF_ADDFD, addfd);
             return rc >= 0 ? rc : -Native.errno(err);
         });

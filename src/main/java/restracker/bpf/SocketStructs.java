@@ -12,9 +12,9 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The C structs {@link UnixSocket}'s calls take (Linux, x86-64 and other LP64 targets), as named
- * layouts with a handle per field; SocketStructsTest checks each size and offset against the C
- * compiler's.
+ * The C structs {@link UnixSocket}'s calls take (and {@link ProcessMemory}'s iovec; Linux, x86-64
+ * and other LP64 targets), as named layouts with a handle per field; SocketStructsTest checks each
+ * size and offset against the C compiler's.
  */
 final class SocketStructs {
     private SocketStructs() {}

@@ -1,56 +1,59 @@
 package restracker.kernel;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The syscalls after which the tracker recounts usage: every x86-64 syscall that can change
  * mm->data_vm or mm->stack_vm or create or close file descriptors. Each gets on_enter/on_exit on
- * its sys_enter_/sys_exit_ tracepoint; one missing from the running kernel is skipped and reported.
- * Not covered here (documented in the README): descriptors created by read() on a fanotify group,
- * counted at the next hooked call; io_uring requests run by the SQPOLL thread or a worker have
- * hooks of their own (the io_uring tracepoints).
+ * its sys_enter_/sys_exit_ tracepoint (or fentry_NAME/fexit_NAME); one missing from the running
+ * kernel is skipped and reported.
  *
- * <p>tracker.bpf.c repeats this list twice: its fentry variant's HOOK() lines (TrackerHooksTest
- * compares them with this map) and figures_of(), which recounts data_vm only after the "data_vm"
- * group below (and ioctl), the fd table only after the others.
+ * <p>The list is bpf/syscalls.def, which tracker.bpf.c is built from (its fentry/fexit programs and
+ * the figures each syscall recounts) and which the jar carries as /bpf/syscalls.def: read here once.
  */
 public final class HookedSyscalls {
-    /** name -> x86-64 syscall number. */
+    /** The syscalls list the tracker is built from, inside the jar. */
+    static final String RESOURCE = "/bpf/syscalls.def";
+
+    /** name -> x86-64 syscall number, in syscalls.def's order. */
     public static final Map<String, Integer> ALL;
 
-    static {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        // data_vm
-        m.put("brk", 12); m.put("mmap", 9); m.put("munmap", 11); m.put("mremap", 25);
-        m.put("mprotect", 10); m.put("pkey_mprotect", 329); m.put("map_shadow_stack", 453);
-        // descriptors created
-        m.put("open", 2); m.put("openat", 257); m.put("openat2", 437); m.put("creat", 85);
-        m.put("open_by_handle_at", 304); m.put("dup", 32); m.put("dup2", 33); m.put("dup3", 292);
-        m.put("fcntl", 72); m.put("socket", 41); m.put("socketpair", 53); m.put("accept", 43);
-        m.put("accept4", 288); m.put("pipe", 22); m.put("pipe2", 293); m.put("eventfd", 284);
-        m.put("eventfd2", 290); m.put("epoll_create", 213); m.put("epoll_create1", 291);
-        m.put("signalfd", 282); m.put("signalfd4", 289); m.put("timerfd_create", 283);
-        m.put("inotify_init", 253); m.put("inotify_init1", 294); m.put("fanotify_init", 300);
-        m.put("memfd_create", 319); m.put("memfd_secret", 447); m.put("userfaultfd", 323);
-        m.put("perf_event_open", 298); m.put("bpf", 321); m.put("io_uring_setup", 425);
-        m.put("io_uring_enter", 426); m.put("io_uring_register", 427); m.put("pidfd_open", 434);
-        m.put("pidfd_getfd", 438); m.put("open_tree", 428); m.put("open_tree_attr", 467);
-        m.put("fsopen", 430); m.put("fsmount", 432); m.put("fspick", 433); m.put("mq_open", 240);
-        m.put("recvmsg", 47); m.put("recvmmsg", 299); m.put("ioctl", 16); m.put("seccomp", 317);
-        m.put("landlock_create_ruleset", 444); m.put("clone", 56); m.put("clone3", 435);
-        // descriptors closed
-        m.put("close", 3); m.put("close_range", 436);
-        ALL = Collections.unmodifiableMap(m);
-    }
+    private static final Map<Integer, String> BY_NUMBER;
 
-    private static final Map<Integer, String> BY_NUMBER = new LinkedHashMap<>();
+    private static final Pattern COMMENT = Pattern.compile("(?s)/\\*.*?\\*/");
+    private static final Pattern HOOKED = Pattern.compile("HOOKED_SYSCALL\\((\\w+), (\\d+), (HEAP|FILES|BOTH)\\)");
+    private static final Pattern EVENT = Pattern.compile("EVENT_SYSCALL\\((\\w+), (\\d+)\\)");
 
     static {
-        ALL.forEach((name, nr) -> BY_NUMBER.put(nr, name));
-        BY_NUMBER.put(59, "execve");
-        BY_NUMBER.put(322, "execveat");
+        Map<String, Integer> all = new LinkedHashMap<>();
+        Map<Integer, String> byNumber = new LinkedHashMap<>();
+        String text = read();
+        int lineNumber = 0;
+        for (String line : COMMENT.matcher(text).replaceAll(m -> "\n".repeat(newlines(m.group()))).split("\n", -1)) {
+            lineNumber++;
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) continue;
+            Matcher h = HOOKED.matcher(l), e = EVENT.matcher(l);
+            if (h.matches()) {
+                all.put(h.group(1), Integer.valueOf(h.group(2)));
+                byNumber.put(Integer.valueOf(h.group(2)), h.group(1));
+            } else if (e.matches()) {
+                byNumber.put(Integer.valueOf(e.group(2)), e.group(1));
+            } else {
+                throw new IllegalStateException(RESOURCE + " line " + lineNumber + " is neither HOOKED_SYSCALL(name, nr, figures)"
+                        + " nor EVENT_SYSCALL(name, nr): " + l);
+            }
+        }
+        ALL = Collections.unmodifiableMap(all);
+        BY_NUMBER = Collections.unmodifiableMap(byNumber);
     }
 
     private HookedSyscalls() {}
@@ -64,5 +67,18 @@ public final class HookedSyscalls {
         if (number == Records.NR_IO_URING) return "an io_uring completion";
         if (number < 0) return "cap";
         return BY_NUMBER.getOrDefault(number, "syscall " + number);
+    }
+
+    private static String read() {
+        try (InputStream in = HookedSyscalls.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the jar: the build copies bpf/syscalls.def there");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int newlines(String s) {
+        return (int) s.chars().filter(c -> c == '\n').count();
     }
 }

@@ -44,7 +44,7 @@ public final class PinnedState implements AutoCloseable {
         this.meta = meta;
         this.blueprint = blueprint;
         try {
-            for (String name : blueprint.maps()) maps.put(name, open(name));
+            for (String name : blueprint.maps()) maps.put(name, open(name, blueprint));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -58,11 +58,11 @@ public final class PinnedState implements AutoCloseable {
         Mounts.requireBpffs(root);
         PinDir.requireTrusted(root);
         Path dir = root.resolve(blueprint.name());
-        Optional<Meta> meta = readMeta(dir);
+        Optional<Meta> meta = readMeta(dir, blueprint);
         if (meta.isEmpty()) {
             PinDir.create(root, dir);
             try (DirLock lock = DirLock.acquire(dir)) {
-                meta = readMeta(dir);
+                meta = readMeta(dir, blueprint);
                 if (meta.isEmpty()) {
                     removePins(dir);
                     meta = Optional.of(load(dir, blueprint));
@@ -81,7 +81,7 @@ public final class PinnedState implements AutoCloseable {
         Mounts.requireBpffs(root);
         PinDir.requireTrusted(root);
         Path dir = root.resolve(blueprint.name());
-        return readMeta(dir).map(m -> new PinnedState(dir, blueprint, checkCompatible(dir, blueprint, m)));
+        return readMeta(dir, blueprint).map(m -> new PinnedState(dir, blueprint, checkCompatible(dir, blueprint, m)));
     }
 
     /**
@@ -155,13 +155,21 @@ public final class PinnedState implements AutoCloseable {
         }
     }
 
-    private BpfMap open(String name) {
+    private BpfMap open(String name, Blueprint blueprint) {
+        BpfMap map;
         try {
-            return BpfMap.openPinned(dir.resolve(name).toString());
+            map = BpfMap.openPinned(dir.resolve(name).toString());
         } catch (NativeException e) {
             if (e.errno() != Errno.ENOENT) throw e;
             throw new StateException(Errno.ENODEV, "the pinned map " + dir.resolve(name) + " has gone"
                     + " (removed behind restracker's back?): run `restracker unload` and try again");
+        }
+        try {
+            ObjectMaps.requireAsDefined(dir.resolve(name), name, map, blueprint);
+            return map;
+        } catch (RuntimeException e) {
+            map.close();
+            throw e;
         }
     }
 
@@ -190,17 +198,17 @@ public final class PinnedState implements AutoCloseable {
     }
 
     /** The meta record, or empty when nothing (or an interrupted load) is pinned at dir. */
-    static Optional<Meta> readMeta(Path dir) {
+    static Optional<Meta> readMeta(Path dir, Blueprint blueprint) {
         Path path = dir.resolve("meta");
         if (!Files.exists(path)) return Optional.empty();
         try (BpfMap map = BpfMap.openPinned(path.toString()); Arena arena = Arena.ofConfined()) {
+            ObjectMaps.requireAsDefined(path, "meta", map, blueprint);
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment value = Records.META.allocate(arena);
+            MemorySegment value = MetaRecord.allocate(arena);
             if (!map.lookup(key, value)) return Optional.empty();
-            if (Records.META.getInt(value, "magic") != Records.MAGIC) return Optional.empty();
-            return Optional.of(new Meta(Records.META.getInt(value, "abi_version"),
-                    Records.META.getString(value, "version", Records.VERSION_LEN),
-                    Instant.EPOCH.plusNanos(Records.META.getLong(value, "loaded_ns")), Records.META.getInt(value, "links")));
+            if (MetaRecord.magic(value) != Records.MAGIC) return Optional.empty();
+            return Optional.of(new Meta(MetaRecord.abiVersion(value), MetaRecord.version(value),
+                    Instant.EPOCH.plusNanos(MetaRecord.loadedNs(value)), MetaRecord.links(value)));
         } catch (NativeException e) {
             if (e.errno() == Errno.ENOENT) return Optional.empty();
             throw e;
@@ -251,12 +259,12 @@ public final class PinnedState implements AutoCloseable {
     private static void writeMeta(Path dir, Blueprint blueprint, Instant now, int links) {
         try (BpfMap map = BpfMap.openPinned(dir.resolve("meta").toString()); Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment v = Records.META.allocate(arena);
-            Records.META.setInt(v, "magic", Records.MAGIC);
-            Records.META.setInt(v, "abi_version", blueprint.abiVersion());
-            Records.META.setLong(v, "loaded_ns", now.getEpochSecond() * 1_000_000_000L + now.getNano());
-            Records.META.setString(v, "version", Records.VERSION_LEN, VERSION);
-            Records.META.setInt(v, "links", links);
+            MemorySegment v = MetaRecord.allocate(arena);
+            MetaRecord.setMagic(v, Records.MAGIC);
+            MetaRecord.setAbiVersion(v, blueprint.abiVersion());
+            MetaRecord.setLoadedNs(v, now.getEpochSecond() * 1_000_000_000L + now.getNano());
+            MetaRecord.setVersion(v, VERSION);
+            MetaRecord.setLinks(v, links);
             int rc = map.update(key, v, BpfMap.ANY);
             if (rc != 0) throw new NativeException(rc, "cannot write the meta record at " + dir);
         }

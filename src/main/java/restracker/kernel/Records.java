@@ -6,12 +6,18 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.MemoryLayout;
 
 /**
- * The records of bpf/restracker.h, field for field; LayoutTest compares them with the BTF of the
- * built object so that the two sides cannot drift apart.
+ * The records of bpf/restracker.h, field for field, and its enum constants (RT_NAME here NAME);
+ * LayoutTest and ContractConstantsTest compare them with the BTF of the built object so that the two
+ * sides cannot drift apart. Each record is read and written through its record class
+ * (EntityRecord, QuotaRecord, EventRecord, ObjectRecord, LogRecord, StateRecord, MetaRecord).
  */
 public final class Records {
-    /** Bump with RT_ABI_VERSION. */
+    /**
+     * The layout version the meta record shows, user space's alone (the BPF programs never read
+     * meta): bump it whenever a pinned map's layout or meaning changes.
+     */
     public static final int ABI_VERSION = 5;
+    /** The meta record's first field in a complete pin set: "RTRC". */
     public static final int MAGIC = 0x52545243;
     public static final int MAX_ENTITIES = 65536;
     /** A process entity's mm and fd table, by address (the objects map). */

@@ -8,7 +8,6 @@ import static restracker.bpf.Errno.ESRCH;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +35,6 @@ import restracker.proc.ProcFs;
  * costs anything. While nothing is traced each hook returns at its first instruction.
  */
 public final class KernelTracer implements AutoCloseable {
-    private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
 
     /** The tables and the exit hook; the counting hooks are loaded onto them by {@link TracerHooks}. */
     public static final Blueprint BLUEPRINT = new Blueprint("tracer", "tracer.bpf.o", TracerRecords.ABI_VERSION,
@@ -111,20 +109,20 @@ public final class KernelTracer implements AutoCloseable {
                         + ", and the tracer counts whole processes: add " + task.tgid());
             }
             reconcile();
-            if (traced().lookup(key(arena, pid), TracerRecords.ENTRY.allocate(arena))) {
+            if (traced().lookup(key(arena, pid), TracerEntryRecord.allocate(arena))) {
                 throw new TracerException(ALREADY, "pid " + pid + " is already traced");
             }
             // Open the hooks' gate first: from here on every kfree forgets the blocks it frees, so the
             // table of outstanding blocks, emptied when nothing was traced, stays exact.
-            long before = (long) LONG_AT.getAndAdd(shared(), offset("traced"), 1L);
+            long before = TracerStateRecord.addTraced(shared(), 1);
             if (before == 0) forgetAllocations();
-            MemorySegment e = TracerRecords.ENTRY.allocate(arena);
-            TracerRecords.ENTRY.setInt(e, "pid", pid);
-            TracerRecords.ENTRY.setLong(e, "start_ticks", task.startTicks());
-            TracerRecords.ENTRY.setLong(e, "added_ns", Libc.boottimeNanos());
+            MemorySegment e = TracerEntryRecord.allocate(arena);
+            TracerEntryRecord.setPid(e, pid);
+            TracerEntryRecord.setStartTicks(e, task.startTicks());
+            TracerEntryRecord.setAddedNs(e, Libc.boottimeNanos());
             int rc = traced().update(key(arena, pid), e, BpfMap.NOEXIST);
             if (rc != 0) {
-                LONG_AT.getAndAdd(shared(), offset("traced"), -1L);
+                TracerStateRecord.addTraced(shared(), -1);
                 if (rc == Errno.EEXIST.number()) throw new TracerException(ALREADY, "pid " + pid + " is already traced");
                 if (rc == Errno.E2BIG.number() || rc == Errno.ENOSPC.number() || rc == Errno.ENOMEM.number()) {
                     throw new TracerException(ENOSPC, "cannot trace pid " + pid + ": " + TracerRecords.MAX_PIDS
@@ -157,11 +155,11 @@ public final class KernelTracer implements AutoCloseable {
     public TracerSnapshot snapshot() {
         List<TracedProcess> all = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment e = TracerRecords.ENTRY.allocate(arena);
+            MemorySegment e = TracerEntryRecord.allocate(arena);
             for (int pid : traced().intKeys()) {
                 if (!traced().lookup(key(arena, pid), e)) continue; // exited this instant
                 Optional<ProcFs.Task> task = ProcFs.task(pid);
-                if (task.isEmpty() || task.get().startTicks() != TracerRecords.ENTRY.getLong(e, "start_ticks")) {
+                if (task.isEmpty() || task.get().startTicks() != TracerEntryRecord.startTicks(e)) {
                     drop(arena, pid); // gone without its exit hook seeing it (it raced add)
                     continue;
                 }
@@ -170,15 +168,14 @@ public final class KernelTracer implements AutoCloseable {
         }
         all.sort(Comparator.comparingInt(TracedProcess::pid));
         return new TracerSnapshot(List.copyOf(all), sources,
-                (long) LONG_AT.getVolatile(shared(), offset("allocs_dropped")));
+                TracerStateRecord.allocsDropped(shared()));
     }
 
     private TracedProcess toProcess(MemorySegment e, String comm) {
-        var en = TracerRecords.ENTRY;
-        return new TracedProcess(en.getInt(e, "pid"), comm, en.getLong(e, "kmalloc"), en.getLong(e, "kfree"),
-                en.getLong(e, "kmalloc_mem"), en.getLong(e, "kfree_mem"), en.getLong(e, "sched"),
-                measured(Counter.UP, en.getLong(e, "up")), measured(Counter.DOWN, en.getLong(e, "down")),
-                measured(Counter.LOCK, en.getLong(e, "lock")), measured(Counter.UNLOCK, en.getLong(e, "unlock")));
+        return new TracedProcess(TracerEntryRecord.pid(e), comm, TracerEntryRecord.kmalloc(e), TracerEntryRecord.kfree(e),
+                TracerEntryRecord.kmallocMem(e), TracerEntryRecord.kfreeMem(e), TracerEntryRecord.sched(e),
+                measured(Counter.UP, TracerEntryRecord.up(e)), measured(Counter.DOWN, TracerEntryRecord.down(e)),
+                measured(Counter.LOCK, TracerEntryRecord.lock(e)), measured(Counter.UNLOCK, TracerEntryRecord.unlock(e)));
     }
 
     private OptionalLong measured(Counter c, long value) {
@@ -188,14 +185,14 @@ public final class KernelTracer implements AutoCloseable {
     /** Deletes pid's entry; false when there was none. The one who deletes it counts it out. */
     private boolean drop(Arena arena, int pid) {
         if (!traced().delete(key(arena, pid))) return false;
-        LONG_AT.getAndAdd(shared(), offset("traced"), -1L);
+        TracerStateRecord.addTraced(shared(), -1);
         return true;
     }
 
     /** Empties the table of outstanding blocks; only while no process is traced (nothing adds to it). */
     private void forgetAllocations() {
         state.map("allocs").clear(Long.BYTES);
-        LONG_AT.setVolatile(shared(), offset("allocs_live"), 0L);
+        TracerStateRecord.setAllocsLive(shared(), 0);
     }
 
     /**
@@ -203,7 +200,7 @@ public final class KernelTracer implements AutoCloseable {
      * restracker killed between its two steps is set right, so that the hooks' gate closes again.
      */
     private void reconcile() {
-        if (traced().isEmpty(Integer.BYTES)) LONG_AT.setVolatile(shared(), offset("traced"), 0L);
+        if (traced().isEmpty(Integer.BYTES)) TracerStateRecord.setTraced(shared(), 0);
     }
 
     private BpfMap traced() {
@@ -215,9 +212,6 @@ public final class KernelTracer implements AutoCloseable {
         return shared;
     }
 
-    private static long offset(String field) {
-        return TracerRecords.STATE.offset(field);
-    }
 
     private static ProcFs.Task liveTask(int pid) {
         Optional<ProcFs.Task> task = ProcFs.task(pid);

@@ -8,11 +8,15 @@ import java.lang.foreign.MemoryLayout;
 import restracker.kernel.Struct;
 
 /**
- * The records of bpf/tracer.h, field for field; TracerLayoutTest compares them with the BTF of the
- * built object so that the two sides cannot drift apart.
+ * The records of bpf/tracer.h, field for field, and its enum constants (RT_TRACER_NAME here NAME);
+ * TracerLayoutTest and ContractConstantsTest compare them with the BTF of the built objects so that
+ * the two sides cannot drift apart.
  */
 public final class TracerRecords {
-    /** Bump with RT_TRACER_ABI_VERSION. */
+    /**
+     * The layout version the tracer's meta record shows, user space's alone: bump it whenever a
+     * pinned map's layout or meaning changes.
+     */
     public static final int ABI_VERSION = 2;
     public static final int MAX_PIDS = 16384;
     public static final int MAX_ALLOCS = 65536;

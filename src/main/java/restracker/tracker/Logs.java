@@ -3,12 +3,13 @@ package restracker.tracker;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.util.OptionalInt;
 import java.util.function.LongConsumer;
 import restracker.bpf.BpfMap;
 import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
+import restracker.kernel.EventRecord;
+import restracker.kernel.LogRecord;
 import restracker.kernel.Records;
 
 /**
@@ -17,9 +18,6 @@ import restracker.kernel.Records;
  * its kills overwrite only its own older kills, and it counts the entities that user registered.
  */
 final class Logs {
-    private static final VarHandle INT_AT = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
-
     private final MemorySegment heads;
 
     Logs(MemorySegment heads) {
@@ -43,24 +41,24 @@ final class Logs {
     }
 
     int uid(int log) {
-        return (int) INT_AT.getVolatile(heads, at(log, "uid"));
+        return LogRecord.uid(heads, log);
     }
 
     int entities(int log) {
-        return (int) INT_AT.getVolatile(heads, at(log, "entities"));
+        return LogRecord.entities(heads, log);
     }
 
     long logged(int log) {
-        return (long) LONG_AT.getVolatile(heads, at(log, "logged"));
+        return LogRecord.logged(heads, log);
     }
 
     void addEntities(int log, int delta) {
-        INT_AT.getAndAdd(heads, at(log, "entities"), delta);
+        LogRecord.addEntities(heads, log, delta);
     }
 
     /** Claims the next event of log; returns its 1-based ordinal there. */
     long claim(int log) {
-        return (long) LONG_AT.getAndAdd(heads, at(log, "logged"), 1L) + 1;
+        return LogRecord.addLogged(heads, log, 1) + 1;
     }
 
     /**
@@ -84,19 +82,15 @@ final class Logs {
         if (log < 0) return OptionalInt.empty();
         long held = logged(log);
         if (held > 0) {
-            MemorySegment empty = Records.EVENT.allocate(arena);
+            MemorySegment empty = EventRecord.allocate(arena);
             for (int i = 0; i < Records.USER_EVENT_SLOTS; i++) {
                 int rc = events.update(arena.allocateFrom(ValueLayout.JAVA_INT, slot(log, i)), empty, BpfMap.ANY);
                 if (rc != 0) throw new NativeException(rc, "cannot clear a kill log for its new user");
             }
             reclaimed.accept(held);
-            LONG_AT.setVolatile(heads, at(log, "logged"), 0L);
+            LogRecord.setLogged(heads, log, 0);
         }
-        INT_AT.setVolatile(heads, at(log, "uid"), uid);
+        LogRecord.setUid(heads, log, uid);
         return OptionalInt.of(log);
-    }
-
-    private static long at(int log, String field) {
-        return (long) log * Records.LOG.size() + Records.LOG.offset(field);
     }
 }

@@ -2,6 +2,7 @@ package restracker.tracker;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
+import restracker.kernel.QuotaRecord;
 import restracker.kernel.Records;
 
 /**
@@ -43,28 +44,26 @@ record QuotaLayers(Optional<Quota> root, Optional<Quota> user, int userUid, int 
     }
 
     static QuotaLayers read(MemorySegment s) {
-        var r = Records.QUOTA;
-        int layers = r.getInt(s, "layers");
+        int layers = QuotaRecord.layers(s);
         Optional<Quota> root = (layers & Records.Q_ROOT) != 0
-                ? Optional.of(new Quota(r.getLong(s, "root_heap"), r.getLong(s, "root_files"))) : Optional.empty();
+                ? Optional.of(new Quota(QuotaRecord.rootHeap(s), QuotaRecord.rootFiles(s))) : Optional.empty();
         Optional<Quota> user = (layers & Records.Q_USER) != 0
-                ? Optional.of(new Quota(r.getLong(s, "user_heap"), r.getLong(s, "user_files"))) : Optional.empty();
-        return new QuotaLayers(root, user, r.getInt(s, "user_uid"), r.getInt(s, "user_log"));
+                ? Optional.of(new Quota(QuotaRecord.userHeap(s), QuotaRecord.userFiles(s))) : Optional.empty();
+        return new QuotaLayers(root, user, QuotaRecord.userUid(s), QuotaRecord.userLog(s));
     }
 
     void write(MemorySegment s) {
-        var r = Records.QUOTA;
         Quota eff = effective();
-        r.setLong(s, "heap", eff.heapBytes());
-        r.setLong(s, "files", eff.files());
-        r.setInt(s, "log", log());
-        r.setInt(s, "layers", (root.isPresent() ? Records.Q_ROOT : 0) | (user.isPresent() ? Records.Q_USER : 0));
-        r.setLong(s, "root_heap", root.map(Quota::heapBytes).orElse(Quota.UNLIMITED));
-        r.setLong(s, "root_files", root.map(Quota::files).orElse(Quota.UNLIMITED));
-        r.setLong(s, "user_heap", user.map(Quota::heapBytes).orElse(Quota.UNLIMITED));
-        r.setLong(s, "user_files", user.map(Quota::files).orElse(Quota.UNLIMITED));
-        r.setInt(s, "user_uid", userUid);
-        r.setInt(s, "user_log", entityLog);
+        QuotaRecord.setHeap(s, eff.heapBytes());
+        QuotaRecord.setFiles(s, eff.files());
+        QuotaRecord.setLog(s, log());
+        QuotaRecord.setLayers(s, (root.isPresent() ? Records.Q_ROOT : 0) | (user.isPresent() ? Records.Q_USER : 0));
+        QuotaRecord.setRootHeap(s, root.map(Quota::heapBytes).orElse(Quota.UNLIMITED));
+        QuotaRecord.setRootFiles(s, root.map(Quota::files).orElse(Quota.UNLIMITED));
+        QuotaRecord.setUserHeap(s, user.map(Quota::heapBytes).orElse(Quota.UNLIMITED));
+        QuotaRecord.setUserFiles(s, user.map(Quota::files).orElse(Quota.UNLIMITED));
+        QuotaRecord.setUserUid(s, userUid);
+        QuotaRecord.setUserLog(s, entityLog);
     }
 
     private static long tighter(long a, long b) {

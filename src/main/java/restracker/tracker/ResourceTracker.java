@@ -5,13 +5,12 @@ import static restracker.bpf.Errno.EINVAL;
 import static restracker.bpf.Errno.ENOSPC;
 import static restracker.bpf.Errno.EPERM;
 import static restracker.bpf.Errno.ESRCH;
+import static restracker.tracker.TrackerMaps.key;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +20,7 @@ import restracker.bpf.Libc;
 import restracker.bpf.NativeException;
 import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
-import restracker.kernel.HookedSyscalls;
+import restracker.kernel.EntityRecord;
 import restracker.kernel.PinnedState;
 import restracker.kernel.Records;
 import restracker.proc.ProcFs;
@@ -32,24 +31,6 @@ import restracker.proc.ProcFs;
  * reads and writes the tables, so it may come and go like a system call.
  */
 public final class ResourceTracker implements AutoCloseable {
-    private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
-
-    /**
-     * The wall-clock time of boot (CLOCK_BOOTTIME 0), read once: events carry boot-time stamps, and
-     * an offset read anew for each listing would move the same event by the time between two clock
-     * reads.
-     */
-    private static final Instant BOOT = bootInstant();
-
-    private static Instant bootInstant() {
-        // The first calls link and initialise (milliseconds): not between the two clock reads.
-        Instant.now();
-        Libc.boottimeNanos();
-        Instant before = Instant.now();
-        long boot = Libc.boottimeNanos();
-        Instant after = Instant.now();
-        return before.plusNanos(java.time.Duration.between(before, after).toNanos() / 2).minusNanos(boot);
-    }
 
     /**
      * The kernel side: tracker.bpf.o, its maps, the exec and exit hooks, and its hooks on every
@@ -64,13 +45,15 @@ public final class ResourceTracker implements AutoCloseable {
     static final List<String> SIGNAL_ANY_TASK_NEEDS = List.of("bpf_task_from_pid", "bpf_task_release", "bpf_send_signal_task");
 
     private final PinnedState state;
-    /** The `state` map's memory, mapped on first use: counters shared atomically with the BPF side. */
-    private MemorySegment sharedStateSegment;
-    /** The kill logs' heads (the `logs` map's memory), mapped on first use. */
-    private Logs logs;
+    private final TrackerMaps maps;
+    private final EntityTables tables;
+    private final KillLog killLog;
 
     private ResourceTracker(PinnedState state) {
         this.state = state;
+        this.maps = new TrackerMaps(state);
+        this.tables = new EntityTables(maps);
+        this.killLog = new KillLog(maps);
     }
 
     /** Opens the tracker at the default pin directory, loading it into the kernel if needed. */
@@ -142,47 +125,47 @@ public final class ResourceTracker implements AutoCloseable {
     public Scope register(int pid, boolean rebaseOnExec, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot register pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            ProcFs.Task task = liveTask(pid, "register");
+            ProcFs.Task task = EntityTables.liveTask(pid, "register");
             if (!by.isRoot() && !task.creds().signalableBy(by.uid())) {
                 throw new TrackerException(EPERM, "cannot register pid " + pid + ": it belongs to uid " + task.creds().uid()
                         + ", and uid " + by.uid() + " may track only its own processes");
             }
-            int log = logOf(arena, by, pid);
-            if (!by.isRoot() && logs().entities(log) >= Records.USER_ENTITIES) {
+            int log = killLog.logOf(arena, by, pid);
+            if (!by.isRoot() && maps.logs().entities(log) >= Records.USER_ENTITIES) {
                 throw new TrackerException(ENOSPC, "cannot register pid " + pid + ": uid " + by.uid() + " already tracks "
                         + Records.USER_ENTITIES + " entities, a user's maximum");
             }
             Scope scope = task.tgid() == pid ? Scope.PROCESS : Scope.THREAD;
-            MemorySegment e = Records.ENTITY.allocate(arena);
-            Records.ENTITY.setInt(e, "id", pid);
-            Records.ENTITY.setInt(e, "tgid", task.tgid());
-            Records.ENTITY.setInt(e, "scope", scope.code());
-            Records.ENTITY.setInt(e, "flags", rebaseOnExec ? Records.F_REBASE_ON_EXEC : 0);
-            Records.ENTITY.setLong(e, "start_ticks", task.startTicks());
+            MemorySegment e = EntityRecord.allocate(arena);
+            EntityRecord.setId(e, pid);
+            EntityRecord.setTgid(e, task.tgid());
+            EntityRecord.setScope(e, scope.code());
+            EntityRecord.setFlags(e, rebaseOnExec ? Records.F_REBASE_ON_EXEC : 0);
+            EntityRecord.setStartTicks(e, task.startTicks());
             if (scope == Scope.PROCESS) {
-                Records.ENTITY.setLong(e, "base_heap", task.vmDataBytes() + task.vmStackBytes());
-                Records.ENTITY.setLong(e, "base_files", Math.max(0, ProcFs.openFds(pid)));
-                Records.ENTITY.setLong(e, "vm_data", task.vmDataBytes());
-                Records.ENTITY.setLong(e, "vm_stack", task.vmStackBytes());
+                EntityRecord.setBaseHeap(e, task.vmDataBytes() + task.vmStackBytes());
+                EntityRecord.setBaseFiles(e, Math.max(0, ProcFs.openFds(pid)));
+                EntityRecord.setVmData(e, task.vmDataBytes());
+                EntityRecord.setVmStack(e, task.vmStackBytes());
             }
-            Records.ENTITY.setLong(e, "registered_ns", Libc.boottimeNanos());
-            Records.ENTITY.setInt(e, "owner_uid", by.uid());
-            Records.ENTITY.setInt(e, "log", log);
+            EntityRecord.setRegisteredNs(e, Libc.boottimeNanos());
+            EntityRecord.setOwnerUid(e, by.uid());
+            EntityRecord.setLog(e, log);
             // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
-            logs().addEntities(log, 1);
+            maps.logs().addEntities(log, 1);
             int rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
-            if (rc == Errno.EEXIST.number() && dropIfStale(arena, pid)) {
+            if (rc == Errno.EEXIST.number() && tables.dropIfStale(arena, pid)) {
                 rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
             }
-            if (rc != 0) logs().addEntities(log, -1);
+            if (rc != 0) maps.logs().addEntities(log, -1);
             if (rc == Errno.EEXIST.number()) {
                 throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
             }
-            checkSpace(rc, pid);
+            EntityTables.checkSpace(rc, pid);
             rc = state.map("groups").update(key(arena, task.tgid()), arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST);
             if (rc != 0 && rc != Errno.EEXIST.number()) {
-                removeEntity(arena, pid, task.tgid());
-                checkSpace(rc, pid);
+                tables.removeEntity(arena, pid, task.tgid());
+                EntityTables.checkSpace(rc, pid);
             }
             // The task may have exited, or begun to, before the entry existed (its exit hook then saw
             // nothing). PF_EXITING is set before that hook runs: if it is not set now, after the
@@ -190,7 +173,7 @@ public final class ResourceTracker implements AutoCloseable {
             Optional<ProcFs.Stat> again = ProcFs.stat(pid);
             if (again.isEmpty() || again.get().isZombie() || again.get().exiting()
                     || again.get().startTicks() != task.startTicks()) {
-                removeEntity(arena, pid, task.tgid());
+                tables.removeEntity(arena, pid, task.tgid());
                 throw new TrackerException(ESRCH, "cannot register pid " + pid + ": it exited meanwhile");
             }
             // Its mm and fd table, so that a task sharing either is seen (the kernel side also binds
@@ -204,7 +187,7 @@ public final class ResourceTracker implements AutoCloseable {
     public EntityStats fetch(int pid) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot fetch pid " + pid + ": a pid is a positive number");
         try (Arena arena = Arena.ofConfined()) {
-            return stats(arena, pid).orElseThrow(() ->
+            return tables.stats(arena, pid).orElseThrow(() ->
                     new TrackerException(EINVAL, "cannot fetch pid " + pid + ": it is not tracked"));
         }
     }
@@ -213,7 +196,7 @@ public final class ResourceTracker implements AutoCloseable {
     public List<EntityStats> list() {
         List<EntityStats> all = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            for (int pid : state.map("entities").intKeys()) stats(arena, pid).ifPresent(all::add);
+            for (int pid : state.map("entities").intKeys()) tables.stats(arena, pid).ifPresent(all::add);
         }
         all.sort(java.util.Comparator.comparingInt(EntityStats::pid));
         return all;
@@ -230,20 +213,20 @@ public final class ResourceTracker implements AutoCloseable {
     public void deregister(int pid, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot deregister pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            MemorySegment e = Records.ENTITY.allocate(arena);
+            MemorySegment e = EntityRecord.allocate(arena);
             if (!state.map("entities").lookup(key(arena, pid), e)) {
                 throw new TrackerException(ESRCH, "cannot deregister pid " + pid + ": it is not tracked");
             }
             if (!by.isRoot()) {
-                int owner = Records.ENTITY.getInt(e, "owner_uid");
+                int owner = EntityRecord.ownerUid(e);
                 if (owner != by.uid()) {
                     throw new TrackerException(EPERM, "cannot deregister pid " + pid + ": " + who(owner)
                             + " registered it, and uid " + by.uid() + " may remove only what it registered");
                 }
-                Optional<QuotaLayers> q = layers(arena, pid);
+                Optional<QuotaLayers> q = tables.layers(arena, pid);
                 if (q.isPresent()) notOthers(q.get(), by, "deregister", pid);
             }
-            removeEntity(arena, pid, Records.ENTITY.getInt(e, "tgid"));
+            tables.removeEntity(arena, pid, EntityRecord.tgid(e));
         }
     }
 
@@ -264,27 +247,27 @@ public final class ResourceTracker implements AutoCloseable {
     public void cap(int pid, Quota quota, boolean replace, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot cap pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            ProcFs.Stat task = by.isRoot() ? liveStat(pid, "cap") : userCappable(liveTask(pid, "cap"), by);
-            MemorySegment e = trackedEntity(arena, pid, "cap");
-            int tgid = Records.ENTITY.getInt(e, "tgid");
+            ProcFs.Stat task = by.isRoot() ? EntityTables.liveStat(pid, "cap") : userCappable(EntityTables.liveTask(pid, "cap"), by);
+            MemorySegment e = tables.trackedEntity(arena, pid, "cap");
+            int tgid = EntityRecord.tgid(e);
             if (pid == 1 || tgid == 1 || task.kernelThread()) {
                 throw new TrackerException(EPERM, "refusing a quota on pid " + pid + " ("
                         + (pid == 1 ? "init" : tgid == 1 ? "a thread of init" : "a kernel thread")
                         + "): killing it would take the system down");
             }
-            if (!by.isRoot() && task.startTicks() != Records.ENTITY.getLong(e, "start_ticks")) {
+            if (!by.isRoot() && task.startTicks() != EntityRecord.startTicks(e)) {
                 throw new TrackerException(EINVAL, "cannot cap pid " + pid + ": it is not tracked (register it first)");
             }
-            Optional<QuotaLayers> before = layers(arena, pid);
+            Optional<QuotaLayers> before = tables.layers(arena, pid);
             QuotaLayers after;
             if (by.isRoot()) {
                 if (before.isPresent() && !replace) {
                     throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
                 }
-                after = QuotaLayers.ofRoot(quota, Records.ENTITY.getInt(e, "log"));
+                after = QuotaLayers.ofRoot(quota, EntityRecord.log(e));
             } else {
                 QuotaLayers now = before.orElse(new QuotaLayers(Optional.empty(), Optional.empty(), 0,
-                        Records.ENTITY.getInt(e, "log")));
+                        EntityRecord.log(e)));
                 if (now.user().isPresent() && now.userUid() != by.uid()) {
                     throw new TrackerException(EPERM, "cannot cap pid " + pid + ": its quotas were set by uid "
                             + now.userUid() + ", and uid " + by.uid() + " may change only its own");
@@ -299,9 +282,9 @@ public final class ResourceTracker implements AutoCloseable {
                 }
                 after = now.withUser(quota, by.uid());
             }
-            writeLayers(arena, pid, after, replace || before.isPresent());
+            tables.writeLayers(arena, pid, after, replace || before.isPresent());
             if (!by.isRoot()) undoIfPrivilegedMeanwhile(arena, pid, before, by);
-            killIfOver(arena, e, pid, task.comm(), after.effective(), after.log());
+            killLog.killIfOver(arena, e, pid, task.comm(), after.effective(), after.log());
         }
     }
 
@@ -316,10 +299,10 @@ public final class ResourceTracker implements AutoCloseable {
      */
     public void reset(int pid, Actor by) {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            liveStat(pid, "reset");
-            trackedEntity(arena, pid, "reset");
+            EntityTables.liveStat(pid, "reset");
+            tables.trackedEntity(arena, pid, "reset");
             if (!by.isRoot()) {
-                Optional<QuotaLayers> q = layers(arena, pid);
+                Optional<QuotaLayers> q = tables.layers(arena, pid);
                 if (q.isEmpty()) return;
                 notOthers(q.get(), by, "reset", pid);
             }
@@ -364,39 +347,10 @@ public final class ResourceTracker implements AutoCloseable {
     private void undoIfPrivilegedMeanwhile(Arena arena, int pid, Optional<QuotaLayers> before, Actor by) {
         Optional<ProcFs.Task> now = ProcFs.task(pid);
         if (now.isEmpty() || now.get().creds().onlyThoseOf(by.uid())) return;
-        if (before.isPresent()) writeLayers(arena, pid, before.get(), true);
+        if (before.isPresent()) tables.writeLayers(arena, pid, before.get(), true);
         else state.map("quotas").delete(key(arena, pid));
         throw new TrackerException(EPERM, "cannot cap pid " + pid + ": it gained privileges uid " + by.uid()
                 + " does not have meanwhile (it executed a setuid or setgid program)");
-    }
-
-    private Optional<QuotaLayers> layers(Arena arena, int pid) {
-        MemorySegment q = Records.QUOTA.allocate(arena);
-        return state.map("quotas").lookup(key(arena, pid), q) ? Optional.of(QuotaLayers.read(q)) : Optional.empty();
-    }
-
-    private void writeLayers(Arena arena, int pid, QuotaLayers layers, boolean mayExist) {
-        MemorySegment q = Records.QUOTA.allocate(arena);
-        layers.write(q);
-        int rc = state.map("quotas").update(key(arena, pid), q, mayExist ? BpfMap.ANY : BpfMap.NOEXIST);
-        if (rc == Errno.EEXIST.number()) {
-            throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
-        }
-        checkSpace(rc, pid);
-    }
-
-    /** by's log: root's (0) for root, else the user's own, given to it now if it has none. */
-    private int logOf(Arena arena, Actor by, int pid) {
-        if (by.isRoot()) return 0;
-        return logs().forUser(by.uid(), arena, state.map("events"),
-                n -> LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("events_reclaimed"), n)).orElseThrow(() ->
-                new TrackerException(ENOSPC, "cannot register pid " + pid + ": restracker keeps kill logs for "
-                        + Records.USER_LOGS + " users, and each belongs to a user with entities still tracked"));
-    }
-
-    private Logs logs() {
-        if (logs == null) logs = new Logs(state.map("logs").mapShared(Logs.mappedSize()));
-        return logs;
     }
 
     /**
@@ -404,193 +358,7 @@ public final class ResourceTracker implements AutoCloseable {
      * overwritten (each log overwrites only its own oldest) or reclaimed with a user's log are counted.
      */
     public EventLog events() {
-        long total = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("event_seq"));
-        long drops = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("quota_drops"));
-        long overwritten = (long) LONG_AT.getVolatile(sharedState(), Records.STATE.offset("events_reclaimed"));
-        List<KillEvent> events = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = Records.EVENT.allocate(arena);
-            for (int log = 0; log < Records.LOGS; log++) {
-                long logged = logs().logged(log);
-                if (logged == 0) continue;
-                overwritten += Math.max(0, logged - Logs.slots(log));
-                for (long n = Math.max(1, logged - Logs.slots(log) + 1); n <= logged; n++) {
-                    if (!state.map("events").lookup(key(arena, Logs.slot(log, n)), v)) continue;
-                    long seq = Records.EVENT.getLong(v, "seq");
-                    // 0: being rewritten right now; another ordinal: not yet written, or newer than total.
-                    if (seq == 0 || seq > total || Records.EVENT.getLong(v, "log_seq") != n) continue;
-                    events.add(toEvent(v, BOOT.plusNanos(Records.EVENT.getLong(v, "time_ns"))));
-                }
-            }
-        }
-        events.sort(java.util.Comparator.comparingLong(KillEvent::seq));
-        return new EventLog(events, Math.min(total, overwritten), total, drops);
-    }
-
-    private MemorySegment sharedState() {
-        if (sharedStateSegment == null) sharedStateSegment = state.map("state").mapShared(Libc.pageSize());
-        return sharedStateSegment;
-    }
-
-    private static KillEvent toEvent(MemorySegment v, Instant time) {
-        var ev = Records.EVENT;
-        return new KillEvent(ev.getLong(v, "seq"), time, ev.getInt(v, "pid"), ev.getInt(v, "tid"),
-                ev.getInt(v, "entity"), Scope.of(ev.getInt(v, "scope")),
-                KillEvent.Reason.of(ev.getInt(v, "reason")),
-                HookedSyscalls.name(ev.getInt(v, "syscall_nr")), ev.getLong(v, "usage"), ev.getLong(v, "limit"),
-                ev.getString(v, "comm", Records.COMM_LEN));
-    }
-
-    /** Kills pid at once if its usage is already above quota (the kernel side checks only at later calls). */
-    private void killIfOver(Arena arena, MemorySegment e, int pid, String comm, Quota quota, int log) {
-        long heap = Records.ENTITY.getLong(e, "heap"), files = Records.ENTITY.getLong(e, "files");
-        KillEvent.Reason reason = null;
-        long usage = 0, limit = 0;
-        if (quota.heapLimited() && heap > quota.heapBytes()) {
-            reason = KillEvent.Reason.HEAP; usage = heap; limit = quota.heapBytes();
-        } else if (quota.filesLimited() && files > quota.files()) {
-            reason = KillEvent.Reason.FILES; usage = files; limit = quota.files();
-        }
-        if (reason == null) return;
-        Libc.kill(pid, Libc.SIGKILL);
-        logKill(arena, e, pid, comm, reason, usage, limit, log);
-    }
-
-    /** Appends an event to a kernel log, claiming its slot atomically against the BPF side. */
-    private void logKill(Arena arena, MemorySegment e, int pid, String comm, KillEvent.Reason reason, long usage, long limit,
-            int log) {
-        long seq = (long) LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("event_seq"), 1L) + 1;
-        long n = logs().claim(log);
-        var ev = Records.EVENT;
-        MemorySegment v = ev.allocate(arena);
-        ev.setLong(v, "seq", seq);
-        ev.setLong(v, "log_seq", n);
-        ev.setLong(v, "time_ns", Libc.boottimeNanos());
-        ev.setInt(v, "pid", Records.ENTITY.getInt(e, "tgid"));
-        ev.setInt(v, "tid", pid);
-        ev.setInt(v, "entity", Records.ENTITY.getInt(e, "id"));
-        ev.setInt(v, "scope", Records.ENTITY.getInt(e, "scope"));
-        ev.setInt(v, "reason", reason == KillEvent.Reason.HEAP ? Records.REASON_HEAP : Records.REASON_FILES);
-        ev.setInt(v, "syscall_nr", Records.NR_CAP);
-        ev.setLong(v, "usage", usage);
-        ev.setLong(v, "limit", limit);
-        ev.setString(v, "comm", Records.COMM_LEN, comm);
-        int rc = state.map("events").update(key(arena, Logs.slot(log, n)), v, BpfMap.ANY);
-        if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + pid);
-    }
-
-    /**
-     * An entity's figures. A process entity's absolute figures are the kernel side's own (baseline +
-     * change: it recounts them at every call that can change them, as /proc would show them), so
-     * fetching one reads only /proc/PID/stat, to tell the same live process and its name. A thread
-     * entity has no baseline: its process's figures come from /proc.
-     */
-    private Optional<EntityStats> stats(Arena arena, int pid) {
-        MemorySegment e = Records.ENTITY.allocate(arena);
-        if (!state.map("entities").lookup(key(arena, pid), e)) return Optional.empty();
-        var en = Records.ENTITY;
-        int tgid = en.getInt(e, "tgid");
-        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
-        if (stat.isEmpty() || stat.get().startTicks() != en.getLong(e, "start_ticks")) {
-            return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
-        }
-        Quota quota = layers(arena, pid).map(QuotaLayers::effective).orElse(Quota.NONE);
-        long heap = en.getLong(e, "heap"), files = en.getLong(e, "files");
-        boolean process = en.getInt(e, "scope") == Records.SCOPE_PROCESS;
-        Optional<ProcFs.Task> status = process ? Optional.empty() : ProcFs.task(tgid);
-        long vmData = process ? en.getLong(e, "vm_data") : status.map(ProcFs.Task::vmDataBytes).orElse(0L);
-        long vmStack = process ? en.getLong(e, "vm_stack") : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
-        long openFds = process ? en.getLong(e, "base_files") + files : Math.max(0, ProcFs.openFds(pid));
-        return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), stat.get().comm(),
-                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack));
-    }
-
-    /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
-    private static ProcFs.Task liveTask(int pid, String op) {
-        return live(ProcFs.task(pid), ProcFs.Task::isZombie, pid, op);
-    }
-
-    /** As {@link #liveTask} from /proc/PID/stat alone (cap, reset). */
-    private static ProcFs.Stat liveStat(int pid, String op) {
-        return live(ProcFs.stat(pid), ProcFs.Stat::isZombie, pid, op);
-    }
-
-    private static <T> T live(Optional<T> task, java.util.function.Predicate<T> zombie, int pid, String op) {
-        if (task.isEmpty()) throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": no such process");
-        if (zombie.test(task.get())) {
-            throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": it has exited (a zombie)");
-        }
-        return task.get();
-    }
-
-    private MemorySegment trackedEntity(Arena arena, int pid, String op) {
-        MemorySegment e = Records.ENTITY.allocate(arena);
-        if (!state.map("entities").lookup(key(arena, pid), e)) {
-            throw new TrackerException(EINVAL, "cannot " + op + " pid " + pid + ": it is not tracked (register it first)");
-        }
-        return e;
-    }
-
-    /**
-     * Removes the entry under pid if it belongs to an earlier process with that pid: one whose
-     * exit the kernel side did not see (a tracepoint program can be skipped while a bpf() call
-     * holds the CPU's BPF recursion guard). The kernel ignores such an entry; registering the pid
-     * anew must not be refused because of it.
-     */
-    private boolean dropIfStale(Arena arena, int pid) {
-        MemorySegment e = Records.ENTITY.allocate(arena);
-        if (!state.map("entities").lookup(key(arena, pid), e)) return false;
-        Optional<ProcFs.Stat> task = ProcFs.stat(pid);
-        if (task.isPresent() && task.get().startTicks() == Records.ENTITY.getLong(e, "start_ticks")) return false;
-        removeEntity(arena, pid, Records.ENTITY.getInt(e, "tgid"));
-        return true;
-    }
-
-    /**
-     * Deletes an entity and its quotas (the delete that succeeds, this one or the kernel's, gives
-     * the entity back to its owner's share), and its group marker once no entity of the group is left.
-     */
-    private void removeEntity(Arena arena, int pid, int tgid) {
-        MemorySegment scratch = Records.ENTITY.allocate(arena);
-        state.map("quotas").delete(key(arena, pid));
-        if (state.map("entities").lookup(key(arena, pid), scratch)) {
-            unbind(arena, pid, Records.ENTITY.getLong(scratch, "mm_key"));
-            unbind(arena, pid, Records.ENTITY.getLong(scratch, "files_key"));
-            if (state.map("entities").delete(key(arena, pid))) {
-                logs().addEntities(Records.ENTITY.getInt(scratch, "log"), -1);
-                if ((Records.ENTITY.getInt(scratch, "flags") & Records.F_DOOMED) != 0) {
-                    LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("doomed"), -1L);
-                }
-            }
-        }
-        if (state.map("entities").lookup(key(arena, tgid), scratch)) return;
-        for (int tid : ProcFs.threads(tgid)) {
-            if (state.map("entities").lookup(key(arena, tid), scratch)) return;
-        }
-        state.map("groups").delete(key(arena, tgid));
-    }
-
-    /** Takes an address out of the objects map if it is bound to entity id (the kernel side's unbind). */
-    private void unbind(Arena arena, int id, long address) {
-        if (address == 0) return;
-        MemorySegment k = arena.allocateFrom(ValueLayout.JAVA_LONG, address);
-        MemorySegment o = Records.OBJECT.allocate(arena);
-        if (state.map("objects").lookup(k, o) && Records.OBJECT.getInt(o, "tgid") == id && state.map("objects").delete(k)) {
-            LONG_AT.getAndAdd(sharedState(), Records.STATE.offset("objects"), -1L);
-        }
-    }
-
-    private static void checkSpace(int rc, int pid) {
-        if (rc == 0) return;
-        if (rc == Errno.E2BIG.number() || rc == Errno.ENOSPC.number() || rc == Errno.ENOMEM.number()) {
-            throw new TrackerException(ENOSPC, "cannot track pid " + pid + ": restracker already tracks "
-                    + Records.MAX_ENTITIES + " entities, its maximum");
-        }
-        throw new NativeException(rc, "cannot update restracker's tables for pid " + pid);
-    }
-
-    private static MemorySegment key(Arena arena, int id) {
-        return arena.allocateFrom(ValueLayout.JAVA_INT, id);
+        return killLog.events();
     }
 
     @Override

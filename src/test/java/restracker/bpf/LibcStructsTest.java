@@ -20,6 +20,15 @@ class LibcStructsTest {
         java.put("offsetof(struct timespec, tv_sec)", LibcStructs.TIMESPEC.byteOffset(groupElement("tv_sec")));
         java.put("offsetof(struct timespec, tv_nsec)", LibcStructs.TIMESPEC.byteOffset(groupElement("tv_nsec")));
         java.put("sysconf(_SC_PAGESIZE)", Libc.pageSize());
-        assertEquals(CExpressions.evaluate(List.of("sys/statfs.h", "time.h", "unistd.h"), List.copyOf(java.keySet())), java);
+        java.put("sizeof(struct statx)", LibcStructs.STATX.byteSize());
+        for (String f : List.of("stx_mask", "stx_blksize", "stx_attributes", "stx_nlink", "stx_uid", "stx_gid", "stx_mode")) {
+            java.put("offsetof(struct statx, " + f + ")", LibcStructs.STATX.byteOffset(groupElement(f)));
+        }
+        java.put("sizeof(struct dirent)", LibcStructs.DIRENT.byteSize());
+        for (String f : List.of("d_ino", "d_off", "d_reclen", "d_type", "d_name")) {
+            java.put("offsetof(struct dirent, " + f + ")", LibcStructs.DIRENT.byteOffset(groupElement(f)));
+        }
+        assertEquals(CExpressions.evaluate(List.of("sys/statfs.h", "sys/stat.h", "dirent.h", "time.h", "unistd.h"),
+                List.copyOf(java.keySet())), java);
     }
 }

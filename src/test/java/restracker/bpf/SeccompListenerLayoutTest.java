@@ -1,43 +1,36 @@
 package restracker.bpf;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.lang.foreign.StructLayout;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import restracker.testing.Child;
+import restracker.testing.CExpressions;
 
-/** The seccomp ioctl numbers and struct sizes {@link SeccompListener} uses, as linux/seccomp.h has them. */
+/** The seccomp ioctl numbers and structs {@link SeccompListener} uses, as linux/seccomp.h and poll.h have them. */
 class SeccompListenerLayoutTest {
     @Test
-    void theNumbersAndSizesAreTheHeaders(@TempDir Path dir) throws Exception {
-        Path c = dir.resolve("seccomp.c");
-        Files.writeString(c, """
-                #include <stdio.h>
-                #include <stddef.h>
-                #include <sys/ioctl.h>
-                #include <linux/seccomp.h>
-                int main(void)
-                {
-                	printf("%lx %lx %lx %lx %zu %zu %zu %zu %zu\\n", (unsigned long)SECCOMP_IOCTL_NOTIF_RECV,
-                	       (unsigned long)SECCOMP_IOCTL_NOTIF_SEND, (unsigned long)SECCOMP_IOCTL_NOTIF_ID_VALID,
-                	       (unsigned long)SECCOMP_IOCTL_NOTIF_ADDFD, sizeof(struct seccomp_notif),
-                	       sizeof(struct seccomp_notif_resp), sizeof(struct seccomp_notif_addfd),
-                	       offsetof(struct seccomp_notif, data), offsetof(struct seccomp_data, args));
-                	return 0;
-                }
-                """);
-        Path bin = dir.resolve("seccomp");
-        Child.Output built = Child.run(new ProcessBuilder("gcc", "-o", bin.toString(), c.toString()).redirectErrorStream(true),
-                "gcc", Duration.ofSeconds(60));
-        assertEquals(0, built.status(), built.out());
-        String printed = Child.run(new ProcessBuilder(bin.toString()), "seccomp sizes", Duration.ofSeconds(10)).out();
-        assertEquals(String.join(" ", Long.toHexString(SeccompListener.NOTIF_RECV), Long.toHexString(SeccompListener.NOTIF_SEND),
-                Long.toHexString(SeccompListener.NOTIF_ID_VALID), Long.toHexString(SeccompListener.NOTIF_ADDFD),
-                Integer.toString(SeccompListener.NOTIF_SIZE), Integer.toString(SeccompListener.RESP_SIZE),
-                Integer.toString(SeccompListener.ADDFD_SIZE), Integer.toString(SeccompListener.NOTIF_DATA),
-                Integer.toString(SeccompListener.DATA_ARGS)) + "\n", printed);
+    void theNumbersSizesAndOffsetsAreTheHeaders() throws Exception {
+        Map<String, Long> java = new LinkedHashMap<>();
+        java.put("SECCOMP_IOCTL_NOTIF_RECV", SeccompListener.NOTIF_RECV);
+        java.put("SECCOMP_IOCTL_NOTIF_SEND", SeccompListener.NOTIF_SEND);
+        java.put("SECCOMP_IOCTL_NOTIF_ID_VALID", SeccompListener.NOTIF_ID_VALID);
+        java.put("SECCOMP_IOCTL_NOTIF_ADDFD", SeccompListener.NOTIF_ADDFD);
+        struct(java, "struct seccomp_data", SeccompStructs.DATA, "nr", "arch", "instruction_pointer", "args");
+        java.put("sizeof(((struct seccomp_data *) 0)->args) / sizeof(__u64)", (long) SeccompStructs.ARGS);
+        struct(java, "struct seccomp_notif", SeccompStructs.NOTIF, "id", "pid", "flags", "data");
+        struct(java, "struct seccomp_notif_resp", SeccompStructs.RESP, "id", "val", "error", "flags");
+        struct(java, "struct seccomp_notif_addfd", SeccompStructs.ADDFD, "id", "flags", "srcfd", "newfd", "newfd_flags");
+        struct(java, "struct pollfd", SeccompStructs.POLLFD, "fd", "events", "revents");
+        Map<String, Long> c = CExpressions.evaluate(List.of("sys/ioctl.h", "poll.h", "linux/seccomp.h"), List.copyOf(java.keySet()));
+        assertEquals(c, java);
+    }
+
+    private static void struct(Map<String, Long> into, String cName, StructLayout layout, String... fields) {
+        into.put("sizeof(" + cName + ")", layout.byteSize());
+        for (String f : fields) into.put("offsetof(" + cName + ", " + f + ")", layout.byteOffset(groupElement(f)));
     }
 }

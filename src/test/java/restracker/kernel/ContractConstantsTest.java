@@ -7,51 +7,66 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import restracker.testing.BpfMaps;
-import restracker.testing.CHeader;
+import restracker.testing.BtfLayout;
+import restracker.tracer.TracerRecords;
 
 /**
- * Each constant of the C/Java contract is written twice, in bpf/restracker.h (or meta.h) and in
- * Records: the two must be equal, and the maps of the built object must be as large as the headers
- * say, because Java computes slots and sizes from Records alone.
+ * Each constant of the C/Java contract is an enum constant of the C headers (bpf/restracker.h,
+ * bpf/tracer.h) and a copy in Records or TracerRecords: the copy must equal the value the built
+ * object's BTF carries, and the maps of the built object must be as large as those values say,
+ * because Java computes slots and sizes from its copies alone.
  */
 class ContractConstantsTest {
-    /** Records' constants with no RT_ macro: array lengths in the C records, checked against the BTF instead. */
+    /** User space's alone: it writes and checks them in the meta record; the BPF programs never see them. */
+    private static final Set<String> JAVA_ONLY = Set.of("ABI_VERSION", "MAGIC");
+    /** Records' array lengths, which the C records spell as literals: checked against the BTF's arrays instead. */
     private static final Set<String> ARRAY_LENGTHS = Set.of("COMM_LEN", "VERSION_LEN");
+    /** Constants of the kernel side that user space has no use for. */
+    private static final Set<String> C_ONLY = Set.of("RT_MAX_GROUPS");
 
     @Test
-    void everyRecordsConstantEqualsTheHeadersMacro() throws Exception {
-        Map<String, Long> c = CHeader.values();
-        Set<String> compared = new java.util.TreeSet<>();
-        for (Field f : Records.class.getFields()) {
-            int mod = f.getModifiers();
-            if (!Modifier.isStatic(mod) || !Modifier.isFinal(mod) || ARRAY_LENGTHS.contains(f.getName())) continue;
-            if (f.getType() != int.class && f.getType() != long.class) continue;
-            String macro = "RT_" + f.getName();
-            assertTrue(c.containsKey(macro), "Records." + f.getName() + " has a C counterpart " + macro + " in " + c.keySet());
-            assertEquals(c.get(macro).longValue(), ((Number) f.get(null)).longValue(), "Records." + f.getName() + " = " + macro);
-            compared.add(f.getName());
+    void everyRecordsConstantEqualsTheObjectsEnum() throws Exception {
+        Map<String, Long> btf = BtfLayout.enumValues("tracker.bpf.o");
+        Set<String> compared = compare(Records.class, "RT_", btf);
+        assertTrue(compared.containsAll(Set.of("RT_EVENT_SLOTS", "RT_USER_EVENT_SLOTS", "RT_USER_LOGS", "RT_LOGS",
+                "RT_ALL_EVENT_SLOTS", "RT_MAX_ENTITIES", "RT_USER_ENTITIES", "RT_UNLIMITED", "RT_NR_CAP", "RT_F_DOOMED")),
+                "the ring sizes and limits were compared: " + compared);
+        Set<String> uncopied = new TreeSet<>();
+        for (String name : btf.keySet()) {
+            if (name.startsWith("RT_") && !compared.contains(name) && !C_ONLY.contains(name)) uncopied.add(name);
         }
-        assertTrue(compared.containsAll(Set.of("EVENT_SLOTS", "USER_EVENT_SLOTS", "USER_LOGS", "LOGS", "ALL_EVENT_SLOTS",
-                "MAX_ENTITIES", "USER_ENTITIES", "ABI_VERSION", "MAGIC", "UNLIMITED")), "the ring sizes and limits were compared: " + compared);
+        assertEquals(Set.of(), uncopied, "constants of tracker.bpf.o with no copy in Records");
     }
 
     @Test
-    void theBuiltMapsHaveTheSizesTheHeadersSay() throws Exception {
-        assertEquals(CHeader.value("RT_ALL_EVENT_SLOTS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "events"),
+    void everyTracerRecordsConstantEqualsBothObjectsEnums() throws Exception {
+        for (String object : new String[] {"tracer.bpf.o", "tracer_hooks.bpf.o"}) {
+            Map<String, Long> btf = BtfLayout.enumValues(object);
+            Set<String> compared = compare(TracerRecords.class, "RT_TRACER_", btf);
+            assertTrue(compared.containsAll(Set.of("RT_TRACER_MAX_PIDS", "RT_TRACER_HOOK_NONE", "RT_TRACER_REASON_LEN")),
+                    object + ": " + compared);
+        }
+    }
+
+    @Test
+    void theBuiltMapsHaveTheSizesTheEnumsSay() throws Exception {
+        Map<String, Long> c = BtfLayout.enumValues("tracker.bpf.o");
+        assertEquals(c.get("RT_ALL_EVENT_SLOTS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "events"),
                 "root's ring and every user's, one after the other");
-        assertEquals(CHeader.value("RT_EVENT_SLOTS") + CHeader.value("RT_USER_LOGS") * CHeader.value("RT_USER_EVENT_SLOTS"),
+        assertEquals(c.get("RT_EVENT_SLOTS") + c.get("RT_USER_LOGS") * c.get("RT_USER_EVENT_SLOTS"),
                 BpfMaps.declaredMaxEntries("tracker.bpf.o", "events"));
-        assertEquals(CHeader.value("RT_LOGS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "logs"));
-        assertEquals(1 + CHeader.value("RT_USER_LOGS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "logs"), "root's log and the users'");
-        assertEquals(CHeader.value("RT_MAX_ENTITIES"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "entities"));
-        assertEquals(CHeader.value("RT_MAX_ENTITIES"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "quotas"));
-        assertEquals(CHeader.value("RT_MAX_GROUPS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "groups"));
-        assertEquals(CHeader.value("RT_MAX_OBJECTS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "objects"));
-        assertEquals(2 * CHeader.value("RT_MAX_ENTITIES"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "objects"),
+        assertEquals(c.get("RT_LOGS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "logs"));
+        assertEquals(1 + c.get("RT_USER_LOGS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "logs"), "root's log and the users'");
+        assertEquals(c.get("RT_MAX_ENTITIES"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "entities"));
+        assertEquals(c.get("RT_MAX_ENTITIES"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "quotas"));
+        assertEquals(c.get("RT_MAX_GROUPS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "groups"));
+        assertEquals(c.get("RT_MAX_OBJECTS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "objects"));
+        assertEquals(2 * c.get("RT_MAX_ENTITIES"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "objects"),
                 "an mm and an fd table for each process entity");
-        assertEquals(CHeader.value("RT_DOOMED_SLOTS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "doomed"));
+        assertEquals(c.get("RT_DOOMED_SLOTS"), BpfMaps.declaredMaxEntries("tracker.bpf.o", "doomed"));
         assertEquals(1, BpfMaps.declaredMaxEntries("tracker.bpf.o", "state"));
         assertEquals(1, BpfMaps.declaredMaxEntries("tracker.bpf.o", "meta"));
     }
@@ -60,5 +75,24 @@ class ContractConstantsTest {
     void theArrayLengthsOfTheRecordsMatchTheBtf() {
         assertEquals(Records.COMM_LEN, BpfMaps.declaredArrayLength("tracker.bpf.o", "rt_event", "comm"));
         assertEquals(Records.VERSION_LEN, BpfMaps.declaredArrayLength("tracker.bpf.o", "rt_meta", "version"));
+        assertEquals(TracerRecords.FUNCTION_LEN, BpfMaps.declaredArrayLength("tracer.bpf.o", "rt_tracer_info", "lock_function"));
+        assertEquals(TracerRecords.REASON_LEN, BpfMaps.declaredArrayLength("tracer.bpf.o", "rt_tracer_info", "reason"));
+    }
+
+    /** Compares every int or long constant of records (but user space's own) with PREFIX + its name; returns the C names. */
+    private static Set<String> compare(Class<?> records, String prefix, Map<String, Long> btf) throws Exception {
+        Set<String> compared = new TreeSet<>();
+        for (Field f : records.getFields()) {
+            int mod = f.getModifiers();
+            if (!Modifier.isStatic(mod) || !Modifier.isFinal(mod) || JAVA_ONLY.contains(f.getName())) continue;
+            if (records == Records.class && ARRAY_LENGTHS.contains(f.getName())) continue;
+            if (f.getType() != int.class && f.getType() != long.class) continue;
+            String c = prefix + f.getName();
+            assertTrue(btf.containsKey(c), records.getSimpleName() + "." + f.getName() + " has a C counterpart " + c
+                    + " among the enum constants the object carries: " + btf.keySet());
+            assertEquals(btf.get(c).longValue(), ((Number) f.get(null)).longValue(), records.getSimpleName() + "." + f.getName() + " = " + c);
+            compared.add(c);
+        }
+        return compared;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
 import restracker.bpf.Errno;
+import restracker.testing.BpfMaps;
 import restracker.testing.TestKernel;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerHooks;
@@ -41,12 +43,12 @@ class PinnedStateTest {
         PinnedState.unload(root);
     }
 
-    private void setMetaInt(String field, int value) {
+    private void setMeta(java.util.function.Consumer<MemorySegment> change) {
         try (BpfMap meta = BpfMap.openPinned(dir.resolve("meta").toString()); Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment v = Records.META.allocate(arena);
+            MemorySegment v = MetaRecord.allocate(arena);
             assertTrue(meta.lookup(key, v));
-            Records.META.setInt(v, field, value);
+            change.accept(v);
             assertEquals(0, meta.update(key, v, BpfMap.ANY));
         }
     }
@@ -104,7 +106,7 @@ class PinnedStateTest {
     @Test
     void anIncompatibleStateIsReportedNeverRead() {
         PinnedState.openOrLoad(root, BP).close();
-        setMetaInt("abi_version", Records.ABI_VERSION + 1);
+        setMeta(v -> MetaRecord.setAbiVersion(v, Records.ABI_VERSION + 1));
         StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
         assertEquals(Errno.EOPNOTSUPP, e.errno());
         assertTrue(e.getMessage().contains("incompatible") && e.getMessage().contains("restracker unload"),
@@ -112,10 +114,55 @@ class PinnedStateTest {
         assertThrows(StateException.class, () -> PinnedState.openExisting(root, BP));
     }
 
+    /**
+     * A map pinned under a known name but made otherwise (another build's record, ring or kind)
+     * is refused by name, whatever the meta record says, and left as it is.
+     */
+    @Test
+    void aPinnedMapDefinedOtherwiseIsRefusedByName() throws Exception {
+        PinnedState.openOrLoad(root, BP).close();
+        JsonNode quotas = BpfMaps.pinnedMap(dir.resolve("quotas"));
+        long valueSize = quotas.get("bytes_value").asLong();
+        Files.delete(dir.resolve("quotas"));
+        BpfMaps.createPinned(dir.resolve("quotas"), "hash", quotas.get("bytes_key").asLong(), valueSize - 8,
+                quotas.get("max_entries").asLong(), "quotas");
+        StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
+        assertEquals(Errno.EOPNOTSUPP, e.errno());
+        assertTrue(e.getMessage().startsWith("the map pinned at " + dir.resolve("quotas") + " is not the quotas map")
+                && e.getMessage().contains("(value size " + (valueSize - 8) + " bytes, not " + valueSize + ")")
+                && e.getMessage().contains("restracker unload"), e.getMessage());
+        assertThrows(StateException.class, () -> PinnedState.openExisting(root, BP), "a reader is told too");
+        assertEquals(valueSize - 8, BpfMaps.pinnedMap(dir.resolve("quotas")).get("bytes_value").asLong(), "left as it was");
+    }
+
+    @Test
+    void aPinnedRingOfAnotherSizeOrKindIsRefused() throws Exception {
+        PinnedState.openOrLoad(root, BP).close();
+        JsonNode events = BpfMaps.pinnedMap(dir.resolve("events"));
+        long entries = events.get("max_entries").asLong();
+        Files.delete(dir.resolve("events"));
+        BpfMaps.createPinned(dir.resolve("events"), "hash", events.get("bytes_key").asLong(), events.get("bytes_value").asLong(),
+                entries / 2, "events");
+        StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
+        assertTrue(e.getMessage().contains("is not the events map") && e.getMessage().contains("max_entries " + entries / 2
+                + ", not " + entries) && e.getMessage().contains("map type "), e.getMessage());
+    }
+
+    /** The meta record is read into a buffer of its C size: a larger pinned meta is refused before any read. */
+    @Test
+    void aPinnedMetaOfAnotherSizeIsRefusedBeforeItIsRead() throws Exception {
+        PinnedState.openOrLoad(root, BP).close();
+        JsonNode meta = BpfMaps.pinnedMap(dir.resolve("meta"));
+        Files.delete(dir.resolve("meta"));
+        BpfMaps.createPinned(dir.resolve("meta"), "array", 4, meta.get("bytes_value").asLong() + 64, 1, "meta");
+        StateException e = assertThrows(StateException.class, () -> PinnedState.openExisting(root, BP));
+        assertTrue(e.getMessage().contains("is not the meta map") && e.getMessage().contains("value size "), e.getMessage());
+    }
+
     @Test
     void anInterruptedLoadIsReplaced() {
         PinnedState.openOrLoad(root, BP).close();
-        setMetaInt("magic", 0); // as if the loader died before writing the meta record
+        setMeta(v -> MetaRecord.setMagic(v, 0)); // as if the loader died before writing the meta record
         assertTrue(PinnedState.openExisting(root, BP).isEmpty(), "not mistaken for a loaded state");
         try (PinnedState s = PinnedState.openOrLoad(root, BP)) {
             assertEquals(Records.ABI_VERSION, s.meta().abiVersion());

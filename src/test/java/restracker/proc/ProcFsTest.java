@@ -1,5 +1,6 @@
 package restracker.proc;
 
+import restracker.proc.ProcFs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

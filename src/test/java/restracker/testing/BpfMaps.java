@@ -65,6 +65,17 @@ public final class BpfMaps {
         return bpftool("map", "show", "pinned", pinned.toString()).get("max_entries").asLong();
     }
 
+    /** A pinned map as the kernel reports it (bpftool map show): "type", "bytes_key", "bytes_value", "max_entries", ... */
+    public static JsonNode pinnedMap(Path pinned) {
+        return bpftool("map", "show", "pinned", pinned.toString());
+    }
+
+    /** Creates a map (bpftool map create) and pins it at path: type as bpftool names it, e.g. "hash". */
+    public static void createPinned(Path path, String type, long keySize, long valueSize, long maxEntries, String name) {
+        bpftool("map", "create", path.toString(), "type", type, "key", Long.toString(keySize), "value", Long.toString(valueSize),
+                "entries", Long.toString(maxEntries), "name", name);
+    }
+
     /** The formatted (BTF) value of a pinned array map's slot. */
     public static JsonNode pinnedValue(Path pinned, int slot) {
         String[] key = new String[4];

@@ -131,7 +131,7 @@ class KernelTracerTest {
                 MemorySegment e = TracerRecords.ENTRY.allocate(arena);
                 assertTrue(tracer.state().map("traced").lookup(key, e));
                 // Pretend the entry belonged to an earlier process with this pid.
-                TracerRecords.ENTRY.setLong(e, "start_ticks", TracerRecords.ENTRY.getLong(e, "start_ticks") - 1);
+                TracerEntryRecord.setStartTicks(e, TracerEntryRecord.startTicks(e) - 1);
                 assertEquals(0, tracer.state().map("traced").update(key, e, 2 /* BPF_EXIST */));
             }
             long stale = stateField("stale");

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import restracker.kernel.Records;
+import restracker.kernel.LogRecord;
+import restracker.kernel.StateRecord;
 import restracker.testing.BpfMaps;
-import restracker.testing.CHeader;
+import restracker.testing.BtfLayout;
 import restracker.testing.Cli;
 import restracker.testing.JsonTree;
 import restracker.testing.Loaded;
@@ -21,8 +21,8 @@ import restracker.testing.Workload;
 
 /**
  * The kill log is a ring: when it wraps, the overwritten events are counted, never silently lost.
- * The ring's size is the kernel side's (RT_EVENT_SLOTS of bpf/restracker.h, as the compiler sees it),
- * and the kernel's pinned map must be as large as the header says.
+ * The ring's size is the kernel side's (RT_EVENT_SLOTS of bpf/restracker.h, as the built object's BTF
+ * carries it), and the kernel's pinned map must be as large as the header says.
  */
 class EventLogTest {
     @Loaded
@@ -32,7 +32,7 @@ class EventLogTest {
     @BeforeAll
     static void load() {
         try {
-            slots = CHeader.value("RT_EVENT_SLOTS");
+            slots = BtfLayout.enumValue("tracker.bpf.o", "RT_EVENT_SLOTS");
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -41,9 +41,10 @@ class EventLogTest {
     @Test
     void theKernelsRingsAreAsLargeAsTheHeaderSays() throws Exception {
         Path maps = TestKernel.pinDir(EventLogTest.class).resolve("tracker");
-        assertEquals(CHeader.value("RT_EVENT_SLOTS") + CHeader.value("RT_USER_LOGS") * CHeader.value("RT_USER_EVENT_SLOTS"),
+        java.util.Map<String, Long> c = BtfLayout.enumValues("tracker.bpf.o");
+        assertEquals(c.get("RT_EVENT_SLOTS") + c.get("RT_USER_LOGS") * c.get("RT_USER_EVENT_SLOTS"),
                 BpfMaps.pinnedMaxEntries(maps.resolve("events")), "root's ring, then each user's");
-        assertEquals(1 + CHeader.value("RT_USER_LOGS"), BpfMaps.pinnedMaxEntries(maps.resolve("logs")), "root's log and the users'");
+        assertEquals(1 + c.get("RT_USER_LOGS"), BpfMaps.pinnedMaxEntries(maps.resolve("logs")), "root's log and the users'");
     }
 
     @Test
@@ -51,8 +52,8 @@ class EventLogTest {
         assertEquals(new EventLog(java.util.List.of(), 0, 0), tracker.events());
         // As if 5,000 kills had been logged before, all in root's log: the counters are shared with the BPF side.
         MemorySegment state = tracker.state().map("state").mapShared(4096);
-        state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), 5000L);
-        rootLog().set(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"), 5000L);
+        StateRecord.setEventSeq(state, 5000L);
+        LogRecord.setLogged(rootLog(), 0, 5000L);
         try (Workload w = Workload.start()) {
             tracker.register(w.pid());
             tracker.cap(w.pid(), new Quota(Quota.UNLIMITED, 0), false);
@@ -75,16 +76,16 @@ class EventLogTest {
     void theCliShowsWhatTheRingOverwrote() throws Exception {
         MemorySegment state = tracker.state().map("state").mapShared(4096);
         long total = 2 * slots + 7;
-        long before = state.get(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"));
-        long rootBefore = rootLog().get(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"));
-        state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), total);
-        rootLog().set(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"), total);
+        long before = StateRecord.eventSeq(state);
+        long rootBefore = LogRecord.logged(rootLog(), 0);
+        StateRecord.setEventSeq(state, total);
+        LogRecord.setLogged(rootLog(), 0, total);
         try {
             showsOverwritten(total);
         } finally {
             // the other test starts from them
-            state.set(ValueLayout.JAVA_LONG, Records.STATE.offset("event_seq"), before);
-            rootLog().set(ValueLayout.JAVA_LONG, Records.LOG.offset("logged"), rootBefore);
+            StateRecord.setEventSeq(state, before);
+            LogRecord.setLogged(rootLog(), 0, rootBefore);
         }
     }
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import restracker.bpf.Errno;
+import restracker.kernel.EntityRecord;
 import restracker.kernel.Records;
 import restracker.proc.ProcFs;
 import restracker.testing.Loaded;
@@ -104,11 +105,11 @@ class LoadTest {
     private static void assertTablesEmpty(String after) {
         List<String> left = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            var e = Records.ENTITY.allocate(arena);
+            var e = EntityRecord.allocate(arena);
             for (int id : tracker.state().map("entities").intKeys()) {
                 if (tracker.state().map("entities").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), e)) {
-                    left.add(id + " (tgid " + Records.ENTITY.getInt(e, "tgid") + ", scope "
-                            + Records.ENTITY.getInt(e, "scope") + ", alive " + ProcFs.task(id).isPresent() + ")");
+                    left.add(id + " (tgid " + EntityRecord.tgid(e) + ", scope "
+                            + EntityRecord.scope(e) + ", alive " + ProcFs.task(id).isPresent() + ")");
                 }
             }
         }

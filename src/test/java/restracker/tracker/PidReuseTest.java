@@ -10,7 +10,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
+import restracker.kernel.EntityRecord;
+import restracker.kernel.QuotaRecord;
 import restracker.kernel.Records;
+import restracker.kernel.StateRecord;
 import restracker.proc.ProcFs;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;
@@ -30,14 +33,14 @@ class PidReuseTest {
             int pid = w.pid();
             long startTicks = ProcFs.task(pid).orElseThrow().startTicks();
             MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, pid);
-            MemorySegment e = Records.ENTITY.allocate(arena);
-            Records.ENTITY.setInt(e, "id", pid);
-            Records.ENTITY.setInt(e, "tgid", pid);
-            Records.ENTITY.setInt(e, "scope", Records.SCOPE_PROCESS);
-            Records.ENTITY.setLong(e, "start_ticks", startTicks - 1);
-            MemorySegment q = Records.QUOTA.allocate(arena);
-            Records.QUOTA.setLong(q, "heap", 0);
-            Records.QUOTA.setLong(q, "files", 0);
+            MemorySegment e = EntityRecord.allocate(arena);
+            EntityRecord.setId(e, pid);
+            EntityRecord.setTgid(e, pid);
+            EntityRecord.setScope(e, Records.SCOPE_PROCESS);
+            EntityRecord.setStartTicks(e, startTicks - 1);
+            MemorySegment q = QuotaRecord.allocate(arena);
+            QuotaRecord.setHeap(q, 0);
+            QuotaRecord.setFiles(q, 0);
             assertEquals(0, tracker.state().map("entities").update(key, e, BpfMap.NOEXIST));
             assertEquals(0, tracker.state().map("quotas").update(key, q, BpfMap.NOEXIST));
             assertEquals(0, tracker.state().map("groups").update(key, arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST));
@@ -49,7 +52,7 @@ class PidReuseTest {
             assertFalse(tracker.state().map("entities").intKeys().contains(pid), "the kernel dropped the entry");
             assertFalse(tracker.state().map("quotas").intKeys().contains(pid));
             MemorySegment state = tracker.state().map("state").mapShared(4096);
-            assertEquals(1, state.get(ValueLayout.JAVA_LONG, Records.STATE.offset("stale_entries")));
+            assertEquals(1, StateRecord.staleEntries(state));
 
             assertEquals(Scope.PROCESS, tracker.register(pid), "and it can be registered afresh");
         }
@@ -61,11 +64,11 @@ class PidReuseTest {
         try (Workload w = Workload.start(); Arena arena = Arena.ofConfined()) {
             int pid = w.pid();
             MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, pid);
-            MemorySegment e = Records.ENTITY.allocate(arena);
-            Records.ENTITY.setInt(e, "id", pid);
-            Records.ENTITY.setInt(e, "tgid", pid);
-            Records.ENTITY.setInt(e, "scope", Records.SCOPE_PROCESS);
-            Records.ENTITY.setLong(e, "start_ticks", ProcFs.task(pid).orElseThrow().startTicks() - 1);
+            MemorySegment e = EntityRecord.allocate(arena);
+            EntityRecord.setId(e, pid);
+            EntityRecord.setTgid(e, pid);
+            EntityRecord.setScope(e, Records.SCOPE_PROCESS);
+            EntityRecord.setStartTicks(e, ProcFs.task(pid).orElseThrow().startTicks() - 1);
             assertEquals(0, tracker.state().map("entities").update(key, e, BpfMap.NOEXIST));
             assertEquals(Scope.PROCESS, tracker.register(pid));
             assertEquals(0, tracker.fetch(pid).openFiles());

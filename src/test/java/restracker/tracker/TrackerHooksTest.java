@@ -50,7 +50,7 @@ class TrackerHooksTest {
             expected.add("fentry_" + sc);
             expected.add("fexit_" + sc);
         }
-        assertEquals(expected, programs, "tracker.bpf.o's HOOK() list and HookedSyscalls must name the same syscalls");
+        assertEquals(expected, programs, "tracker.bpf.o's fentry/fexit programs and HookedSyscalls both come from bpf/syscalls.def");
     }
 
     /** fentry where doctor finds it allowed, else the tracepoints; status reads back which. */

@@ -1,0 +1,158 @@
+package restracker.tracker;
+
+import restracker.proc.ProcFs;
+import static restracker.bpf.Errno.ALREADY;
+import static restracker.bpf.Errno.EINVAL;
+import static restracker.bpf.Errno.ENOSPC;
+import static restracker.bpf.Errno.ESRCH;
+import static restracker.tracker.TrackerMaps.key;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Optional;
+import restracker.bpf.BpfMap;
+import restracker.bpf.Errno;
+import restracker.bpf.NativeException;
+import restracker.kernel.EntityRecord;
+import restracker.kernel.ObjectRecord;
+import restracker.kernel.QuotaRecord;
+import restracker.kernel.Records;
+import restracker.kernel.StateRecord;
+
+/**
+ * The tracker's tables of entities, quotas, groups and objects as the operations share them:
+ * looking an entity up (and what /proc says of its task), reading its figures, writing its quota
+ * layers, and removing it with everything that refers to it.
+ */
+final class EntityTables {
+    private final TrackerMaps maps;
+
+    EntityTables(TrackerMaps maps) {
+        this.maps = maps;
+    }
+
+    /**
+     * An entity's figures. A process entity's absolute figures are the kernel side's own (baseline +
+     * change: it recounts them at every call that can change them, as /proc would show them), so
+     * fetching one reads only /proc/PID/stat, to tell the same live process and its name. A thread
+     * entity has no baseline: its process's figures come from /proc.
+     */
+    Optional<EntityStats> stats(Arena arena, int pid) {
+        MemorySegment e = EntityRecord.allocate(arena);
+        if (!maps.map("entities").lookup(key(arena, pid), e)) return Optional.empty();
+        int tgid = EntityRecord.tgid(e);
+        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
+        if (stat.isEmpty() || stat.get().startTicks() != EntityRecord.startTicks(e)) {
+            return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
+        }
+        Quota quota = layers(arena, pid).map(QuotaLayers::effective).orElse(Quota.NONE);
+        long heap = EntityRecord.heap(e), files = EntityRecord.files(e);
+        boolean process = EntityRecord.scope(e) == Records.SCOPE_PROCESS;
+        Optional<ProcFs.Task> status = process ? Optional.empty() : ProcFs.task(tgid);
+        long vmData = process ? EntityRecord.vmData(e) : status.map(ProcFs.Task::vmDataBytes).orElse(0L);
+        long vmStack = process ? EntityRecord.vmStack(e) : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
+        long openFds = process ? EntityRecord.baseFiles(e) + files : Math.max(0, ProcFs.openFds(pid));
+        return Optional.of(new EntityStats(pid, tgid, Scope.of(EntityRecord.scope(e)), stat.get().comm(),
+                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack));
+    }
+
+    /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
+    static ProcFs.Task liveTask(int pid, String op) {
+        return live(ProcFs.task(pid), ProcFs.Task::isZombie, pid, op);
+    }
+
+    /** As {@link #liveTask} from /proc/PID/stat alone (cap, reset). */
+    static ProcFs.Stat liveStat(int pid, String op) {
+        return live(ProcFs.stat(pid), ProcFs.Stat::isZombie, pid, op);
+    }
+
+    private static <T> T live(Optional<T> task, java.util.function.Predicate<T> zombie, int pid, String op) {
+        if (task.isEmpty()) throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": no such process");
+        if (zombie.test(task.get())) {
+            throw new TrackerException(ESRCH, "cannot " + op + " pid " + pid + ": it has exited (a zombie)");
+        }
+        return task.get();
+    }
+
+    MemorySegment trackedEntity(Arena arena, int pid, String op) {
+        MemorySegment e = EntityRecord.allocate(arena);
+        if (!maps.map("entities").lookup(key(arena, pid), e)) {
+            throw new TrackerException(EINVAL, "cannot " + op + " pid " + pid + ": it is not tracked (register it first)");
+        }
+        return e;
+    }
+
+    /**
+     * Removes the entry under pid if it belongs to an earlier process with that pid: one whose
+     * exit the kernel side did not see (a tracepoint program can be skipped while a bpf() call
+     * holds the CPU's BPF recursion guard). The kernel ignores such an entry; registering the pid
+     * anew must not be refused because of it.
+     */
+    boolean dropIfStale(Arena arena, int pid) {
+        MemorySegment e = EntityRecord.allocate(arena);
+        if (!maps.map("entities").lookup(key(arena, pid), e)) return false;
+        Optional<ProcFs.Stat> task = ProcFs.stat(pid);
+        if (task.isPresent() && task.get().startTicks() == EntityRecord.startTicks(e)) return false;
+        removeEntity(arena, pid, EntityRecord.tgid(e));
+        return true;
+    }
+
+    /**
+     * Deletes an entity and its quotas (the delete that succeeds, this one or the kernel's, gives
+     * the entity back to its owner's share), and its group marker once no entity of the group is left.
+     */
+    void removeEntity(Arena arena, int pid, int tgid) {
+        MemorySegment scratch = EntityRecord.allocate(arena);
+        maps.map("quotas").delete(key(arena, pid));
+        if (maps.map("entities").lookup(key(arena, pid), scratch)) {
+            unbind(arena, pid, EntityRecord.mmKey(scratch));
+            unbind(arena, pid, EntityRecord.filesKey(scratch));
+            if (maps.map("entities").delete(key(arena, pid))) {
+                maps.logs().addEntities(EntityRecord.log(scratch), -1);
+                if ((EntityRecord.flags(scratch) & Records.F_DOOMED) != 0) {
+                    StateRecord.addDoomed(maps.sharedState(), -1);
+                }
+            }
+        }
+        if (maps.map("entities").lookup(key(arena, tgid), scratch)) return;
+        for (int tid : ProcFs.threads(tgid)) {
+            if (maps.map("entities").lookup(key(arena, tid), scratch)) return;
+        }
+        maps.map("groups").delete(key(arena, tgid));
+    }
+
+    /** Takes an address out of the objects map if it is bound to entity id (the kernel side's unbind). */
+    private void unbind(Arena arena, int id, long address) {
+        if (address == 0) return;
+        MemorySegment k = arena.allocateFrom(ValueLayout.JAVA_LONG, address);
+        MemorySegment o = ObjectRecord.allocate(arena);
+        if (maps.map("objects").lookup(k, o) && ObjectRecord.tgid(o) == id && maps.map("objects").delete(k)) {
+            StateRecord.addObjects(maps.sharedState(), -1);
+        }
+    }
+
+    static void checkSpace(int rc, int pid) {
+        if (rc == 0) return;
+        if (rc == Errno.E2BIG.number() || rc == Errno.ENOSPC.number() || rc == Errno.ENOMEM.number()) {
+            throw new TrackerException(ENOSPC, "cannot track pid " + pid + ": restracker already tracks "
+                    + Records.MAX_ENTITIES + " entities, its maximum");
+        }
+        throw new NativeException(rc, "cannot update restracker's tables for pid " + pid);
+    }
+
+    Optional<QuotaLayers> layers(Arena arena, int pid) {
+        MemorySegment q = QuotaRecord.allocate(arena);
+        return maps.map("quotas").lookup(key(arena, pid), q) ? Optional.of(QuotaLayers.read(q)) : Optional.empty();
+    }
+
+    void writeLayers(Arena arena, int pid, QuotaLayers layers, boolean mayExist) {
+        MemorySegment q = QuotaRecord.allocate(arena);
+        layers.write(q);
+        int rc = maps.map("quotas").update(key(arena, pid), q, mayExist ? BpfMap.ANY : BpfMap.NOEXIST);
+        if (rc == Errno.EEXIST.number()) {
+            throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
+        }
+        checkSpace(rc, pid);
+    }
+}

@@ -1,0 +1,114 @@
+package restracker.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Checks a record class's typed accessors (EntityRecord.heap / setHeap, StateRecord.addDoomed,
+ * LogRecord.uid(heads, log), ...) against the C struct's BTF: each accessor named after a field
+ * (camelCase of its snake_case name) must read and write the bytes at that field's offset in the
+ * compiled object, whatever the Java layout says.
+ */
+public final class RecordAccessors {
+    /** The element of an array of records the indexed accessors (name(segment, int index, ...)) are tried on. */
+    private static final int INDEX = 3;
+
+    private RecordAccessors() {}
+
+    /** Every accessor of records, on struct cName of object's BTF; returns the fields they reach. */
+    public static TreeSet<String> check(Class<?> records, String object, String cName) throws Exception {
+        String btf = BtfLayout.btf(object);
+        Map<String, Long> offsets = BtfLayout.memberOffsets(cName, btf);
+        long size = BtfLayout.structSize(cName, btf);
+        TreeSet<String> reached = new TreeSet<>();
+        for (Method m : records.getDeclaredMethods()) {
+            if (!Modifier.isStatic(m.getModifiers()) || Modifier.isPrivate(m.getModifiers()) || m.getName().equals("allocate")) continue;
+            Class<?>[] p = m.getParameterTypes();
+            if (p.length == 0 || p[0] != MemorySegment.class) continue;
+            m.setAccessible(true);
+            boolean writes = setter(m) || m.getName().startsWith("add");
+            boolean indexed = p.length == (writes ? 3 : 2); // name(segment, int index[, value])
+            String field = snake(m.getName().replaceFirst("^(set|add)(?=[A-Z])", ""));
+            field = field.startsWith("_") ? field.substring(1) : field;
+            assertTrue(offsets.containsKey(field), records.getSimpleName() + "." + m.getName() + " names a field of struct "
+                    + cName + ": " + offsets.keySet());
+            long at = (indexed ? INDEX * size : 0) + offsets.get(field);
+            Class<?> type = writes ? p[p.length - 1] : m.getReturnType();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment s = arena.allocate(size * (INDEX + 1), 8);
+                Object[] call = new Object[p.length];
+                call[0] = s;
+                if (indexed) call[1] = INDEX;
+                String what = records.getSimpleName() + "." + m.getName() + " on " + cName + "." + field + " at byte " + at;
+                if (setter(m)) {
+                    call[p.length - 1] = sample(type);
+                    m.invoke(null, call);
+                    assertEquals(sample(type), raw(s, at, type), what);
+                    Optional<Method> getter = getter(records, m, field);
+                    if (getter.isPresent()) assertEquals(sample(type), getter.get().invoke(null, Arrays.copyOf(call, p.length - 1)), what);
+                } else if (m.getName().startsWith("add")) {
+                    write(s, at, type, sample(type));
+                    call[p.length - 1] = type == int.class ? (Object) 5 : (Object) 5L;
+                    assertEquals(sample(type), m.invoke(null, call), what + ": the value before");
+                    assertEquals(type == int.class ? (Object) ((int) sample(type) + 5) : (Object) ((long) sample(type) + 5),
+                            raw(s, at, type), what);
+                } else {
+                    write(s, at, type, sample(type));
+                    assertEquals(sample(type), m.invoke(null, call), what);
+                }
+            }
+            reached.add(field);
+        }
+        return reached;
+    }
+
+    private static boolean setter(Method m) {
+        return m.getName().startsWith("set") && m.getReturnType() == void.class;
+    }
+
+    private static Optional<Method> getter(Class<?> records, Method setter, String field) {
+        return Arrays.stream(records.getDeclaredMethods()).filter(g -> g.getName().equals(camel(field))
+                && g.getParameterCount() == setter.getParameterCount() - 1).peek(g -> g.setAccessible(true)).findFirst();
+    }
+
+    private static Object sample(Class<?> type) {
+        if (type == int.class) return 0x0badcafe;
+        if (type == long.class) return 0x1122334455667788L;
+        if (type == String.class) return "rt-sample";
+        throw new AssertionError("no sample of " + type);
+    }
+
+    private static Object raw(MemorySegment s, long at, Class<?> type) {
+        if (type == int.class) return s.get(ValueLayout.JAVA_INT, at);
+        if (type == long.class) return s.get(ValueLayout.JAVA_LONG, at);
+        byte[] b = s.asSlice(at, ((String) sample(String.class)).length()).toArray(ValueLayout.JAVA_BYTE);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static void write(MemorySegment s, long at, Class<?> type, Object v) {
+        if (type == int.class) s.set(ValueLayout.JAVA_INT, at, (int) v);
+        else if (type == long.class) s.set(ValueLayout.JAVA_LONG, at, (long) v);
+        else s.asSlice(at).copyFrom(MemorySegment.ofArray(((String) v + "\0").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String camel(String snake) {
+        StringBuilder b = new StringBuilder();
+        for (String part : snake.split("_")) b.append(b.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        return b.toString();
+    }
+}

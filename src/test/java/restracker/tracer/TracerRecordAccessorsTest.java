@@ -1,0 +1,18 @@
+package restracker.tracer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import restracker.testing.RecordAccessors;
+
+/** Every typed accessor of the tracer's record classes reaches its field where the compiled object's BTF puts it. */
+class TracerRecordAccessorsTest {
+    @Test
+    void everyAccessorReachesItsFieldAsCompiled() throws Exception {
+        assertEquals(Set.of("pid", "start_ticks", "added_ns", "kmalloc", "kfree", "kmalloc_mem", "kfree_mem", "sched", "up", "down",
+                "lock", "unlock"), RecordAccessors.check(TracerEntryRecord.class, "tracer.bpf.o", "rt_tracer_entry"));
+        assertEquals(Set.of("traced", "allocs_live", "allocs_dropped"),
+                RecordAccessors.check(TracerStateRecord.class, "tracer.bpf.o", "rt_tracer_state"));
+    }
+}

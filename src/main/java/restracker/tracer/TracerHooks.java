@@ -85,19 +85,18 @@ final class TracerHooks {
 
     /** What the info record says, or empty while the hooks are not completely set up. */
     static Optional<Map<Counter, CounterSource>> read(PinnedState state) {
-        var in = TracerRecords.INFO;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = in.allocate(arena);
-            if (!state.map("info").lookup(arena.allocate(ValueLayout.JAVA_INT), v) || in.getInt(v, "ready") != 1) {
+            MemorySegment v = TracerRecords.INFO.allocate(arena);
+            if (!state.map("info").lookup(arena.allocate(ValueLayout.JAVA_INT), v) || TracerInfoRecord.ready(v) != 1) {
                 return Optional.empty();
             }
-            String reason = in.getString(v, "reason", TracerRecords.REASON_LEN);
+            String reason = TracerInfoRecord.reason(v);
             Map<Counter, CounterSource> m = tracepointSources();
-            put(m, Counter.UP, in.getInt(v, "up_hook"), "up", reason);
-            put(m, Counter.DOWN, in.getInt(v, "down_hook"), "down_interruptible", reason);
-            put(m, Counter.LOCK, in.getInt(v, "lock_hook"),
-                    in.getString(v, "lock_function", TracerRecords.FUNCTION_LEN), reason);
-            put(m, Counter.UNLOCK, in.getInt(v, "unlock_hook"), "mutex_unlock", reason);
+            put(m, Counter.UP, TracerInfoRecord.upHook(v), "up", reason);
+            put(m, Counter.DOWN, TracerInfoRecord.downHook(v), "down_interruptible", reason);
+            put(m, Counter.LOCK, TracerInfoRecord.lockHook(v),
+                    TracerInfoRecord.lockFunction(v), reason);
+            put(m, Counter.UNLOCK, TracerInfoRecord.unlockHook(v), "mutex_unlock", reason);
             return Optional.of(m);
         }
     }
@@ -125,17 +124,15 @@ final class TracerHooks {
     }
 
     private static void writeInfo(PinnedState state, Map<Counter, CounterSource> sources, String reason) {
-        var in = TracerRecords.INFO;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = in.allocate(arena);
-            in.setInt(v, "up_hook", code(sources.get(Counter.UP)));
-            in.setInt(v, "down_hook", code(sources.get(Counter.DOWN)));
-            in.setInt(v, "lock_hook", code(sources.get(Counter.LOCK)));
-            in.setInt(v, "unlock_hook", code(sources.get(Counter.UNLOCK)));
-            in.setString(v, "lock_function", TracerRecords.FUNCTION_LEN,
-                    sources.get(Counter.LOCK).measured() ? sources.get(Counter.LOCK).target() : "");
-            in.setString(v, "reason", TracerRecords.REASON_LEN, shorten(reason, TracerRecords.REASON_LEN - 1));
-            in.setInt(v, "ready", 1);
+            MemorySegment v = TracerRecords.INFO.allocate(arena);
+            TracerInfoRecord.setUpHook(v, code(sources.get(Counter.UP)));
+            TracerInfoRecord.setDownHook(v, code(sources.get(Counter.DOWN)));
+            TracerInfoRecord.setLockHook(v, code(sources.get(Counter.LOCK)));
+            TracerInfoRecord.setUnlockHook(v, code(sources.get(Counter.UNLOCK)));
+            TracerInfoRecord.setLockFunction(v, sources.get(Counter.LOCK).measured() ? sources.get(Counter.LOCK).target() : "");
+            TracerInfoRecord.setReason(v, shorten(reason, TracerRecords.REASON_LEN - 1));
+            TracerInfoRecord.setReady(v, 1);
             int rc = state.map("info").update(arena.allocate(ValueLayout.JAVA_INT), v, 0);
             if (rc != 0) throw new NativeException(rc, "cannot write the tracer's info record in " + state.dir());
         }

@@ -14,5 +14,7 @@ class TracerRecordAccessorsTest {
                 "lock", "unlock"), RecordAccessors.check(TracerEntryRecord.class, "tracer.bpf.o", "rt_tracer_entry"));
         assertEquals(Set.of("traced", "allocs_live", "allocs_dropped"),
                 RecordAccessors.check(TracerStateRecord.class, "tracer.bpf.o", "rt_tracer_state"));
+        assertEquals(Set.of("ready", "up_hook", "down_hook", "lock_hook", "unlock_hook", "lock_function", "reason"),
+                RecordAccessors.check(TracerInfoRecord.class, "tracer.bpf.o", "rt_tracer_info"));
     }
 }

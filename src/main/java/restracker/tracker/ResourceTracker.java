@@ -58,6 +58,10 @@ public final class ResourceTracker implements AutoCloseable {
 
     /** The iterator that puts a registered process's mm and fd table in the objects map. */
     static final String BIND_ITERATOR = "bind_objects";
+    /** The iterator that makes every running process a policy matches a process entity of it. */
+    public static final String HOLD_ITERATOR = "hold_policies";
+    /** The fork hook: the child of a process entity that inherits, or that a policy holds, gets its own. */
+    static final String FORK_HOOK = "on_fork";
     /** The program that kills a doomed process from any task's context, and the kfuncs it needs. */
     public static final String SIGNAL_ANY_TASK = "signal_doomed";
     static final List<String> SIGNAL_ANY_TASK_NEEDS = List.of("bpf_task_from_pid", "bpf_task_release", "bpf_send_signal_task");
@@ -99,7 +103,8 @@ public final class ResourceTracker implements AutoCloseable {
     public static Blueprint blueprint(List<TrackerHooks> hooks) {
         if (hooks.isEmpty()) throw new IllegalArgumentException("no tracker hooks to load");
         return new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
-                List.of("groups", "entities", "quotas", "events", "logs", "state", "objects"),
+                List.of("groups", "entities", "quotas", "events", "logs", "state", "objects", "policies", "policy_exe",
+                        "policy_cgroup", "policy_uid", "policy_state"),
                 List.of(new Blueprint.Attachment("on_exec", "sched", "sched_process_exec"),
                         new Blueprint.Attachment("on_task_exit", "sched", "sched_process_exit"),
                         new Blueprint.Attachment("on_switch", "sched", "sched_switch"),
@@ -108,6 +113,7 @@ public final class ResourceTracker implements AutoCloseable {
                         new Blueprint.Attachment("on_uring_complete", "io_uring", "io_uring_submit_sqe")),
                 hooks.stream().distinct().map(TrackerHooks::variant).toList(),
                 List.of(new Blueprint.Program(BIND_ITERATOR, List.of()),
+                        new Blueprint.Program(HOLD_ITERATOR, List.of()), new Blueprint.Program(FORK_HOOK, List.of()),
                         new Blueprint.Program(SIGNAL_ANY_TASK, SIGNAL_ANY_TASK_NEEDS)));
     }
 

@@ -23,6 +23,7 @@ import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
 import restracker.kernel.HookedSyscalls;
 import restracker.kernel.PinnedState;
+import restracker.kernel.PolicyRecords;
 import restracker.kernel.Records;
 
 /**
@@ -145,6 +146,15 @@ public final class ResourceTracker implements AutoCloseable {
      * {@link Records#USER_ENTITIES} entities at a time (ENOSPC beyond); root may register any.
      */
     public Scope register(int pid, boolean rebaseOnExec, Actor by) {
+        return register(pid, rebaseOnExec, false, by);
+    }
+
+    /**
+     * As {@link #register(int, boolean, Actor)}; with withChildren (how `run` tracks a program's
+     * tree), every process it forks from then on, and theirs, becomes a process entity of its own in
+     * the kernel, with the same quotas, counted from its fork.
+     */
+    public Scope register(int pid, boolean rebaseOnExec, boolean withChildren, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot register pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             ProcFs.Task task = liveTask(pid, "register");
@@ -173,6 +183,7 @@ public final class ResourceTracker implements AutoCloseable {
             Records.ENTITY.setLong(e, "registered_ns", Libc.boottimeNanos());
             Records.ENTITY.setInt(e, "owner_uid", by.uid());
             Records.ENTITY.setInt(e, "log", log);
+            if (withChildren && scope == Scope.PROCESS) Records.ENTITY.setInt(e, "policy_flags", PolicyRecords.PE_INHERIT);
             // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
             logs().addEntities(log, 1);
             int rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
@@ -283,7 +294,9 @@ public final class ResourceTracker implements AutoCloseable {
             Optional<QuotaLayers> before = layers(arena, pid);
             QuotaLayers after;
             if (by.isRoot()) {
-                if (before.isPresent() && !replace) {
+                // Explicit wins: root's cap takes a process over from the policy that held it.
+                boolean policyHeld = PolicyNames.takeOver(state, arena, pid, e);
+                if (before.isPresent() && !replace && !policyHeld) {
                     throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
                 }
                 after = QuotaLayers.ofRoot(quota, Records.ENTITY.getInt(e, "log"));
@@ -327,6 +340,8 @@ public final class ResourceTracker implements AutoCloseable {
                 Optional<QuotaLayers> q = layers(arena, pid);
                 if (q.isEmpty()) return;
                 notOthers(q.get(), by, "reset", pid);
+            } else {
+                PolicyNames.takeOver(state, arena, pid, Records.ENTITY.allocate(arena));
             }
             state.map("quotas").delete(key(arena, pid));
         }
@@ -429,7 +444,7 @@ public final class ResourceTracker implements AutoCloseable {
             }
         }
         events.sort(java.util.Comparator.comparingLong(KillEvent::seq));
-        return new EventLog(events, Math.min(total, overwritten), total, drops);
+        return new EventLog(events, Math.min(total, overwritten), total, drops, PolicyNames.notices(state));
     }
 
     private MemorySegment sharedState() {
@@ -437,13 +452,14 @@ public final class ResourceTracker implements AutoCloseable {
         return sharedStateSegment;
     }
 
-    private static KillEvent toEvent(MemorySegment v, Instant time) {
+    private KillEvent toEvent(MemorySegment v, Instant time) {
         var ev = Records.EVENT;
+        KillEvent.Reason reason = KillEvent.Reason.of(ev.getInt(v, "reason"));
         return new KillEvent(ev.getLong(v, "seq"), time, ev.getInt(v, "pid"), ev.getInt(v, "tid"),
-                ev.getInt(v, "entity"), Scope.of(ev.getInt(v, "scope")),
-                KillEvent.Reason.of(ev.getInt(v, "reason")),
+                ev.getInt(v, "entity"), Scope.of(ev.getInt(v, "scope")), reason,
                 HookedSyscalls.name(ev.getInt(v, "syscall_nr")), ev.getLong(v, "usage"), ev.getLong(v, "limit"),
-                ev.getString(v, "comm", Records.COMM_LEN));
+                ev.getString(v, "comm", Records.COMM_LEN), KillEvent.Kind.of(ev.getInt(v, "kind"), reason),
+                PolicyNames.of(state, ev.getInt(v, "policy")));
     }
 
     /** Kills pid at once if its usage is already above quota (the kernel side checks only at later calls). */
@@ -507,7 +523,8 @@ public final class ResourceTracker implements AutoCloseable {
         long vmStack = process ? en.getLong(e, "vm_stack") : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
         long openFds = process ? en.getLong(e, "base_files") + files : Math.max(0, ProcFs.openFds(pid));
         return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), stat.get().comm(),
-                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack));
+                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack,
+                PolicyNames.of(state, en.getInt(e, "policy"))));
     }
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */

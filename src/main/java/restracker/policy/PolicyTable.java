@@ -99,7 +99,11 @@ public final class PolicyTable {
 
     /** How many policies are loaded. */
     public int count() {
-        return (int) INT_AT.getVolatile(shared(), PolicyRecords.POLICY_STATE.offset("policies"));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = PolicyRecords.POLICY_STATE.allocate(arena);
+            if (!state.map("policy_state").lookup(arena.allocate(ValueLayout.JAVA_INT), v)) return 0;
+            return PolicyRecords.POLICY_STATE.getInt(v, "policies");
+        }
     }
 
     /** The name of the policy with this id, if it is loaded. */
@@ -284,6 +288,10 @@ public final class PolicyTable {
         }
     }
 
+    /**
+     * The policy state's memory (mapped on the first change): the kernel side adds to its counters
+     * atomically, so user space changes its own fields in place rather than writing the record.
+     */
     private MemorySegment shared() {
         if (shared == null) shared = state.map("policy_state").mapShared(Libc.pageSize());
         return shared;

@@ -97,6 +97,23 @@ class PolicyExeTest {
     }
 
     @Test
+    void aSetWithOneBadPolicyChangesNothing() throws Exception {
+        Path held = copyOfWorkload("kept");
+        table.add(files("kept", held, 4));
+        try (Workload w = Workload.start(List.of(), held)) {
+            w.open("/dev/null");
+            TrackerException e = assertThrows(TrackerException.class, () -> table.replaceAll(List.of(files("new", held, 1),
+                    files("broken", dir.resolve("absent"), 1))));
+            assertEquals(Errno.ENOENT, e.errno());
+            assertEquals(List.of("kept"), table.list().stream().map(l -> l.policy().name()).toList());
+            assertEquals(1, table.list().getFirst().held(), "the process it held is still held");
+            assertEquals(1, tracker.fetch(w.pid()).openFiles(), "and still counted from its exec");
+            table.replaceAll(List.of(files("kept", held, 4)));
+            assertEquals(1, tracker.fetch(w.pid()).openFiles(), "an unchanged policy keeps its processes as they are");
+        }
+    }
+
+    @Test
     void aMissingExecutableIsENOENTAndChangesNothing() {
         TrackerException e = assertThrows(TrackerException.class,
                 () -> table.add(files("missing", dir.resolve("no-such-file"), 1)));

@@ -12,7 +12,21 @@ typedef struct {
 	int counter;
 } atomic_t;
 
+struct super_block {
+	unsigned int s_dev;		/* dev_t, the kernel's encoding (major << 20 | minor) */
+} __attribute__((preserve_access_index));
+
+struct inode {
+	unsigned long i_ino;
+	struct super_block *i_sb;
+} __attribute__((preserve_access_index));
+
+struct file {
+	struct inode *f_inode;
+} __attribute__((preserve_access_index));
+
 struct mm_struct {
+	struct file *exe_file;		/* the executable exec mapped */
 	unsigned long data_vm;		/* VM_WRITE & ~VM_SHARED & ~VM_STACK pages */
 	unsigned long stack_vm;		/* VM_STACK (VM_GROWSDOWN) pages */
 	unsigned long start_stack;	/* set at exec, never changed: tells a reused mm apart */
@@ -67,6 +81,26 @@ struct cred {
 	rt_kernel_cap_t cap_effective;
 } __attribute__((preserve_access_index));
 
+struct kernfs_node {
+	unsigned long long id;		/* a cgroup2 directory's inode number */
+} __attribute__((preserve_access_index));
+
+struct cgroup;
+
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+	struct cgroup_subsys_state *parent;
+} __attribute__((preserve_access_index));
+
+struct cgroup {
+	struct cgroup_subsys_state self;
+	struct kernfs_node *kn;
+} __attribute__((preserve_access_index));
+
+struct css_set {
+	struct cgroup *dfl_cgrp;	/* the task's cgroup in the v2 hierarchy */
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	int pid;
 	int tgid;
@@ -77,6 +111,7 @@ struct task_struct {
 	struct files_struct *files;
 	struct signal_struct *signal;
 	const struct cred *cred;
+	struct css_set *cgroups;
 } __attribute__((preserve_access_index));
 
 enum pid_type {

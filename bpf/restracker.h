@@ -8,6 +8,8 @@
 #ifndef RESTRACKER_H
 #define RESTRACKER_H
 
+#include "policy.h"
+
 /*
  * The constants below are enums, not macros, so that the object's BTF carries
  * them (rt_constants at the end): ContractConstantsTest compares each with its
@@ -101,6 +103,12 @@ struct rt_entity {
 	__u64 files_key;	/* process, RT_F_BOUND: its files_struct's address (likewise) */
 	__s64 vm_data;		/* process: data_vm bytes at the last recount (VmData) */
 	__s64 vm_stack;		/* process: stack_vm bytes at the last recount (VmStk) */
+	__u32 policy;		/* the policy holding it (its id; 0: none, or an explicit entity) */
+	enum rt_entity_policy_flag policy_flags;	/* RT_PE_*, or-ed (policy.h) */
+	__u32 heap_policy;	/* the policy whose heap quota applies (0: none) */
+	__u32 files_policy;	/* the policy whose files quota applies (0: none) */
+	__s64 heap_warn;	/* heap usage above which a warning is logged once (0: none) */
+	__s64 files_warn;	/* likewise for files */
 };
 
 /*
@@ -162,6 +170,8 @@ struct rt_event {
 	__s64 usage;
 	__s64 limit;
 	char comm[16];
+	__u32 policy;		/* the policy whose quota it was (0: none) */
+	enum rt_event_kind kind;	/* policy.h */
 };
 
 /* Counters shared with user space through an mmap-able array map. */

@@ -314,7 +314,7 @@ static __always_inline bool is_stale(struct rt_entity *e, struct task_struct *ow
  * one user's floods never push out root's or another user's events.
  */
 static __always_inline void log_event(__u32 log, struct rt_entity *e, __u32 reason, __s64 usage,
-				      __s64 limit, int syscall_nr)
+				      __s64 limit, int syscall_nr, __u32 policy, __u32 kind)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct rt_state *st;
@@ -348,12 +348,16 @@ static __always_inline void log_event(__u32 log, struct rt_entity *e, __u32 reas
 	ev->usage = usage;
 	ev->limit = limit;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	ev->policy = policy;
+	ev->kind = kind;
 	/* An atomic exchange orders the fields above before seq (full barrier). */
 	__sync_lock_test_and_set(&ev->seq, seq);
 }
 
+static __always_inline void count_policy_kill(__u32 policy);
+
 static __always_inline void kill(struct rt_entity *e, __u32 log, __u32 reason, __s64 usage,
-				 __s64 limit, int syscall_nr)
+				 __s64 limit, int syscall_nr, __u32 policy)
 {
 	__u32 zero = 0;
 
@@ -364,8 +368,10 @@ static __always_inline void kill(struct rt_entity *e, __u32 log, __u32 reason, _
 			__sync_fetch_and_add(&st->signal_failures, 1);
 	}
 	/* Other threads may cross the same quota before the group dies: log once. */
-	if (!(__sync_fetch_and_or(&e->flags, RT_F_KILLED) & RT_F_KILLED))
-		log_event(log, e, reason, usage, limit, syscall_nr);
+	if (!(__sync_fetch_and_or(&e->flags, RT_F_KILLED) & RT_F_KILLED)) {
+		log_event(log, e, reason, usage, limit, syscall_nr, policy, RT_KIND_QUOTA);
+		count_policy_kill(policy);
+	}
 }
 
 /*
@@ -387,6 +393,8 @@ static __always_inline void doom(struct rt_entity *p)
 		__sync_fetch_and_add(&st->doomed_queued, 1);
 }
 
+#include "policy_match.h"
+
 /*
  * Usage above quota (strictly greater) kills the calling task's thread group;
  * with crossed_from_outside (the caller only shares e's mm or fd table) e's
@@ -400,6 +408,10 @@ static __always_inline void enforce_as(struct rt_entity *e, int syscall_nr, bool
 
 	if (!q)
 		return;
+	if (e->policy && q->layers == RT_Q_ROOT) {
+		policy_enforce(e, q, syscall_nr, crossed_from_outside);
+		return;
+	}
 	if (q->heap >= 0 && e->heap > q->heap) {
 		reason = RT_REASON_HEAP; usage = e->heap; limit = q->heap;
 	} else if (q->files >= 0 && e->files > q->files) {
@@ -409,7 +421,7 @@ static __always_inline void enforce_as(struct rt_entity *e, int syscall_nr, bool
 	}
 	if (crossed_from_outside)
 		doom(e);
-	kill(e, q->log, reason, usage, limit, syscall_nr);
+	kill(e, q->log, reason, usage, limit, syscall_nr, 0);
 }
 
 static __always_inline void enforce(struct rt_entity *e, int syscall_nr)
@@ -703,7 +715,8 @@ static __always_inline void drop_user_quota_if_privileged(struct rt_entity *p, s
 	st = bpf_map_lookup_elem(&state, &zero);
 	if (st)
 		__sync_fetch_and_add(&st->quota_drops, 1);
-	log_event(log, p, RT_REASON_PRIVILEGES, BPF_CORE_READ(task, cred, euid.val), uid, NR_execve);
+	log_event(log, p, RT_REASON_PRIVILEGES, BPF_CORE_READ(task, cred, euid.val), uid, NR_execve, 0,
+		  RT_KIND_QUOTA);
 }
 
 /*
@@ -721,6 +734,7 @@ int on_exec(struct sched_exec_args *ctx)
 	struct rt_entity *p;
 	__s64 heap, files;
 
+	policy_exec(tgid);
 	if (!bpf_map_lookup_elem(&groups, &tgid))
 		return 0;
 	if (old_pid != tgid)

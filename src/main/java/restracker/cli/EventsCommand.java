@@ -46,13 +46,13 @@ final class EventsCommand implements Runnable, ControlCommand {
         try (ResourceTracker t = tracker.get()) {
             EventLog all = t.events();
             EventLog log = pid == null ? all : new EventLog(all.events().stream().filter(e -> e.pid() == pid).toList(),
-                    all.overwritten(), all.total(), all.quotaDrops());
+                    all.overwritten(), all.total(), all.quotaDrops(), all.policyNotices());
             if (json) return Json.write(JsonViews.events(log)) + "\n";
             if (log.overwritten() > 0) {
                 out.append("(").append(log.overwritten()).append(" older events were overwritten: the log keeps the last ")
                         .append(all.events().size()).append(")\n");
             }
-            if (log.events().isEmpty()) out.append(pid == null ? "no quota kills" : "no quota kills of pid " + pid).append('\n');
+            if (log.events().isEmpty()) out.append(pid == null ? "no events" : "no events of pid " + pid).append('\n');
             for (KillEvent e : log.events()) {
                 out.append(e.time()).append("  pid ").append(e.pid()).append(" (").append(Untrusted.escape(e.comm()))
                         .append(") tid ").append(e.tid()).append(e.isKill() ? " killed: " : ": ").append(RunCommand.describe(e))

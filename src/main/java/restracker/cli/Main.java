@@ -60,6 +60,7 @@ public final class Main implements Runnable {
         m.put("reset", ResetCommand::new);
         m.put("run", RunCommand::new);
         m.put("events", EventsCommand::new);
+        m.put("policy", PolicyCommand::new);
         m.put("tracer", TracerCommand::new);
         m.put("status", StatusCommand::new);
         m.put("unload", UnloadCommand::new);

@@ -40,7 +40,7 @@ final class Operations {
         return switch (r.operation()) {
             case REGISTER -> {
                 try (ResourceTracker t = tracker(pinDir, mayLoad)) {
-                    Scope scope = t.register(pid, r.has(Request.FROM_EXEC), by);
+                    Scope scope = t.register(pid, r.has(Request.FROM_EXEC), r.has(Request.WITH_CHILDREN), by);
                     yield "registered " + scope.label() + " " + pid + "\n";
                 }
             }

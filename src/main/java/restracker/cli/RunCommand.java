@@ -18,7 +18,9 @@ import restracker.tracker.TrackerException;
 /**
  * Starts CMD already tracked and capped. A shell stub stops itself before it execs CMD; while it is
  * stopped its pid is registered (counting from the exec) and capped, then it is continued. So CMD
- * never runs untracked, and its usage counts from its first instruction. A user other than root
+ * never runs untracked, and its usage counts from its first instruction. Every process CMD forks,
+ * and theirs, is tracked too by the kernel side, each as a process entity of its own with the same
+ * quotas counted from its fork (as rlimits are inherited); --no-children tracks CMD alone. A user other than root
  * runs it through the daemon's control socket: the program is the user's own.
  */
 @Command(name = "run", description = "Run CMD tracked and capped from its first instruction; exit with its status.")
@@ -37,6 +39,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Option(names = "--seed-abi-base", paramLabel = "N",
             description = "The first system call number of --seed-abi (default 548); refused when the kernel has a call there.")
     Integer seedAbiBase;
+
+    @CommandLine.Option(names = "--no-children",
+            description = "Track and cap CMD alone, not the processes it starts.")
+    boolean noChildren;
 
     @Parameters(paramLabel = "CMD", arity = "1..*", description = "The program and its arguments (after --).")
     List<String> command;
@@ -61,7 +67,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             try {
                 awaitStopped(child, pid);
                 // Under --seed-abi the program registers itself, unless run is to cap it.
-                if (seed == null || options.any()) t.register(pid);
+                if (seed == null || options.any()) t.register(pid, !noChildren);
                 if (options.any()) t.cap(pid, quota);
                 if (seed != null) seed.supervise(pid);
             } catch (RuntimeException e) {
@@ -98,7 +104,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         String usage = e.reason() == KillEvent.Reason.HEAP ? Sizes.format(e.usage()) : Long.toString(e.usage());
         String limit = e.reason() == KillEvent.Reason.HEAP ? Sizes.format(e.limit()) : Long.toString(e.limit());
-        return e.reason().label() + " quota " + limit + " exceeded (" + usage + ") at "
-                + (e.syscall().equals("cap") || e.syscall().contains(" ") ? e.syscall() : e.syscall() + "()");
+        String at = " at " + (e.syscall().equals("cap") || e.syscall().contains(" ") ? e.syscall() : e.syscall() + "()");
+        String policy = e.policy().map(p -> " (policy " + Untrusted.escape(p) + ")").orElse("");
+        return switch (e.kind()) {
+            case AUDIT -> "audit: " + e.reason().label() + " quota " + limit + " exceeded (" + usage + ")" + at + policy
+                    + ", not killed";
+            case WARN -> "warning: " + e.reason().label() + " usage " + usage + " passed " + limit + at + policy;
+            default -> e.reason().label() + " quota " + limit + " exceeded (" + usage + ")" + at + policy;
+        };
     }
 }

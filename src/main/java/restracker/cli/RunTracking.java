@@ -14,8 +14,11 @@ import restracker.tracker.ResourceTracker;
  * daemon's control socket for other users (the program is theirs, so they may).
  */
 interface RunTracking extends AutoCloseable {
-    /** Tracks pid with usage counted from its next exec. */
-    void register(int pid);
+    /**
+     * Tracks pid with usage counted from its next exec; withChildren: the processes it forks too,
+     * each from its fork.
+     */
+    void register(int pid, boolean withChildren);
 
     void cap(int pid, Quota quota);
 
@@ -48,8 +51,8 @@ interface RunTracking extends AutoCloseable {
         }
 
         @Override
-        public void register(int pid) {
-            tracker.register(pid, true);
+        public void register(int pid, boolean withChildren) {
+            tracker.register(pid, true, withChildren, restracker.tracker.Actor.ROOT);
         }
 
         @Override
@@ -77,8 +80,8 @@ interface RunTracking extends AutoCloseable {
         }
 
         @Override
-        public void register(int pid) {
-            call(Request.of(Operation.REGISTER, pid).with(Request.FROM_EXEC, true));
+        public void register(int pid, boolean withChildren) {
+            call(Request.of(Operation.REGISTER, pid).with(Request.FROM_EXEC, true).with(Request.WITH_CHILDREN, withChildren));
         }
 
         @Override

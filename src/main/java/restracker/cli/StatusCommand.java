@@ -46,6 +46,7 @@ final class StatusCommand implements Runnable, ControlCommand {
                     .append('\n');
             var all = t.list();
             out.append("tracked: ").append(all.size()).append('\n');
+            out.append("policies: ").append(new restracker.policy.PolicyTable(t).count()).append(" loaded").append('\n');
             if (!all.isEmpty()) {
                 out.append(String.format("%8s %-7s %-16s %12s %6s %12s %6s%n", "PID", "SCOPE", "COMM", "HEAP", "FILES",
                         "HEAP QUOTA", "FILE Q"));

@@ -8,7 +8,7 @@ import java.util.Optional;
  * and whether it changes anything (then the caller must own the task it names).
  */
 public enum Operation {
-    REGISTER(1, true, Request.FROM_EXEC, "register"),
+    REGISTER(1, true, Request.FROM_EXEC | Request.WITH_CHILDREN, "register"),
     FETCH(2, true, Request.JSON, null),
     DEREGISTER(3, true, 0, "deregister"),
     CAP(4, true, Request.REPLACE, "cap"),

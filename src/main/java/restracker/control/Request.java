@@ -17,7 +17,9 @@ public record Request(Operation operation, int pid, Quota quota, int flags) {
     public static final int REPLACE = 2;
     /** `register --from-exec` (how `run` registers its program): usage counts from the next exec. */
     public static final int FROM_EXEC = 4;
-    static final int ALL_FLAGS = JSON | REPLACE | FROM_EXEC;
+    /** How `run` registers its program without --no-children: the processes it forks are tracked too. */
+    public static final int WITH_CHILDREN = 8;
+    static final int ALL_FLAGS = JSON | REPLACE | FROM_EXEC | WITH_CHILDREN;
 
     public Request {
         if (operation == null) throw malformed("no operation");

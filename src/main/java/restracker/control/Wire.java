@@ -17,6 +17,7 @@ import restracker.tracker.Quota;
  *  0  "RTC2"        magic and version
  *  4  int32  op     {@link Operation#code()}
  *  8  int32  flags  {@link Request#JSON} | {@link Request#REPLACE} | {@link Request#FROM_EXEC}
+ *                   | {@link Request#WITH_CHILDREN}
  * 12  int32  pid    the task named, in the caller's pid namespace (0 when the operation names none)
  * 16  int64  heap   heap quota in bytes, -1 unlimited (cap only; -1 otherwise)
  * 24  int64  files  file quota, -1 unlimited (cap only; -1 otherwise)

@@ -32,6 +32,7 @@ public final class JsonViews {
         m.put("vmdata_bytes", s.vmDataBytes());
         m.put("stack_vm_bytes", s.stackVmBytes());
         m.put("open_fds", s.openFds());
+        m.put("policy", s.policy().orElse(null));
         return m;
     }
 
@@ -48,6 +49,8 @@ public final class JsonViews {
         m.put("usage", e.usage());
         m.put("limit", e.limit());
         m.put("syscall", e.syscall());
+        m.put("kind", e.kind().label());
+        m.put("policy", e.policy().orElse(null));
         return m;
     }
 

@@ -25,6 +25,12 @@ public final class EntityRecord {
     private static final VarHandle FILES_KEY = Records.ENTITY.field("files_key");
     private static final VarHandle VM_DATA = Records.ENTITY.field("vm_data");
     private static final VarHandle VM_STACK = Records.ENTITY.field("vm_stack");
+    private static final VarHandle POLICY = Records.ENTITY.field("policy");
+    private static final VarHandle POLICY_FLAGS = Records.ENTITY.field("policy_flags");
+    private static final VarHandle HEAP_POLICY = Records.ENTITY.field("heap_policy");
+    private static final VarHandle FILES_POLICY = Records.ENTITY.field("files_policy");
+    private static final VarHandle HEAP_WARN = Records.ENTITY.field("heap_warn");
+    private static final VarHandle FILES_WARN = Records.ENTITY.field("files_warn");
 
     private EntityRecord() {}
 
@@ -138,5 +144,53 @@ public final class EntityRecord {
 
     public static void setVmStack(MemorySegment s, long value) {
         VM_STACK.set(s, value);
+    }
+
+    public static int policy(MemorySegment s) {
+        return (int) POLICY.get(s);
+    }
+
+    public static void setPolicy(MemorySegment s, int value) {
+        POLICY.set(s, value);
+    }
+
+    public static int policyFlags(MemorySegment s) {
+        return (int) POLICY_FLAGS.get(s);
+    }
+
+    public static void setPolicyFlags(MemorySegment s, int value) {
+        POLICY_FLAGS.set(s, value);
+    }
+
+    public static int heapPolicy(MemorySegment s) {
+        return (int) HEAP_POLICY.get(s);
+    }
+
+    public static void setHeapPolicy(MemorySegment s, int value) {
+        HEAP_POLICY.set(s, value);
+    }
+
+    public static int filesPolicy(MemorySegment s) {
+        return (int) FILES_POLICY.get(s);
+    }
+
+    public static void setFilesPolicy(MemorySegment s, int value) {
+        FILES_POLICY.set(s, value);
+    }
+
+    public static long heapWarn(MemorySegment s) {
+        return (long) HEAP_WARN.get(s);
+    }
+
+    public static void setHeapWarn(MemorySegment s, long value) {
+        HEAP_WARN.set(s, value);
+    }
+
+    public static long filesWarn(MemorySegment s) {
+        return (long) FILES_WARN.get(s);
+    }
+
+    public static void setFilesWarn(MemorySegment s, long value) {
+        FILES_WARN.set(s, value);
     }
 }

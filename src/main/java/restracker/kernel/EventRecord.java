@@ -20,6 +20,8 @@ public final class EventRecord {
     private static final VarHandle SYSCALL_NR = Records.EVENT.field("syscall_nr");
     private static final VarHandle USAGE = Records.EVENT.field("usage");
     private static final VarHandle LIMIT = Records.EVENT.field("limit");
+    private static final VarHandle POLICY = Records.EVENT.field("policy");
+    private static final VarHandle KIND = Records.EVENT.field("kind");
     private static final long COMM = Records.EVENT.offset("comm");
 
     private EventRecord() {}
@@ -123,5 +125,21 @@ public final class EventRecord {
     /** Truncated to what the field holds with its NUL. */
     public static void setComm(MemorySegment s, String value) {
         Struct.setText(s, COMM, Records.COMM_LEN, value);
+    }
+
+    public static int policy(MemorySegment s) {
+        return (int) POLICY.get(s);
+    }
+
+    public static void setPolicy(MemorySegment s, int value) {
+        POLICY.set(s, value);
+    }
+
+    public static int kind(MemorySegment s) {
+        return (int) KIND.get(s);
+    }
+
+    public static void setKind(MemorySegment s, int value) {
+        KIND.set(s, value);
     }
 }

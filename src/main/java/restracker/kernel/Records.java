@@ -16,7 +16,7 @@ public final class Records {
      * The layout version the meta record shows, user space's alone (the BPF programs never read
      * meta): bump it whenever a pinned map's layout or meaning changes.
      */
-    public static final int ABI_VERSION = 5;
+    public static final int ABI_VERSION = 6;
     /** The meta record's first field in a complete pin set: "RTRC". */
     public static final int MAGIC = 0x52545243;
     public static final int MAX_ENTITIES = 65536;
@@ -46,7 +46,9 @@ public final class Records {
             JAVA_LONG.withName("enter_heap"), JAVA_LONG.withName("enter_files"),
             JAVA_INT.withName("in_syscall"), JAVA_INT.withName("owner_uid"), JAVA_LONG.withName("registered_ns"),
             JAVA_INT.withName("log"), JAVA_INT.withName("pad"), JAVA_LONG.withName("mm_key"),
-            JAVA_LONG.withName("files_key"), JAVA_LONG.withName("vm_data"), JAVA_LONG.withName("vm_stack"));
+            JAVA_LONG.withName("files_key"), JAVA_LONG.withName("vm_data"), JAVA_LONG.withName("vm_stack"),
+            JAVA_INT.withName("policy"), JAVA_INT.withName("policy_flags"), JAVA_INT.withName("heap_policy"),
+            JAVA_INT.withName("files_policy"), JAVA_LONG.withName("heap_warn"), JAVA_LONG.withName("files_warn"));
 
     public static final Struct OBJECT = Struct.of("rt_object",
             JAVA_INT.withName("tgid"), JAVA_INT.withName("kind"), JAVA_LONG.withName("guard"),
@@ -65,7 +67,8 @@ public final class Records {
             JAVA_LONG.withName("seq"), JAVA_LONG.withName("log_seq"), JAVA_LONG.withName("time_ns"), JAVA_INT.withName("pid"),
             JAVA_INT.withName("tid"), JAVA_INT.withName("entity"), JAVA_INT.withName("scope"),
             JAVA_INT.withName("reason"), JAVA_INT.withName("syscall_nr"), JAVA_LONG.withName("usage"),
-            JAVA_LONG.withName("limit"), MemoryLayout.sequenceLayout(COMM_LEN, java.lang.foreign.ValueLayout.JAVA_BYTE).withName("comm"));
+            JAVA_LONG.withName("limit"), MemoryLayout.sequenceLayout(COMM_LEN, java.lang.foreign.ValueLayout.JAVA_BYTE).withName("comm"),
+            JAVA_INT.withName("policy"), JAVA_INT.withName("kind"));
 
     public static final Struct STATE = Struct.of("rt_state",
             JAVA_LONG.withName("event_seq"), JAVA_LONG.withName("signal_failures"),

@@ -54,7 +54,8 @@ final class EntityTables {
         long vmStack = process ? EntityRecord.vmStack(e) : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
         long openFds = process ? EntityRecord.baseFiles(e) + files : Math.max(0, ProcFs.openFds(pid));
         return Optional.of(new EntityStats(pid, tgid, Scope.of(EntityRecord.scope(e)), stat.get().comm(),
-                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack));
+                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack,
+                PolicyNames.of(maps.state(), EntityRecord.policy(e))));
     }
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */

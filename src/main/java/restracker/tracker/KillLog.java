@@ -77,15 +77,16 @@ final class KillLog {
             }
         }
         events.sort(java.util.Comparator.comparingLong(KillEvent::seq));
-        return new EventLog(events, Math.min(total, overwritten), total, drops);
+        return new EventLog(events, Math.min(total, overwritten), total, drops, PolicyNames.notices(maps.state()));
     }
 
-    private static KillEvent toEvent(MemorySegment v, Instant time) {
+    private KillEvent toEvent(MemorySegment v, Instant time) {
+        KillEvent.Reason reason = KillEvent.Reason.of(EventRecord.reason(v));
         return new KillEvent(EventRecord.seq(v), time, EventRecord.pid(v), EventRecord.tid(v),
-                EventRecord.entity(v), Scope.of(EventRecord.scope(v)),
-                KillEvent.Reason.of(EventRecord.reason(v)),
+                EventRecord.entity(v), Scope.of(EventRecord.scope(v)), reason,
                 HookedSyscalls.name(EventRecord.syscallNr(v)), EventRecord.usage(v), EventRecord.limit(v),
-                EventRecord.comm(v));
+                EventRecord.comm(v), KillEvent.Kind.of(EventRecord.kind(v), reason),
+                PolicyNames.of(maps.state(), EventRecord.policy(v)));
     }
 
     /** Kills pid at once if its usage is already above quota (the kernel side checks only at later calls). */

@@ -22,6 +22,7 @@ import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
 import restracker.kernel.EntityRecord;
 import restracker.kernel.PinnedState;
+import restracker.kernel.PolicyRecords;
 import restracker.kernel.Records;
 import restracker.proc.ProcFs;
 
@@ -40,6 +41,10 @@ public final class ResourceTracker implements AutoCloseable {
 
     /** The iterator that puts a registered process's mm and fd table in the objects map. */
     static final String BIND_ITERATOR = "bind_objects";
+    /** The iterator that makes every running process a policy matches a process entity of it. */
+    public static final String HOLD_ITERATOR = "hold_policies";
+    /** The fork hook: the child of a process entity that inherits, or that a policy holds, gets its own. */
+    static final String FORK_HOOK = "on_fork";
     /** The program that kills a doomed process from any task's context, and the kfuncs it needs. */
     public static final String SIGNAL_ANY_TASK = "signal_doomed";
     static final List<String> SIGNAL_ANY_TASK_NEEDS = List.of("bpf_task_from_pid", "bpf_task_release", "bpf_send_signal_task");
@@ -83,7 +88,8 @@ public final class ResourceTracker implements AutoCloseable {
     public static Blueprint blueprint(List<TrackerHooks> hooks) {
         if (hooks.isEmpty()) throw new IllegalArgumentException("no tracker hooks to load");
         return new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
-                List.of("groups", "entities", "quotas", "events", "logs", "state", "objects"),
+                List.of("groups", "entities", "quotas", "events", "logs", "state", "objects", "policies", "policy_exe",
+                        "policy_cgroup", "policy_uid", "policy_state"),
                 List.of(new Blueprint.Attachment("on_exec", "sched", "sched_process_exec"),
                         new Blueprint.Attachment("on_task_exit", "sched", "sched_process_exit"),
                         new Blueprint.Attachment("on_switch", "sched", "sched_switch"),
@@ -92,6 +98,7 @@ public final class ResourceTracker implements AutoCloseable {
                         new Blueprint.Attachment("on_uring_complete", "io_uring", "io_uring_submit_sqe")),
                 hooks.stream().distinct().map(TrackerHooks::variant).toList(),
                 List.of(new Blueprint.Program(BIND_ITERATOR, List.of()),
+                        new Blueprint.Program(HOLD_ITERATOR, List.of()), new Blueprint.Program(FORK_HOOK, List.of()),
                         new Blueprint.Program(SIGNAL_ANY_TASK, SIGNAL_ANY_TASK_NEEDS)));
     }
 
@@ -123,6 +130,15 @@ public final class ResourceTracker implements AutoCloseable {
      * {@link Records#USER_ENTITIES} entities at a time (ENOSPC beyond); root may register any.
      */
     public Scope register(int pid, boolean rebaseOnExec, Actor by) {
+        return register(pid, rebaseOnExec, false, by);
+    }
+
+    /**
+     * As {@link #register(int, boolean, Actor)}; with withChildren (how `run` tracks a program's
+     * tree), every process it forks from then on, and theirs, becomes a process entity of its own in
+     * the kernel, with the same quotas, counted from its fork.
+     */
+    public Scope register(int pid, boolean rebaseOnExec, boolean withChildren, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot register pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             ProcFs.Task task = EntityTables.liveTask(pid, "register");
@@ -151,6 +167,7 @@ public final class ResourceTracker implements AutoCloseable {
             EntityRecord.setRegisteredNs(e, Libc.boottimeNanos());
             EntityRecord.setOwnerUid(e, by.uid());
             EntityRecord.setLog(e, log);
+            if (withChildren && scope == Scope.PROCESS) EntityRecord.setPolicyFlags(e, PolicyRecords.PE_INHERIT);
             // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
             maps.logs().addEntities(log, 1);
             int rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
@@ -261,7 +278,9 @@ public final class ResourceTracker implements AutoCloseable {
             Optional<QuotaLayers> before = tables.layers(arena, pid);
             QuotaLayers after;
             if (by.isRoot()) {
-                if (before.isPresent() && !replace) {
+                // Explicit wins: root's cap takes a process over from the policy that held it.
+                boolean policyHeld = PolicyNames.takeOver(state, arena, pid, e);
+                if (before.isPresent() && !replace && !policyHeld) {
                     throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
                 }
                 after = QuotaLayers.ofRoot(quota, EntityRecord.log(e));
@@ -305,6 +324,8 @@ public final class ResourceTracker implements AutoCloseable {
                 Optional<QuotaLayers> q = tables.layers(arena, pid);
                 if (q.isEmpty()) return;
                 notOthers(q.get(), by, "reset", pid);
+            } else {
+                PolicyNames.takeOver(state, arena, pid, EntityRecord.allocate(arena));
             }
             state.map("quotas").delete(key(arena, pid));
         }

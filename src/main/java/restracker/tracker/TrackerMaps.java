@@ -21,6 +21,10 @@ final class TrackerMaps {
         this.state = state;
     }
 
+    PinnedState state() {
+        return state;
+    }
+
     BpfMap map(String name) {
         return state.map(name);
     }

@@ -94,8 +94,9 @@ class CliTest {
             Set<String> keys = new HashSet<>();
             json.fieldNames().forEachRemaining(keys::add);
             assertEquals(Set.of("pid", "scope", "tgid", "comm", "heapsize_bytes", "openfile_count", "heapsize_quota_bytes",
-                    "openfile_quota", "vmdata_bytes", "stack_vm_bytes", "shmem_bytes", "open_fds"), keys,
+                    "openfile_quota", "vmdata_bytes", "stack_vm_bytes", "shmem_bytes", "open_fds", "policy"), keys,
                     "the fields the README documents: " + json);
+            assertTrue(json.get("policy").isNull(), "no policy holds an explicitly registered process: " + json);
             assertEquals(w.pid(), json.get("pid").asInt(), json.toString());
             assertEquals(w.pid(), json.get("tgid").asInt(), "a process: its own thread group");
             assertEquals(Files.readString(Path.of("/proc", pid, "comm")).strip(), json.get("comm").asText(), "the kernel's comm");

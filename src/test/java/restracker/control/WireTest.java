@@ -40,7 +40,8 @@ class WireTest {
     void anythingElseIsOneEinvalSentence() {
         assertRefused("unknown operation 0", frame(0, 0, 0, -1, -1));
         assertRefused("unknown operation 12", frame(12, 0, 0, -1, -1));
-        assertRefused("unknown flags 0x8", frame(2, 8, 1, -1, -1));
+        assertRefused("unknown flags 0x10", frame(2, 0x10, 1, -1, -1));
+        assertRefused("flags 0x8 do not apply to fetch", frame(2, 8, 1, -1, -1));
         assertRefused("unknown flags 0x80000000", frame(2, 0x80000000, 1, -1, -1));
         assertRefused("flags 0x1 do not apply to status", frame(8, 1, 0, -1, -1));
         assertRefused("flags 0x2 do not apply to register", frame(1, 2, 1, -1, -1));

@@ -15,7 +15,7 @@ import restracker.tracer.TracerRecords;
 
 /**
  * Each constant of the C/Java contract is an enum constant of the C headers (bpf/restracker.h,
- * bpf/tracer.h) and a copy in Records or TracerRecords: the copy must equal the value the built
+ * bpf/tracer.h, bpf/policy.h) and a copy in Records, TracerRecords or PolicyRecords: the copy must equal the value the built
  * object's BTF carries, and the maps of the built object must be as large as those values say,
  * because Java computes slots and sizes from its copies alone.
  */
@@ -31,6 +31,7 @@ class ContractConstantsTest {
     void everyRecordsConstantEqualsTheObjectsEnum() throws Exception {
         Map<String, Long> btf = BtfLayout.enumValues("tracker.bpf.o");
         Set<String> compared = compare(Records.class, "RT_", btf);
+        compared.addAll(compare(PolicyRecords.class, "RT_", btf));
         assertTrue(compared.containsAll(Set.of("RT_EVENT_SLOTS", "RT_USER_EVENT_SLOTS", "RT_USER_LOGS", "RT_LOGS",
                 "RT_ALL_EVENT_SLOTS", "RT_MAX_ENTITIES", "RT_USER_ENTITIES", "RT_UNLIMITED", "RT_NR_CAP", "RT_F_DOOMED")),
                 "the ring sizes and limits were compared: " + compared);
@@ -38,7 +39,7 @@ class ContractConstantsTest {
         for (String name : btf.keySet()) {
             if (name.startsWith("RT_") && !compared.contains(name) && !C_ONLY.contains(name)) uncopied.add(name);
         }
-        assertEquals(Set.of(), uncopied, "constants of tracker.bpf.o with no copy in Records");
+        assertEquals(Set.of(), uncopied, "constants of tracker.bpf.o with no copy in Records or PolicyRecords");
     }
 
     @Test

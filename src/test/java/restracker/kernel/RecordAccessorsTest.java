@@ -16,12 +16,13 @@ class RecordAccessorsTest {
     @Test
     void everyAccessorReachesItsFieldAsCompiled() throws Exception {
         assertEquals(new TreeSet<>(Set.of("id", "tgid", "scope", "flags", "start_ticks", "base_heap", "base_files", "heap", "files",
-                "owner_uid", "registered_ns", "log", "mm_key", "files_key", "vm_data", "vm_stack")),
+                "owner_uid", "registered_ns", "log", "mm_key", "files_key", "vm_data", "vm_stack", "policy", "policy_flags",
+                "heap_policy", "files_policy", "heap_warn", "files_warn")),
                 RecordAccessors.check(EntityRecord.class, "tracker.bpf.o", "rt_entity"));
         assertEquals(new TreeSet<>(Set.of("heap", "files", "log", "layers", "root_heap", "root_files", "user_heap", "user_files",
                 "user_uid", "user_log")), RecordAccessors.check(QuotaRecord.class, "tracker.bpf.o", "rt_quota"));
         assertEquals(new TreeSet<>(Set.of("seq", "log_seq", "time_ns", "pid", "tid", "entity", "scope", "reason", "syscall_nr",
-                "usage", "limit", "comm")), RecordAccessors.check(EventRecord.class, "tracker.bpf.o", "rt_event"));
+                "usage", "limit", "comm", "policy", "kind")), RecordAccessors.check(EventRecord.class, "tracker.bpf.o", "rt_event"));
         assertEquals(Set.of("tgid"), RecordAccessors.check(ObjectRecord.class, "tracker.bpf.o", "rt_object"));
         assertEquals(Set.of("magic", "abi_version", "loaded_ns", "version", "links"),
                 RecordAccessors.check(MetaRecord.class, "tracker.bpf.o", "rt_meta"));

@@ -45,7 +45,7 @@ class TrackerHooksTest {
             programs = new HashSet<>(obj.programs());
         }
         Set<String> expected = new HashSet<>(List.of("on_enter", "on_exit", "on_exec", "on_task_exit", "on_switch",
-                "on_uring_complete", "bind_objects", "signal_doomed"));
+                "on_uring_complete", "bind_objects", "signal_doomed", "on_fork", "hold_policies"));
         for (String sc : HookedSyscalls.ALL.keySet()) {
             expected.add("fentry_" + sc);
             expected.add("fexit_" + sc);

@@ -1,0 +1,304 @@
+package restracker.policy;
+
+import static restracker.bpf.Errno.ALREADY;
+import static restracker.bpf.Errno.ENOSPC;
+import static restracker.bpf.Errno.ESRCH;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import restracker.bpf.Libc;
+import restracker.bpf.NativeException;
+import restracker.kernel.DirLock;
+import restracker.kernel.EntityRecord;
+import restracker.kernel.PinnedState;
+import restracker.kernel.PolicyRecords;
+import restracker.kernel.Records;
+import restracker.tracker.ResourceTracker;
+import restracker.tracker.TrackerException;
+
+/**
+ * The policies loaded in the kernel (the tracker's pinned policy maps): add, remove, list with
+ * their counters, and replace the whole set. Every change is computed in full first (paths
+ * resolved, capacity checked), so a change that cannot be made changes nothing; then the new
+ * policies are written, each selector key's list of policies is rewritten in one map update, and
+ * the policies that went are deleted, so that an exec meanwhile is matched by the old set or the
+ * new one (for an instant both: the tightest applies), never by neither.
+ *
+ * <p>After a change, processes held by a policy that went are let go (their entities removed), and
+ * every running process that a policy matches and that no entity holds becomes one of its, counted
+ * from that moment (the tracker's hold_policies task iterator: the kernel's own matching, run over
+ * every task).
+ */
+public final class PolicyTable {
+    private static final VarHandle INT_AT = ValueLayout.JAVA_INT.varHandle();
+
+    private final ResourceTracker tracker;
+    private final PinnedState state;
+    private MemorySegment shared;
+
+    /** A policy as loaded: its id (never reused while the tracker stays loaded) and its counters. */
+    public record Loaded(int id, Policy policy, Selectors selectors, long held, long killed, long audited, long warned) {}
+
+    public PolicyTable(ResourceTracker tracker) {
+        this.tracker = tracker;
+        this.state = tracker.state();
+    }
+
+    /** Adds p; a policy of that name already loaded is refused with 23. */
+    public void add(Policy p) {
+        change(current -> {
+            if (current.containsKey(p.name())) {
+                throw new TrackerException(ALREADY, "a policy named " + p.name() + " is already loaded");
+            }
+            List<Policy> next = new ArrayList<>(current.values().stream().map(Loaded::policy).toList());
+            next.add(p);
+            return next;
+        });
+    }
+
+    /** Removes the policy named name (ESRCH when none is) and lets go of the processes it held. */
+    public void remove(String name) {
+        change(current -> {
+            if (!current.containsKey(name)) throw new TrackerException(ESRCH, "no policy named " + name + " is loaded");
+            return current.values().stream().map(Loaded::policy).filter(p -> !p.name().equals(name)).toList();
+        });
+    }
+
+    /**
+     * Replaces the whole set with policies, atomically as described above; policies loaded and
+     * unchanged (same definition, same resolved selectors) stay as they are, with their counters and
+     * the processes they hold.
+     */
+    public void replaceAll(List<Policy> policies) {
+        Set<String> names = new HashSet<>();
+        for (Policy p : policies) {
+            if (!names.add(p.name())) throw new IllegalArgumentException("the set names policy " + p.name() + " twice");
+        }
+        change(current -> policies);
+    }
+
+    /** The policies loaded, by id (the order they were added in). */
+    public List<Loaded> list() {
+        try (Arena arena = Arena.ofConfined()) {
+            Map<Integer, Long> held = heldCounts(arena);
+            List<Loaded> all = new ArrayList<>();
+            for (int id : state.map("policies").intKeys()) read(arena, id, held).ifPresent(all::add);
+            all.sort(java.util.Comparator.comparingInt(Loaded::id));
+            return all;
+        }
+    }
+
+    /** How many policies are loaded. */
+    public int count() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = PolicyRecords.POLICY_STATE.allocate(arena);
+            if (!state.map("policy_state").lookup(arena.allocate(ValueLayout.JAVA_INT), v)) return 0;
+            return PolicyRecords.POLICY_STATE.getInt(v, "policies");
+        }
+    }
+
+    /** The name of the policy with this id, if it is loaded. */
+    public Optional<String> nameOf(int id) {
+        if (id == 0) return Optional.empty();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = PolicyRecords.POLICY.allocate(arena);
+            if (!state.map("policies").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), v)) return Optional.empty();
+            return Optional.of(PolicyRecords.POLICY.getString(v, "name", PolicyRecords.POLICY_NAME_LEN));
+        }
+    }
+
+    /** The policy holding pid's entity, if one does. */
+    public Optional<String> holderOf(int pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment e = EntityRecord.allocate(arena);
+            if (!state.map("entities").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, pid), e)) return Optional.empty();
+            return nameOf(EntityRecord.policy(e));
+        }
+    }
+
+    private interface Plan {
+        List<Policy> next(Map<String, Loaded> current);
+    }
+
+    private void change(Plan plan) {
+        Set<Integer> removed;
+        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
+            Map<String, Loaded> current = new LinkedHashMap<>();
+            for (Loaded l : list()) current.put(l.policy().name(), l);
+            List<Policy> next = plan.next(current);
+            if (next.size() > PolicyRecords.MAX_POLICIES) {
+                throw new TrackerException(ENOSPC, "cannot load " + next.size() + " policies: restracker holds at most "
+                        + PolicyRecords.MAX_POLICIES);
+            }
+            // Resolved in full before anything is written: a path that does not resolve changes nothing.
+            Map<String, Selectors> resolved = new HashMap<>();
+            for (Policy p : next) resolved.put(p.name(), Selectors.resolve(p));
+            List<Loaded> kept = new ArrayList<>();
+            List<Policy> added = new ArrayList<>();
+            for (Policy p : next) {
+                Loaded l = current.get(p.name());
+                Selectors sel = resolved.get(p.name());
+                if (l != null && l.policy().equals(asStored(p, sel)) && l.selectors().equals(sel)) kept.add(l);
+                else added.add(p);
+            }
+            Set<Integer> keptIds = new HashSet<>();
+            kept.forEach(l -> keptIds.add(l.id()));
+            removed = new HashSet<>();
+            for (Loaded l : current.values()) if (!keptIds.contains(l.id())) removed.add(l.id());
+            write(arena, current, kept, added, resolved, removed);
+        }
+        release(removed);
+        state.runIterator(ResourceTracker.HOLD_ITERATOR);
+    }
+
+    /** p as it reads back from the kernel: a user name is kept as its uid. */
+    private static Policy asStored(Policy p, Selectors s) {
+        Match m = p.match();
+        if (m.user().isEmpty()) return p;
+        return new Policy(p.name(), new Match(m.exe(), m.children(), m.cgroup(), java.util.OptionalInt.of(s.uid()),
+                Optional.empty()), p.quota(), p.mode(), p.warnPercent());
+    }
+
+    private void write(Arena arena, Map<String, Loaded> current, List<Loaded> kept, List<Policy> added,
+            Map<String, Selectors> resolved, Set<Integer> removed) {
+        // Each selector key's list as it will be, checked against the key's capacity first.
+        Map<IndexKey, List<Integer>> lists = new LinkedHashMap<>();
+        for (Loaded l : current.values()) lists.computeIfAbsent(IndexKey.of(l.selectors()), k -> new ArrayList<>());
+        for (Loaded l : kept) lists.get(IndexKey.of(l.selectors())).add(l.id());
+        int next = (int) INT_AT.getVolatile(shared(), PolicyRecords.POLICY_STATE.offset("next_id"));
+        if (next == 0) next = 1;
+        Map<Integer, Policy> newIds = new LinkedHashMap<>();
+        for (Policy p : added) {
+            int id = next++;
+            newIds.put(id, p);
+            lists.computeIfAbsent(IndexKey.of(resolved.get(p.name())), k -> new ArrayList<>()).add(id);
+        }
+        for (var e : lists.entrySet()) {
+            if (e.getValue().size() > PolicyRecords.SET_POLICIES) {
+                throw new TrackerException(ENOSPC, "cannot load " + e.getValue().size() + " policies that select "
+                        + e.getKey().describe() + ": restracker matches at most " + PolicyRecords.SET_POLICIES
+                        + " policies per executable, cgroup or uid selected first");
+            }
+        }
+        INT_AT.setVolatile(shared(), PolicyRecords.POLICY_STATE.offset("next_id"), next);
+        List<Integer> written = new ArrayList<>();
+        try {
+            for (var e : newIds.entrySet()) {
+                writePolicy(arena, e.getKey(), e.getValue(), resolved.get(e.getValue().name()));
+                written.add(e.getKey());
+            }
+        } catch (RuntimeException ex) {
+            for (int id : written) state.map("policies").delete(key(arena, id));
+            throw ex;
+        }
+        INT_AT.getAndAdd(shared(), PolicyRecords.POLICY_STATE.offset("policies"), newIds.size());
+        for (var e : lists.entrySet()) e.getKey().write(arena, state, e.getValue());
+        for (int id : removed) {
+            if (state.map("policies").delete(key(arena, id))) {
+                INT_AT.getAndAdd(shared(), PolicyRecords.POLICY_STATE.offset("policies"), -1);
+            }
+        }
+    }
+
+    private void writePolicy(Arena arena, int id, Policy p, Selectors s) {
+        var r = PolicyRecords.POLICY;
+        MemorySegment v = r.allocate(arena);
+        r.setInt(v, "id", id);
+        r.setInt(v, "selectors", s.kinds());
+        r.setInt(v, "flags", (p.match().children() ? PolicyRecords.PF_CHILDREN : 0)
+                | (p.mode() == Mode.AUDIT ? PolicyRecords.PF_AUDIT : 0));
+        r.setInt(v, "warn_percent", p.warnPercent().orElse(0));
+        r.setInt(v, "exe_dev", s.exeDev());
+        r.setInt(v, "uid", s.uid());
+        r.setLong(v, "exe_ino", s.exeIno());
+        r.setLong(v, "cgroup_id", s.cgroupId());
+        r.setLong(v, "heap", p.quota().heapBytes());
+        r.setLong(v, "files", p.quota().files());
+        r.setString(v, "name", PolicyRecords.POLICY_NAME_LEN, p.name());
+        r.setString(v, "exe", PolicyRecords.POLICY_PATH_LEN, p.match().exe().map(Object::toString).orElse(""));
+        r.setString(v, "cgroup", PolicyRecords.POLICY_PATH_LEN, p.match().cgroup().map(Object::toString).orElse(""));
+        int rc = state.map("policies").update(key(arena, id), v, restracker.bpf.BpfMap.NOEXIST);
+        if (rc != 0) throw new NativeException(rc, "cannot write policy " + p.name() + " into restracker's tables");
+    }
+
+    private Optional<Loaded> read(Arena arena, int id, Map<Integer, Long> held) {
+        var r = PolicyRecords.POLICY;
+        MemorySegment v = r.allocate(arena);
+        if (!state.map("policies").lookup(key(arena, id), v)) return Optional.empty();
+        int kinds = r.getInt(v, "selectors"), flags = r.getInt(v, "flags");
+        String exe = r.getString(v, "exe", PolicyRecords.POLICY_PATH_LEN);
+        String cgroup = r.getString(v, "cgroup", PolicyRecords.POLICY_PATH_LEN);
+        Match m = new Match(exe.isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(exe)),
+                (flags & PolicyRecords.PF_CHILDREN) != 0,
+                cgroup.isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(cgroup)),
+                (kinds & PolicyRecords.SEL_UID) != 0 ? java.util.OptionalInt.of(r.getInt(v, "uid")) : java.util.OptionalInt.empty(),
+                Optional.empty());
+        int warn = r.getInt(v, "warn_percent");
+        Policy p = new Policy(r.getString(v, "name", PolicyRecords.POLICY_NAME_LEN), m,
+                new restracker.tracker.Quota(r.getLong(v, "heap"), r.getLong(v, "files")),
+                (flags & PolicyRecords.PF_AUDIT) != 0 ? Mode.AUDIT : Mode.ENFORCE,
+                warn == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(warn));
+        Selectors s = new Selectors(kinds, r.getInt(v, "exe_dev"), r.getLong(v, "exe_ino"), r.getLong(v, "cgroup_id"),
+                r.getInt(v, "uid"));
+        return Optional.of(new Loaded(id, p, s, held.getOrDefault(id, 0L), r.getLong(v, "killed"), r.getLong(v, "audited"),
+                r.getLong(v, "warned")));
+    }
+
+    /** Live entities by the policy holding them (read from the entities, so never a drifting counter). */
+    private Map<Integer, Long> heldCounts(Arena arena) {
+        Map<Integer, Long> held = new HashMap<>();
+        MemorySegment e = EntityRecord.allocate(arena);
+        for (int pid : state.map("entities").intKeys()) {
+            if (!state.map("entities").lookup(key(arena, pid), e)) continue;
+            int policy = EntityRecord.policy(e);
+            if (policy != 0) held.merge(policy, 1L, Long::sum);
+        }
+        return held;
+    }
+
+    /** Lets go of the processes held by a policy that went (their entities and quotas removed). */
+    private void release(Set<Integer> removed) {
+        if (removed.isEmpty()) return;
+        List<Integer> pids = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment e = EntityRecord.allocate(arena);
+            for (int pid : state.map("entities").intKeys()) {
+                if (!state.map("entities").lookup(key(arena, pid), e)) continue;
+                if (removed.contains(EntityRecord.policy(e)) || removed.contains(EntityRecord.heapPolicy(e))
+                        || removed.contains(EntityRecord.filesPolicy(e))) {
+                    pids.add(pid);
+                }
+            }
+        }
+        for (int pid : pids) {
+            try {
+                tracker.deregister(pid);
+            } catch (TrackerException gone) {
+                // exited meanwhile: the kernel side removed it
+            }
+        }
+    }
+
+    /**
+     * The policy state's memory (mapped on the first change): the kernel side adds to its counters
+     * atomically, so user space changes its own fields in place rather than writing the record.
+     */
+    private MemorySegment shared() {
+        if (shared == null) shared = state.map("policy_state").mapShared(Libc.pageSize());
+        return shared;
+    }
+
+    private static MemorySegment key(Arena arena, int id) {
+        return arena.allocateFrom(ValueLayout.JAVA_INT, id);
+    }
+}

@@ -1,0 +1,66 @@
+package restracker.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import restracker.testing.BpfMaps;
+import restracker.testing.BtfLayout;
+
+/**
+ * The policy records and constants of PolicyRecords against bpf/policy.h as compiled: the records'
+ * layouts and every constant, an enum member in the BTF of the built object, so that neither side
+ * can drift; and the policy maps as large as the constants say.
+ */
+class PolicyLayoutTest {
+    static Stream<Struct> records() {
+        return Stream.of(PolicyRecords.POLICY, PolicyRecords.POLICY_SET, PolicyRecords.EXE_KEY, PolicyRecords.POLICY_STATE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("records")
+    void javaLayoutMatchesTheCompiledStruct(Struct record) throws Exception {
+        BtfLayout.assertMatches(record, BtfLayout.btf("tracker.bpf.o"));
+    }
+
+    /** Every enum member of the object's BTF whose name starts with RT_, by name. */
+    static Map<String, Long> enumMembers(String btf) {
+        Map<String, Long> members = new HashMap<>();
+        Matcher m = Pattern.compile("\\t'(RT_[A-Z0-9_]+)' val=(-?\\d+)\\n").matcher(btf);
+        while (m.find()) members.put(m.group(1), Long.parseLong(m.group(2)));
+        return members;
+    }
+
+    @Test
+    void everyConstantIsTheEnumMemberOfTheBtf() throws Exception {
+        Map<String, Long> c = enumMembers(BtfLayout.btf("tracker.bpf.o"));
+        int compared = 0;
+        for (Field f : PolicyRecords.class.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers()) || f.getType() != int.class) continue;
+            String name = "RT_" + f.getName();
+            assertTrue(c.containsKey(name), "PolicyRecords." + f.getName() + " is the enum member " + name + " in " + c.keySet());
+            assertEquals(c.get(name).longValue(), f.getInt(null), name);
+            compared++;
+        }
+        assertEquals(21, compared, "the 21 constants of policy.h (6 limits, 3 selectors, 2 policy flags, 7 entity flags, 3 kinds)");
+    }
+
+    @Test
+    void theMapsHoldWhatTheConstantsSay() throws Exception {
+        assertEquals(2L * PolicyRecords.MAX_POLICIES, BpfMaps.declaredMaxEntries("tracker.bpf.o", "policies"),
+                "a whole set and its replacement");
+        for (String index : new String[] {"policy_exe", "policy_cgroup", "policy_uid"}) {
+            assertEquals((long) PolicyRecords.MAX_SELECTOR_KEYS, BpfMaps.declaredMaxEntries("tracker.bpf.o", index), index);
+        }
+        assertEquals(1, BpfMaps.declaredMaxEntries("tracker.bpf.o", "policy_state"));
+    }
+}

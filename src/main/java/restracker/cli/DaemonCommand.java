@@ -1,11 +1,14 @@
 package restracker.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import restracker.bpf.Errno;
+import restracker.bpf.NativeException;
 import restracker.control.ControlServer;
 import restracker.daemon.Daemon;
 import restracker.daemon.Listen;
@@ -32,6 +35,12 @@ final class DaemonCommand implements Runnable {
     @Option(names = "--no-control", description = "Serve no control socket: only root can change tracking.")
     boolean noControl;
 
+    @Option(names = "--policies", paramLabel = "DIR",
+            description = "Apply the policies of every *.yaml file in DIR (the machine's whole set, replacing any"
+                    + " added by hand) at start and whenever DIR changes; a set that cannot be read or applied changes"
+                    + " nothing and is logged. DIR and its files must be root's alone (a ConfigMap mount is).")
+    Path policies;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,7 +54,10 @@ final class DaemonCommand implements Runnable {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Path pinDir = Main.pinDir(spec);
-        Daemon daemon = Daemon.start(pinDir, Environment.trackerHooks(), where);
+        if (policies != null && !Files.isDirectory(policies)) {
+            throw new NativeException(Errno.ENOENT.number(), "there is no policy directory " + policies);
+        }
+        Daemon daemon = Daemon.start(pinDir, Environment.trackerHooks(), where, Optional.ofNullable(policies));
         ControlServer controlServer;
         try {
             controlServer = noControl ? null : ControlServer.start(control != null ? control : Environment.controlSocket(),

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.http.spi.JettyHttpServer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -49,12 +50,14 @@ public final class Daemon implements AutoCloseable {
     private final ServerConnector connector;
     private final EventStream stream;
     private final History history;
+    private final Optional<PolicyReloads> reloads;
 
-    private Daemon(Server jetty, ServerConnector connector, EventStream stream, History history) {
+    private Daemon(Server jetty, ServerConnector connector, EventStream stream, History history, Optional<PolicyReloads> reloads) {
         this.jetty = jetty;
         this.connector = connector;
         this.stream = stream;
         this.history = history;
+        this.reloads = reloads;
     }
 
     /**
@@ -67,12 +70,24 @@ public final class Daemon implements AutoCloseable {
 
     /** As {@link #start(Path, Listen)}, loading the tracker (if absent) with the first of hooks the kernel accepts. */
     public static Daemon start(Path pinDir, List<TrackerHooks> hooks, Listen listen) {
+        return start(pinDir, hooks, listen, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(Path, List, Listen)}; with a policy directory, its set is applied before the
+     * daemon listens and again whenever it changes (see {@link PolicyReloads}), the outcome logged
+     * on stderr and counted on /metrics.
+     */
+    public static Daemon start(Path pinDir, List<TrackerHooks> hooks, Listen listen, Optional<Path> policyDirectory) {
         ResourceTracker.open(pinDir, hooks).close();
+        Optional<PolicyReloads> reloads = policyDirectory.map(dir -> PolicyReloads.start(dir, new KernelPolicies(pinDir, hooks),
+                System.err));
         KernelView view = new KernelView(pinDir);
         EventStream stream = new EventStream(view);
         History history = History.sampling(view);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new TrackerCollector(view, stream));
+        registry.register(new PolicyCollector(pinDir, reloads));
         JvmMetrics.builder().register(registry);
         Server jetty = new Server(new VirtualThreadPool());
         jetty.setHandler(new ContextHandlerCollection());
@@ -100,11 +115,12 @@ public final class Daemon implements AutoCloseable {
         } catch (Exception e) {
             stream.close();
             history.close();
+            reloads.ifPresent(PolicyReloads::close);
             stopQuietly(jetty);
             throw new UncheckedIOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
         }
-        return new Daemon(jetty, connector, stream, history);
+        return new Daemon(jetty, connector, stream, history, reloads);
     }
 
     private static void stopQuietly(Server jetty) {
@@ -124,6 +140,7 @@ public final class Daemon implements AutoCloseable {
     /** Stops serving; the kernel state and its enforcement are untouched. */
     @Override
     public void close() {
+        reloads.ifPresent(PolicyReloads::close);
         stream.close();
         history.close();
         stopQuietly(jetty);

@@ -23,27 +23,31 @@ import restracker.policy.PolicyFileException;
  * noticed by inotify and, for edits it cannot see (a file behind a link), by comparing the
  * directory's fingerprint every {@link #POLL}. A set that cannot be read or applied changes
  * nothing: the kernel keeps the last set applied, the failure is logged and counted on /metrics,
- * and the set is tried again when the directory changes, or every {@link #RETRY} (a policy may
- * name an executable not installed yet).
+ * and the set is tried again when the directory changes, or every {@link #RETRY}. A policy naming
+ * an executable or a cgroup this machine does not have (a fleet's set, a pod not scheduled here)
+ * is left out of the set applied, and looked for again every {@link #RETRY}.
  */
 final class PolicyReloads implements AutoCloseable {
     static final Duration POLL = Duration.ofSeconds(2), RETRY = Duration.ofSeconds(30);
 
-    /** What applies a whole set, replacing the one in the kernel atomically (throws when it cannot). */
+    /**
+     * What applies a whole set, replacing the one in the kernel atomically (throws when it cannot);
+     * returns the policies it left out because a path they name is absent on this machine.
+     */
     interface Target {
-        void replaceAll(List<Policy> policies);
+        List<String> replaceAll(List<Policy> policies);
     }
 
-    /** The outcome of the reloads so far. */
+    /** The outcome of the reloads so far; absent: the policies of the set applied that this machine lacks a path of. */
     record Status(long applied, long failed, boolean lastFailed, Optional<String> lastError, Optional<Instant> lastApplied,
-            int policies) {}
+            int policies, List<String> absent) {}
 
     private final Path dir;
     private final Target target;
     private final PrintStream log;
     private final WatchService watcher;
     private final Thread thread;
-    private volatile Status status = new Status(0, 0, false, Optional.empty(), Optional.empty(), 0);
+    private volatile Status status = new Status(0, 0, false, Optional.empty(), Optional.empty(), 0, List.of());
     private String appliedFingerprint;
     private Instant lastAttempt = Instant.MIN;
 
@@ -93,22 +97,28 @@ final class PolicyReloads implements AutoCloseable {
     private synchronized void reloadIfChanged() {
         String fingerprint = PolicyDirectory.fingerprint(dir);
         boolean changed = !fingerprint.equals(appliedFingerprint);
-        boolean retry = status.lastFailed() && Instant.now().isAfter(lastAttempt.plus(RETRY));
+        boolean retry = (status.lastFailed() || !status.absent().isEmpty()) && Instant.now().isAfter(lastAttempt.plus(RETRY));
         if (!changed && !retry) return;
         lastAttempt = Instant.now();
         appliedFingerprint = fingerprint;
         Status s = status;
         try {
             List<Policy> set = PolicyDirectory.read(dir);
-            target.replaceAll(set);
-            log.println("restracker: applied " + set.size() + " " + (set.size() == 1 ? "policy" : "policies") + " from " + dir);
-            log.flush();
-            status = new Status(s.applied() + 1, s.failed(), false, Optional.empty(), Optional.of(Instant.now()), set.size());
+            List<String> absent = List.copyOf(target.replaceAll(set));
+            int applied = set.size() - absent.size();
+            if (changed || !absent.equals(s.absent()) || s.lastFailed()) {
+                log.println("restracker: applied " + applied + " " + (applied == 1 ? "policy" : "policies") + " from " + dir
+                        + (absent.isEmpty() ? "" : "; left out, a path they name being absent here (looked for again every "
+                                + RETRY.toSeconds() + " s): " + String.join(", ", absent)));
+                log.flush();
+            }
+            status = new Status(s.applied() + 1, s.failed(), false, Optional.empty(), Optional.of(Instant.now()), applied, absent);
         } catch (RuntimeException e) {
             log.println("restracker: the policies in " + dir + " were not applied (the kernel keeps the "
                     + s.policies() + " applied before): " + e.getMessage());
             log.flush();
-            status = new Status(s.applied(), s.failed() + 1, true, Optional.ofNullable(e.getMessage()), s.lastApplied(), s.policies());
+            status = new Status(s.applied(), s.failed() + 1, true, Optional.ofNullable(e.getMessage()), s.lastApplied(), s.policies(),
+                    s.absent());
         }
     }
 

@@ -57,7 +57,10 @@ class PolicyReloadsTest {
     }
 
     private PolicyReloads start() {
-        return PolicyReloads.start(dir, set -> applied.add(set.stream().map(Policy::name).toList()), logStream);
+        return PolicyReloads.start(dir, set -> {
+            applied.add(set.stream().map(Policy::name).toList());
+            return List.of();
+        }, logStream);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -268,16 +268,19 @@ static __always_inline bool insert_entity(struct rt_entity *e, struct rt_quota *
 	struct rt_entity *p;
 	struct rt_log *lg;
 
-	if (q && bpf_map_update_elem(&quotas, &id, q, BPF_ANY))
+	/* Counted first, as user space does: a user's tree never grows past its share. */
+	lg = bpf_map_lookup_elem(&logs, &log);
+	if (!lg)
 		goto refused;
+	if (__sync_fetch_and_add(&lg->entities, 1) >= RT_USER_ENTITIES && log != 0)
+		goto given_back;
+	if (q && bpf_map_update_elem(&quotas, &id, q, BPF_ANY))
+		goto given_back;
 	if (bpf_map_update_elem(&entities, &id, e, BPF_NOEXIST)) {
 		if (q && !bpf_map_lookup_elem(&entities, &id))
 			bpf_map_delete_elem(&quotas, &id);
-		goto refused;
+		goto given_back;
 	}
-	lg = bpf_map_lookup_elem(&logs, &log);
-	if (lg)
-		__sync_fetch_and_add(&lg->entities, 1);
 	bpf_map_update_elem(&groups, &id, &one, BPF_ANY);
 	if (ps)
 		__sync_fetch_and_add(&ps->held, 1);
@@ -285,6 +288,8 @@ static __always_inline bool insert_entity(struct rt_entity *e, struct rt_quota *
 	if (p)
 		bind(p, task);
 	return true;
+given_back:
+	__sync_fetch_and_add(&lg->entities, -1);
 refused:
 	if (ps)
 		__sync_fetch_and_add(&ps->refused, 1);

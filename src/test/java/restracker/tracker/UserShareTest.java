@@ -164,4 +164,19 @@ class UserShareTest {
             assertEquals("0", spawner.send("go"));
         }
     }
+
+    /** `run` tracks a user's program with its children: the forks stay within the user's share too. */
+    @Test
+    void aUsersTrackedTreeForksWithinItsShare() {
+        try (Workload spawner = spawner(); Workload other = spawner()) {
+            tracker.register(spawner.pid(), false, true, actor);
+            java.util.Set<Integer> kids = new java.util.HashSet<>(fork(spawner, USER_ENTITIES + 10));
+            long held = tracker.list().stream().filter(st -> kids.contains(st.pid())).count();
+            assertEquals(USER_ENTITIES - 1, held, "the spawner and its children: the user's share, no more");
+            NativeException e = assertThrows(NativeException.class, () -> tracker.register(other.pid(), false, actor));
+            assertEquals(Errno.ENOSPC, e.errno(), e.getMessage());
+            assertEquals(Scope.PROCESS, tracker.register(other.pid()), "root is not bound by a user's share");
+            assertEquals("0", spawner.send("go"));
+        }
+    }
 }

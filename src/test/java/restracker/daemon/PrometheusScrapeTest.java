@@ -15,11 +15,17 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.policy.Match;
+import restracker.policy.Mode;
+import restracker.policy.Policy;
+import restracker.policy.PolicyTable;
 import restracker.testing.JsonTree;
 import restracker.testing.KernelReach;
 import restracker.testing.TempTrees;
@@ -73,6 +79,10 @@ class PrometheusScrapeTest {
             empty.put("rate(restracker_tracer_mutex_lock_calls_total{instance=~\"$instance\"}[1m])",
                     "this kernel refuses fentry and has no kprobes: mutex_lock is not measured, so it has no series");
         }
+        for (String reloads : List.of("max by (instance) (restracker_policy_reload_failed{instance=~\"$instance\"})",
+                "sum by (instance) (restracker_policy_absent{instance=~\"$instance\"})")) {
+            empty.put(reloads, "the daemon here runs without --policies: no reloads (DaemonPoliciesTest has them)");
+        }
         return empty;
     }
 
@@ -114,6 +124,9 @@ class PrometheusScrapeTest {
             tracker.cap(w.pid(), new Quota(64L << 20, 16), false);
             w.mmap(3 << 20);
             tracer.add(traced.pid());
+            // A policy, for the per-policy series (it holds nobody: no process runs as that uid).
+            new PolicyTable(tracker).add(new Policy("nobody-here", new Match(Optional.empty(), false, Optional.empty(),
+                    OptionalInt.of(4242), Optional.empty()), new Quota(Quota.UNLIMITED, 64), Mode.ENFORCE, OptionalInt.empty()));
             Client prom = new Client("http://127.0.0.1:" + port);
             String query = "/api/v1/query?query=" + URLEncoder.encode(
                     "restracker_heap_bytes{job=\"restracker\",pid=\"" + w.pid() + "\"}", StandardCharsets.UTF_8);

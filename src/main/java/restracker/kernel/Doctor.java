@@ -40,6 +40,7 @@ public final class Doctor {
         f.add(helper("bpf_loop (fd table scan)", Features.HELPER_LOOP, true));
         f.add(helper("bpf_ktime_get_boot_ns", Features.HELPER_KTIME_GET_BOOT_NS, true));
         f.add(syscallTracepoints(tracefs));
+        f.add(cgroup2());
         f.addAll(tracerProbes(root));
         return f;
     }
@@ -121,6 +122,22 @@ public final class Doctor {
         int r = Features.helper(Features.PROG_TRACEPOINT, helper);
         return new Finding(what, r == 1, required, r == 1 ? "allowed in tracepoint programs"
                 : r == 0 ? "refused by this kernel" : "probe failed (errno " + -r + ")");
+    }
+
+    /** Where policies' cgroup selectors find cgroup v2 directories (the exe and uid selectors need nothing more). */
+    private static Finding cgroup2() {
+        List<String> at = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+                String[] f = line.split(" ");
+                if (f.length > 2 && f[2].equals("cgroup2")) at.add(f[1]);
+            }
+        } catch (java.io.IOException e) {
+            return new Finding("cgroup v2", false, false, "cannot read /proc/self/mounts: " + e.getMessage());
+        }
+        return new Finding("cgroup v2", !at.isEmpty(), false, !at.isEmpty()
+                ? "mounted on " + String.join(", ", at) + " (policies' --cgroup selectors name directories there)"
+                : "not mounted: a policy's --cgroup selector needs a cgroup v2 directory (mount -t cgroup2 none DIR)");
     }
 
     private static Finding syscallTracepoints(boolean tracefs) {

@@ -7,6 +7,7 @@ import java.util.List;
 import restracker.bpf.BpfMap;
 import restracker.bpf.NativeException;
 import restracker.kernel.PinnedState;
+import restracker.kernel.ExeKeyRecord;
 import restracker.kernel.PolicyRecords;
 
 /**
@@ -45,9 +46,9 @@ sealed interface IndexKey {
         MemorySegment key = switch (this) {
             case Cgroup c -> arena.allocateFrom(ValueLayout.JAVA_LONG, c.id());
             case Exe e -> {
-                MemorySegment k = PolicyRecords.EXE_KEY.allocate(arena);
-                PolicyRecords.EXE_KEY.setInt(k, "dev", e.dev());
-                PolicyRecords.EXE_KEY.setLong(k, "ino", e.ino());
+                MemorySegment k = ExeKeyRecord.allocate(arena);
+                ExeKeyRecord.setDev(k, e.dev());
+                ExeKeyRecord.setIno(k, e.ino());
                 yield k;
             }
             case Uid u -> arena.allocateFrom(ValueLayout.JAVA_INT, u.uid());

@@ -7,7 +7,6 @@ import static restracker.bpf.Errno.ESRCH;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +20,9 @@ import restracker.bpf.NativeException;
 import restracker.kernel.DirLock;
 import restracker.kernel.EntityRecord;
 import restracker.kernel.PinnedState;
+import restracker.kernel.PolicyRecord;
 import restracker.kernel.PolicyRecords;
+import restracker.kernel.PolicyStateRecord;
 import restracker.kernel.Records;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerException;
@@ -40,7 +41,6 @@ import restracker.tracker.TrackerException;
  * every task).
  */
 public final class PolicyTable {
-    private static final VarHandle INT_AT = ValueLayout.JAVA_INT.varHandle();
 
     private final ResourceTracker tracker;
     private final PinnedState state;
@@ -101,9 +101,9 @@ public final class PolicyTable {
     /** How many policies are loaded. */
     public int count() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = PolicyRecords.POLICY_STATE.allocate(arena);
+            MemorySegment v = PolicyStateRecord.allocate(arena);
             if (!state.map("policy_state").lookup(arena.allocate(ValueLayout.JAVA_INT), v)) return 0;
-            return PolicyRecords.POLICY_STATE.getInt(v, "policies");
+            return PolicyStateRecord.policies(v);
         }
     }
 
@@ -111,9 +111,9 @@ public final class PolicyTable {
     public Optional<String> nameOf(int id) {
         if (id == 0) return Optional.empty();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = PolicyRecords.POLICY.allocate(arena);
+            MemorySegment v = PolicyRecord.allocate(arena);
             if (!state.map("policies").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), v)) return Optional.empty();
-            return Optional.of(PolicyRecords.POLICY.getString(v, "name", PolicyRecords.POLICY_NAME_LEN));
+            return Optional.of(PolicyRecord.name(v));
         }
     }
 
@@ -175,7 +175,7 @@ public final class PolicyTable {
         Map<IndexKey, List<Integer>> lists = new LinkedHashMap<>();
         for (Loaded l : current.values()) lists.computeIfAbsent(IndexKey.of(l.selectors()), k -> new ArrayList<>());
         for (Loaded l : kept) lists.get(IndexKey.of(l.selectors())).add(l.id());
-        int next = (int) INT_AT.getVolatile(shared(), PolicyRecords.POLICY_STATE.offset("next_id"));
+        int next = PolicyStateRecord.nextId(shared());
         if (next == 0) next = 1;
         Map<Integer, Policy> newIds = new LinkedHashMap<>();
         for (Policy p : added) {
@@ -190,7 +190,7 @@ public final class PolicyTable {
                         + " policies per executable, cgroup or uid selected first");
             }
         }
-        INT_AT.setVolatile(shared(), PolicyRecords.POLICY_STATE.offset("next_id"), next);
+        PolicyStateRecord.setNextId(shared(), next);
         List<Integer> written = new ArrayList<>();
         try {
             for (var e : newIds.entrySet()) {
@@ -201,57 +201,55 @@ public final class PolicyTable {
             for (int id : written) state.map("policies").delete(key(arena, id));
             throw ex;
         }
-        INT_AT.getAndAdd(shared(), PolicyRecords.POLICY_STATE.offset("policies"), newIds.size());
+        PolicyStateRecord.addPolicies(shared(), newIds.size());
         for (var e : lists.entrySet()) e.getKey().write(arena, state, e.getValue());
         for (int id : removed) {
             if (state.map("policies").delete(key(arena, id))) {
-                INT_AT.getAndAdd(shared(), PolicyRecords.POLICY_STATE.offset("policies"), -1);
+                PolicyStateRecord.addPolicies(shared(), -1);
             }
         }
     }
 
     private void writePolicy(Arena arena, int id, Policy p, Selectors s) {
-        var r = PolicyRecords.POLICY;
-        MemorySegment v = r.allocate(arena);
-        r.setInt(v, "id", id);
-        r.setInt(v, "selectors", s.kinds());
-        r.setInt(v, "flags", (p.match().children() ? PolicyRecords.PF_CHILDREN : 0)
+        MemorySegment v = PolicyRecord.allocate(arena);
+        PolicyRecord.setId(v, id);
+        PolicyRecord.setSelectors(v, s.kinds());
+        PolicyRecord.setFlags(v, (p.match().children() ? PolicyRecords.PF_CHILDREN : 0)
                 | (p.mode() == Mode.AUDIT ? PolicyRecords.PF_AUDIT : 0));
-        r.setInt(v, "warn_percent", p.warnPercent().orElse(0));
-        r.setInt(v, "exe_dev", s.exeDev());
-        r.setInt(v, "uid", s.uid());
-        r.setLong(v, "exe_ino", s.exeIno());
-        r.setLong(v, "cgroup_id", s.cgroupId());
-        r.setLong(v, "heap", p.quota().heapBytes());
-        r.setLong(v, "files", p.quota().files());
-        r.setString(v, "name", PolicyRecords.POLICY_NAME_LEN, p.name());
-        r.setString(v, "exe", PolicyRecords.POLICY_PATH_LEN, p.match().exe().map(Object::toString).orElse(""));
-        r.setString(v, "cgroup", PolicyRecords.POLICY_PATH_LEN, p.match().cgroup().map(Object::toString).orElse(""));
+        PolicyRecord.setWarnPercent(v, p.warnPercent().orElse(0));
+        PolicyRecord.setExeDev(v, s.exeDev());
+        PolicyRecord.setUid(v, s.uid());
+        PolicyRecord.setExeIno(v, s.exeIno());
+        PolicyRecord.setCgroupId(v, s.cgroupId());
+        PolicyRecord.setHeap(v, p.quota().heapBytes());
+        PolicyRecord.setFiles(v, p.quota().files());
+        PolicyRecord.setName(v, p.name());
+        PolicyRecord.setExe(v, p.match().exe().map(Object::toString).orElse(""));
+        PolicyRecord.setCgroup(v, p.match().cgroup().map(Object::toString).orElse(""));
         int rc = state.map("policies").update(key(arena, id), v, restracker.bpf.BpfMap.NOEXIST);
         if (rc != 0) throw new NativeException(rc, "cannot write policy " + p.name() + " into restracker's tables");
     }
 
     private Optional<Loaded> read(Arena arena, int id, Map<Integer, Long> held) {
-        var r = PolicyRecords.POLICY;
-        MemorySegment v = r.allocate(arena);
+        MemorySegment v = PolicyRecord.allocate(arena);
         if (!state.map("policies").lookup(key(arena, id), v)) return Optional.empty();
-        int kinds = r.getInt(v, "selectors"), flags = r.getInt(v, "flags");
-        String exe = r.getString(v, "exe", PolicyRecords.POLICY_PATH_LEN);
-        String cgroup = r.getString(v, "cgroup", PolicyRecords.POLICY_PATH_LEN);
+        int kinds = PolicyRecord.selectors(v), flags = PolicyRecord.flags(v);
+        String exe = PolicyRecord.exe(v);
+        String cgroup = PolicyRecord.cgroup(v);
         Match m = new Match(exe.isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(exe)),
                 (flags & PolicyRecords.PF_CHILDREN) != 0,
                 cgroup.isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(cgroup)),
-                (kinds & PolicyRecords.SEL_UID) != 0 ? java.util.OptionalInt.of(r.getInt(v, "uid")) : java.util.OptionalInt.empty(),
+                (kinds & PolicyRecords.SEL_UID) != 0 ? java.util.OptionalInt.of(PolicyRecord.uid(v)) : java.util.OptionalInt.empty(),
                 Optional.empty());
-        int warn = r.getInt(v, "warn_percent");
-        Policy p = new Policy(r.getString(v, "name", PolicyRecords.POLICY_NAME_LEN), m,
-                new restracker.tracker.Quota(r.getLong(v, "heap"), r.getLong(v, "files")),
+        int warn = PolicyRecord.warnPercent(v);
+        Policy p = new Policy(PolicyRecord.name(v), m,
+                new restracker.tracker.Quota(PolicyRecord.heap(v), PolicyRecord.files(v)),
                 (flags & PolicyRecords.PF_AUDIT) != 0 ? Mode.AUDIT : Mode.ENFORCE,
                 warn == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(warn));
-        Selectors s = new Selectors(kinds, r.getInt(v, "exe_dev"), r.getLong(v, "exe_ino"), r.getLong(v, "cgroup_id"),
-                r.getInt(v, "uid"));
-        return Optional.of(new Loaded(id, p, s, held.getOrDefault(id, 0L), r.getLong(v, "killed"), r.getLong(v, "audited"),
-                r.getLong(v, "warned")));
+        Selectors s = new Selectors(kinds, PolicyRecord.exeDev(v), PolicyRecord.exeIno(v), PolicyRecord.cgroupId(v),
+                PolicyRecord.uid(v));
+        return Optional.of(new Loaded(id, p, s, held.getOrDefault(id, 0L), PolicyRecord.killed(v), PolicyRecord.audited(v),
+                PolicyRecord.warned(v)));
     }
 
     /** Live entities by the policy holding them (read from the entities, so never a drifting counter). */

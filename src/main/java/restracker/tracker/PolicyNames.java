@@ -5,7 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Optional;
 import restracker.kernel.PinnedState;
-import restracker.kernel.PolicyRecords;
+import restracker.kernel.PolicyRecord;
+import restracker.kernel.PolicyStateRecord;
 import restracker.kernel.EntityRecord;
 
 /**
@@ -19,18 +20,18 @@ final class PolicyNames {
     static Optional<String> of(PinnedState state, int id) {
         if (id == 0) return Optional.empty();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = PolicyRecords.POLICY.allocate(arena);
+            MemorySegment v = PolicyRecord.allocate(arena);
             if (!state.map("policies").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), v)) return Optional.of("#" + id);
-            return Optional.of(PolicyRecords.POLICY.getString(v, "name", PolicyRecords.POLICY_NAME_LEN));
+            return Optional.of(PolicyRecord.name(v));
         }
     }
 
     /** Audit and warning events ever logged (they are in the logs' totals, and are no kills). */
     static long notices(PinnedState state) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = PolicyRecords.POLICY_STATE.allocate(arena);
+            MemorySegment v = PolicyStateRecord.allocate(arena);
             if (!state.map("policy_state").lookup(arena.allocate(ValueLayout.JAVA_INT), v)) return 0;
-            return PolicyRecords.POLICY_STATE.getLong(v, "notices");
+            return PolicyStateRecord.notices(v);
         }
     }
 

@@ -63,4 +63,14 @@ class PolicyLayoutTest {
         }
         assertEquals(1, BpfMaps.declaredMaxEntries("tracker.bpf.o", "policy_state"));
     }
+
+    @Test
+    void everyTypedAccessorReachesItsFieldAsCompiled() throws Exception {
+        assertEquals(java.util.Set.of("id", "selectors", "flags", "warn_percent", "exe_dev", "uid", "exe_ino", "cgroup_id", "heap",
+                "files", "killed", "audited", "warned", "name", "exe", "cgroup"),
+                restracker.testing.RecordAccessors.check(PolicyRecord.class, "tracker.bpf.o", "rt_policy"));
+        assertEquals(java.util.Set.of("dev", "ino"), restracker.testing.RecordAccessors.check(ExeKeyRecord.class, "tracker.bpf.o", "rt_exe_key"));
+        assertEquals(java.util.Set.of("policies", "next_id", "held", "refused", "notices"),
+                restracker.testing.RecordAccessors.check(PolicyStateRecord.class, "tracker.bpf.o", "rt_policy_state"));
+    }
 }

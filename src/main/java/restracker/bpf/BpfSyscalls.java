@@ -19,6 +19,8 @@ final class BpfSyscalls {
     static final MethodHandle UPDATE = fn("bpf_map_update_elem", INT, INT, PTR, PTR, LONG);
     static final MethodHandle DELETE = fn("bpf_map_delete_elem", INT, INT, PTR);
     static final MethodHandle NEXT_KEY = fn("bpf_map_get_next_key", INT, INT, PTR, PTR);
+    /** (fd, in_batch, out_batch, keys, values, count, opts): count in and out; -ENOENT once the map is exhausted. */
+    static final MethodHandle LOOKUP_BATCH = fn("bpf_map_lookup_batch", INT, INT, PTR, PTR, PTR, PTR, PTR, PTR);
 
     private BpfSyscalls() {}
 

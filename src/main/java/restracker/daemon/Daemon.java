@@ -27,8 +27,9 @@ import restracker.tracker.TrackerHooks;
  *   <li>{@code /metrics}: Prometheus metrics (the official client's exposition);
  *   <li>{@code /}: the dashboard.
  * </ul>
- * It reads the pinned maps on each request and owns nothing: the kernel enforces the quotas
- * whether or not a daemon runs, and a restarted daemon sees the same state. The server is Jetty,
+ * Every answer comes from one shared reading of the pinned maps at most a second old (see
+ * {@link KernelView}), and the daemon owns nothing: the kernel enforces the quotas whether or not a
+ * daemon runs, and a restarted daemon sees the same state. The server is Jetty,
  * on virtual threads, behind the JDK's {@code com.sun.net.httpserver} handler API; connections are
  * bounded per client (see {@link ClientShares}) and the event stream is bounded (see
  * {@link EventStream}). On loopback it answers requests for loopback names only (see
@@ -47,12 +48,14 @@ public final class Daemon implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
+    private final KernelView view;
     private final EventStream stream;
     private final History history;
 
-    private Daemon(Server jetty, ServerConnector connector, EventStream stream, History history) {
+    private Daemon(Server jetty, ServerConnector connector, KernelView view, EventStream stream, History history) {
         this.jetty = jetty;
         this.connector = connector;
+        this.view = view;
         this.stream = stream;
         this.history = history;
     }
@@ -101,10 +104,11 @@ public final class Daemon implements AutoCloseable {
             stream.close();
             history.close();
             stopQuietly(jetty);
+            view.close();
             throw new UncheckedIOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
         }
-        return new Daemon(jetty, connector, stream, history);
+        return new Daemon(jetty, connector, view, stream, history);
     }
 
     private static void stopQuietly(Server jetty) {
@@ -127,5 +131,6 @@ public final class Daemon implements AutoCloseable {
         stream.close();
         history.close();
         stopQuietly(jetty);
+        view.close();
     }
 }

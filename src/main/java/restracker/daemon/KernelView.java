@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracer.KernelTracer;
@@ -13,12 +14,19 @@ import restracker.tracer.TracerSnapshot;
 import restracker.tracker.ResourceTracker;
 
 /**
- * The daemon's one way to the kernel-resident state. Every reading opens the pinned maps afresh and
- * closes them again, like a CLI call: the daemon holds nothing of the kernel's between requests, so
- * it always sees the state as it is now (unloaded, reloaded, or changed by the CLI meanwhile), and
- * stopping it changes nothing for enforcement. Thread-safe.
+ * The daemon's one way to the kernel-resident state: one snapshot at a time, shared by the API,
+ * /metrics, the event stream and the history. A caller gets the last reading if it is younger
+ * than {@link #MAX_AGE}, else a new one (callers meanwhile wait for that one and share it), so that
+ * however many clients ask, the kernel is read at most about once per {@link #MAX_AGE} while the
+ * readings are cheap. The pinned maps stay open between readings; each reading first checks that
+ * they are still the ones pinned, and opens them afresh when the state was unloaded or loaded
+ * again meanwhile (or finds nothing), so it shows the state as it is (changed by the CLI,
+ * unloaded, reloaded), and stopping the daemon changes nothing for enforcement. Thread-safe.
  */
-final class KernelView {
+final class KernelView implements AutoCloseable {
+    /** How old a shared reading may be when a caller gets it. */
+    static final Duration MAX_AGE = Duration.ofSeconds(1);
+
     /** One reading: what is tracked, the kill log, when it was taken and how long it took. */
     record Reading(boolean loaded, List<EntityStats> entities, EventLog log, Instant at, Duration took) {}
 
@@ -27,7 +35,16 @@ final class KernelView {
     private final Path pinDir;
     private final KillTally tally = new KillTally();
     private final AtomicLong readErrors = new AtomicLong();
+    private final AtomicLong readings = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile Duration lastReadTook = Duration.ZERO;
+    /** Guarded by lock: the tracker held open between readings (null: none loaded when last looked). */
+    private ResourceTracker tracker;
+    private Reading last;
+    private long lastAtNanos;
+    private Optional<TracerSnapshot> lastTracer;
+    private long lastTracerAtNanos;
+    private boolean closed;
 
     KernelView(Path pinDir) {
         this.pinDir = pinDir;
@@ -37,44 +54,88 @@ final class KernelView {
         return pinDir;
     }
 
-    /** Reads everything the API and the metrics show; counts a failure before rethrowing it. */
+    /**
+     * The shared reading of everything the API and the metrics show, at most {@link #MAX_AGE} old;
+     * a failure to read is counted and thrown (the next caller tries again).
+     */
     Reading read() {
+        lock.lock();
+        try {
+            if (last != null && System.nanoTime() - lastAtNanos < MAX_AGE.toNanos()) return last;
+            last = readNow();
+            lastAtNanos = System.nanoTime();
+            return last;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Guarded by lock. */
+    private Reading readNow() {
         long start = System.nanoTime();
         try {
-            Optional<ResourceTracker> opened = ResourceTracker.openExisting(pinDir);
+            if (closed) throw new IllegalStateException("the daemon is stopping");
+            Optional<ResourceTracker> t = current();
             Reading r;
-            if (opened.isEmpty()) {
+            if (t.isEmpty()) {
                 r = new Reading(false, List.of(), NO_EVENTS, Instant.now(), elapsed(start));
             } else {
-                try (ResourceTracker t = opened.get()) {
-                    List<EntityStats> entities = t.list();
-                    EventLog log = t.events();
-                    r = new Reading(true, entities, log, Instant.now(), elapsed(start));
-                }
+                List<EntityStats> entities = t.get().list();
+                EventLog log = t.get().events();
+                r = new Reading(true, entities, log, Instant.now(), elapsed(start));
             }
+            readings.incrementAndGet();
             tally.observe(r.log());
             lastReadTook = r.took();
             return r;
         } catch (RuntimeException e) {
             readErrors.incrementAndGet();
+            forget();
             throw e;
+        }
+    }
+
+    /** The tracker pinned now: the one held open if it is still the one pinned, else opened afresh. */
+    private Optional<ResourceTracker> current() {
+        if (tracker != null && !tracker.stillCurrent()) forget();
+        if (tracker == null) tracker = ResourceTracker.openExisting(pinDir).orElse(null);
+        return Optional.ofNullable(tracker);
+    }
+
+    /** Closes the tracker held open (unloaded, reloaded, or failing): the next reading opens it anew. */
+    private void forget() {
+        if (tracker == null) return;
+        try {
+            tracker.close();
+        } finally {
+            tracker = null;
         }
     }
 
     /**
      * The kernel-operations tracer's table, if the tracer is loaded (the daemon never loads it:
-     * {@code restracker tracer add} does); counts a failure before rethrowing it.
+     * {@code restracker tracer add} does), at most {@link #MAX_AGE} old; counts a failure before
+     * rethrowing it.
      */
     Optional<TracerSnapshot> readTracer() {
+        lock.lock();
         try {
+            if (lastTracer != null && System.nanoTime() - lastTracerAtNanos < MAX_AGE.toNanos()) return lastTracer;
             Optional<KernelTracer> opened = KernelTracer.openExisting(pinDir);
-            if (opened.isEmpty()) return Optional.empty();
-            try (KernelTracer t = opened.get()) {
-                return Optional.of(t.snapshot());
+            if (opened.isEmpty()) {
+                lastTracer = Optional.empty();
+            } else {
+                try (KernelTracer t = opened.get()) {
+                    lastTracer = Optional.of(t.snapshot());
+                }
             }
+            lastTracerAtNanos = System.nanoTime();
+            return lastTracer;
         } catch (RuntimeException e) {
             readErrors.incrementAndGet();
             throw e;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -86,8 +147,25 @@ final class KernelView {
         return readErrors.get();
     }
 
+    /** Readings of the tracker's state taken (not those shared): what a benchmark counts. */
+    long readings() {
+        return readings.get();
+    }
+
     Duration lastReadTook() {
         return lastReadTook;
+    }
+
+    /** Releases the pinned maps held open; the kernel state is untouched. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            forget();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static Duration elapsed(long startNanos) {

@@ -209,14 +209,12 @@ public final class ResourceTracker implements AutoCloseable {
         }
     }
 
-    /** Every tracked entity, by pid. */
+    /**
+     * Every tracked entity of a live task, by pid, with the figures {@link #fetch} gives each: the
+     * tables read in batches, /proc only for the live (see {@link EntityListing}).
+     */
     public List<EntityStats> list() {
-        List<EntityStats> all = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            for (int pid : state.map("entities").intKeys()) stats(arena, pid).ifPresent(all::add);
-        }
-        all.sort(java.util.Comparator.comparingInt(EntityStats::pid));
-        return all;
+        return EntityListing.read(state);
     }
 
     public void deregister(int pid) {
@@ -479,30 +477,11 @@ public final class ResourceTracker implements AutoCloseable {
         if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + pid);
     }
 
-    /**
-     * An entity's figures. A process entity's absolute figures are the kernel side's own (baseline +
-     * change: it recounts them at every call that can change them, as /proc would show them), so
-     * fetching one reads only /proc/PID/stat, to tell the same live process and its name. A thread
-     * entity has no baseline: its process's figures come from /proc.
-     */
+    /** An entity's figures (see {@link EntityListing#stats}); empty when it is not tracked or its task is gone. */
     private Optional<EntityStats> stats(Arena arena, int pid) {
         MemorySegment e = Records.ENTITY.allocate(arena);
         if (!state.map("entities").lookup(key(arena, pid), e)) return Optional.empty();
-        var en = Records.ENTITY;
-        int tgid = en.getInt(e, "tgid");
-        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
-        if (stat.isEmpty() || stat.get().startTicks() != en.getLong(e, "start_ticks")) {
-            return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
-        }
-        Quota quota = layers(arena, pid).map(QuotaLayers::effective).orElse(Quota.NONE);
-        long heap = en.getLong(e, "heap"), files = en.getLong(e, "files");
-        boolean process = en.getInt(e, "scope") == Records.SCOPE_PROCESS;
-        Optional<ProcFs.Task> status = process ? Optional.empty() : ProcFs.task(tgid);
-        long vmData = process ? en.getLong(e, "vm_data") : status.map(ProcFs.Task::vmDataBytes).orElse(0L);
-        long vmStack = process ? en.getLong(e, "vm_stack") : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
-        long openFds = process ? en.getLong(e, "base_files") + files : Math.max(0, ProcFs.openFds(pid));
-        return Optional.of(new EntityStats(pid, tgid, Scope.of(en.getInt(e, "scope")), stat.get().comm(),
-                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack));
+        return EntityListing.stats(pid, e, () -> layers(arena, pid), ProcFs::task);
     }
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
@@ -593,8 +572,21 @@ public final class ResourceTracker implements AutoCloseable {
         return arena.allocateFrom(ValueLayout.JAVA_INT, id);
     }
 
+    /**
+     * Whether the state this tracker opened is still the one pinned (not unloaded, nor unloaded
+     * and loaded again since); a StateException when hooks of it have gone (see {@link PinnedState#stillCurrent}).
+     */
+    public boolean stillCurrent() {
+        return state.stillCurrent();
+    }
+
+    /** Releases the descriptors and the mapped memory (the kernel state stays as it is). */
     @Override
     public void close() {
+        if (sharedStateSegment != null) Libc.unmap(sharedStateSegment);
+        if (logs != null) Libc.unmap(logs.mapped());
+        sharedStateSegment = null;
+        logs = null;
         state.close();
     }
 }

@@ -93,8 +93,14 @@ public final class BpfMap implements AutoCloseable {
      * without batch operations for this map (EINVAL, ENOTSUPP at the first call) is read key by key.
      */
     public long forEach(long keySize, long valueSize, ElementVisitor visitor) {
+        return forEach(keySize, valueSize, BATCH, visitor);
+    }
+
+    /** As {@link #forEach(long, long, ElementVisitor)}, asking for firstChunk elements per call at first. */
+    public long forEach(long keySize, long valueSize, int firstChunk, ElementVisitor visitor) {
+        if (firstChunk < 1) throw new IllegalArgumentException("a batch of " + firstChunk + " elements");
         try (Arena arena = Arena.ofConfined()) {
-            int chunk = BATCH;
+            int chunk = firstChunk;
             MemorySegment keys = arena.allocate(keySize * chunk, 8);
             MemorySegment values = arena.allocate(valueSize * chunk, 8);
             // The batch position: a u32 bucket index for hash maps, a key for the others.

@@ -1,5 +1,6 @@
 package restracker.daemon;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,17 +18,20 @@ import restracker.tracker.ResourceTracker;
  * The daemon's one way to the kernel-resident state: one snapshot at a time, shared by the API,
  * /metrics, the event stream and the history. A caller gets the last reading if it is younger
  * than {@link #MAX_AGE}, else a new one (callers meanwhile wait for that one and share it), so that
- * however many clients ask, the kernel is read at most about once per {@link #MAX_AGE} while the
- * readings are cheap. The pinned maps stay open between readings; each reading first checks that
- * they are still the ones pinned, and opens them afresh when the state was unloaded or loaded
- * again meanwhile (or finds nothing), so it shows the state as it is (changed by the CLI,
- * unloaded, reloaded), and stopping the daemon changes nothing for enforcement. Thread-safe.
+ * however many clients ask, the tables are read at most about once per {@link #MAX_AGE}. The
+ * pinned maps stay open between readings; every caller first checks that they are still the ones
+ * pinned (a few system calls), and a new reading opens them afresh when the state was unloaded or
+ * loaded again meanwhile, so an unload or a reload is seen at once, the CLI's changes within
+ * {@link #MAX_AGE}, and stopping the daemon changes nothing for enforcement. Thread-safe.
  */
 final class KernelView implements AutoCloseable {
     /** How old a shared reading may be when a caller gets it. */
     static final Duration MAX_AGE = Duration.ofSeconds(1);
 
-    /** One reading: what is tracked, the kill log, when it was taken and how long it took. */
+    /**
+     * One reading: what is tracked, the kill log, when it began (it shows every change made before
+     * that moment) and how long it took.
+     */
     record Reading(boolean loaded, List<EntityStats> entities, EventLog log, Instant at, Duration took) {}
 
     private static final EventLog NO_EVENTS = new EventLog(List.of(), 0, 0);
@@ -42,8 +46,6 @@ final class KernelView implements AutoCloseable {
     private ResourceTracker tracker;
     private Reading last;
     private long lastAtNanos;
-    private Optional<TracerSnapshot> lastTracer;
-    private long lastTracerAtNanos;
     private boolean closed;
 
     KernelView(Path pinDir) {
@@ -61,7 +63,7 @@ final class KernelView implements AutoCloseable {
     Reading read() {
         lock.lock();
         try {
-            if (last != null && System.nanoTime() - lastAtNanos < MAX_AGE.toNanos()) return last;
+            if (last != null && System.nanoTime() - lastAtNanos < MAX_AGE.toNanos() && samePinned()) return last;
             last = readNow();
             lastAtNanos = System.nanoTime();
             return last;
@@ -70,19 +72,33 @@ final class KernelView implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the state pinned now is the one of the last reading (a few system calls): an unload
+     * or a new load behind the daemon's back is seen by the next request, not a second later.
+     */
+    private boolean samePinned() {
+        if (tracker == null) return !Files.exists(pinDir.resolve(ResourceTracker.BLUEPRINT.name()).resolve("meta"));
+        try {
+            return tracker.stillCurrent();
+        } catch (RuntimeException e) {
+            return false; // the reading says why
+        }
+    }
+
     /** Guarded by lock. */
     private Reading readNow() {
+        Instant at = Instant.now();
         long start = System.nanoTime();
         try {
             if (closed) throw new IllegalStateException("the daemon is stopping");
             Optional<ResourceTracker> t = current();
             Reading r;
             if (t.isEmpty()) {
-                r = new Reading(false, List.of(), NO_EVENTS, Instant.now(), elapsed(start));
+                r = new Reading(false, List.of(), NO_EVENTS, at, elapsed(start));
             } else {
                 List<EntityStats> entities = t.get().list();
                 EventLog log = t.get().events();
-                r = new Reading(true, entities, log, Instant.now(), elapsed(start));
+                r = new Reading(true, entities, log, at, elapsed(start));
             }
             readings.incrementAndGet();
             tally.observe(r.log());
@@ -114,28 +130,19 @@ final class KernelView implements AutoCloseable {
 
     /**
      * The kernel-operations tracer's table, if the tracer is loaded (the daemon never loads it:
-     * {@code restracker tracer add} does), at most {@link #MAX_AGE} old; counts a failure before
-     * rethrowing it.
+     * {@code restracker tracer add} does), read afresh (a small table of the few processes traced);
+     * counts a failure before rethrowing it.
      */
     Optional<TracerSnapshot> readTracer() {
-        lock.lock();
         try {
-            if (lastTracer != null && System.nanoTime() - lastTracerAtNanos < MAX_AGE.toNanos()) return lastTracer;
             Optional<KernelTracer> opened = KernelTracer.openExisting(pinDir);
-            if (opened.isEmpty()) {
-                lastTracer = Optional.empty();
-            } else {
-                try (KernelTracer t = opened.get()) {
-                    lastTracer = Optional.of(t.snapshot());
-                }
+            if (opened.isEmpty()) return Optional.empty();
+            try (KernelTracer t = opened.get()) {
+                return Optional.of(t.snapshot());
             }
-            lastTracerAtNanos = System.nanoTime();
-            return lastTracer;
         } catch (RuntimeException e) {
             readErrors.incrementAndGet();
             throw e;
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -25,6 +25,9 @@ import restracker.proc.ProcFs;
  * {@link ResourceTracker#fetch} for each entity: both compute them in {@link #stats}.
  */
 final class EntityListing {
+    /** Where an entity record holds its process (read for each of up to 65,536 records: not by name each time). */
+    private static final long TGID = Records.ENTITY.offset("tgid");
+
     private EntityListing() {}
 
     /** Every tracked entity of a live task, by pid. */
@@ -36,7 +39,7 @@ final class EntityListing {
             Map<Integer, MemorySegment> entities = new HashMap<>();
             long size = Records.ENTITY.size();
             state.map("entities").forEach(Integer.BYTES, size, (k, v) -> {
-                if (!processes.contains(Records.ENTITY.getInt(v, "tgid"))) return; // gone, or a placeholder
+                if (!processes.contains(v.get(ValueLayout.JAVA_INT, TGID))) return; // gone, or a placeholder
                 entities.put(k.get(ValueLayout.JAVA_INT, 0), arena.allocate(size, 8).copyFrom(v));
             });
             Map<Integer, QuotaLayers> quotas = new HashMap<>();

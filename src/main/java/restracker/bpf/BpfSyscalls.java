@@ -20,6 +20,8 @@ final class BpfSyscalls {
     static final MethodHandle DELETE = fn("bpf_map_delete_elem", INT, INT, PTR);
     static final MethodHandle NEXT_KEY = fn("bpf_map_get_next_key", INT, INT, PTR, PTR);
     static final MethodHandle OBJ_GET_INFO = fn("bpf_obj_get_info_by_fd", INT, INT, PTR, PTR);
+    /** (fd, in_batch, out_batch, keys, values, count, opts): count in and out; -ENOENT once the map is exhausted. */
+    static final MethodHandle LOOKUP_BATCH = fn("bpf_map_lookup_batch", INT, INT, PTR, PTR, PTR, PTR, PTR, PTR);
 
     private BpfSyscalls() {}
 

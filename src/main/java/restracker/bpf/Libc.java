@@ -35,6 +35,8 @@ public final class Libc {
             FunctionDescriptor.of(INT, INT, INT)));
     private static final Native.Lazy MMAP = Native.lazy(() -> Native.withErrno(Native.LIBC, "mmap",
             FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG)));
+    private static final Native.Lazy MUNMAP = Native.lazy(() -> Native.plain(Native.LIBC, "munmap",
+            FunctionDescriptor.of(INT, PTR, LONG)));
     private static final Native.Lazy CLOCK_GETTIME = Native.lazy(() -> Native.plain(Native.LIBC, "clock_gettime",
             FunctionDescriptor.of(INT, INT, PTR)));
     private static final Native.Lazy GETEUID = Native.lazy(() -> Native.plain(Native.LIBC, "geteuid",
@@ -142,6 +144,16 @@ public final class Libc {
                     PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
             if (addr.address() == -1L) throw new NativeException(Native.errno(err), "cannot mmap a BPF map");
             return addr.reinterpret(size);
+        });
+    }
+
+    /**
+     * Unmaps what {@link #mapShared} mapped (the map's memory stays referenced while it is mapped,
+     * even after its pin is gone); the segment must not be used afterwards.
+     */
+    public static void unmap(MemorySegment mapped) {
+        Native.call(() -> {
+            return (int) MUNMAP.get().invokeExact(mapped, mapped.byteSize());
         });
     }
 

@@ -12,7 +12,8 @@ import restracker.tracker.EntityStats;
 /**
  * The read-only JSON API under {@code /api/}: {@code processes}, {@code processes/{pid}},
  * {@code events}, {@code history} (the daemon's recent samples, for charts) and {@code tracer} (the
- * kernel-operations tracer's table). Each request is one fresh reading of the kernel state.
+ * kernel-operations tracer's table). Each answer is the shared reading of the kernel state, at most
+ * {@link KernelView#MAX_AGE} old (its {@code time} says when it was taken).
  */
 final class ApiHandler implements HttpHandler {
     private final KernelView view;

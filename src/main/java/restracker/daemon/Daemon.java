@@ -28,8 +28,9 @@ import restracker.tracker.TrackerHooks;
  *   <li>{@code /metrics}: Prometheus metrics (the official client's exposition);
  *   <li>{@code /}: the dashboard.
  * </ul>
- * It reads the pinned maps on each request and owns nothing: the kernel enforces the quotas
- * whether or not a daemon runs, and a restarted daemon sees the same state. The server is Jetty,
+ * Every answer comes from one shared reading of the pinned maps at most a second old (see
+ * {@link KernelView}), and the daemon owns nothing: the kernel enforces the quotas whether or not a
+ * daemon runs, and a restarted daemon sees the same state. The server is Jetty,
  * on virtual threads, behind the JDK's {@code com.sun.net.httpserver} handler API; connections are
  * bounded per client (see {@link ClientShares}) and the event stream is bounded (see
  * {@link EventStream}). On loopback it answers requests for loopback names only (see
@@ -48,13 +49,16 @@ public final class Daemon implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
+    private final KernelView view;
     private final EventStream stream;
     private final History history;
     private final Optional<PolicyReloads> reloads;
 
-    private Daemon(Server jetty, ServerConnector connector, EventStream stream, History history, Optional<PolicyReloads> reloads) {
+    private Daemon(Server jetty, ServerConnector connector, KernelView view, EventStream stream, History history,
+            Optional<PolicyReloads> reloads) {
         this.jetty = jetty;
         this.connector = connector;
+        this.view = view;
         this.stream = stream;
         this.history = history;
         this.reloads = reloads;
@@ -117,10 +121,11 @@ public final class Daemon implements AutoCloseable {
             history.close();
             reloads.ifPresent(PolicyReloads::close);
             stopQuietly(jetty);
+            view.close();
             throw new UncheckedIOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
         }
-        return new Daemon(jetty, connector, stream, history, reloads);
+        return new Daemon(jetty, connector, view, stream, history, reloads);
     }
 
     private static void stopQuietly(Server jetty) {
@@ -144,5 +149,6 @@ public final class Daemon implements AutoCloseable {
         stream.close();
         history.close();
         stopQuietly(jetty);
+        view.close();
     }
 }

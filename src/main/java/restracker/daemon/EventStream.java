@@ -22,8 +22,8 @@ import restracker.tracker.KillEvent;
 
 /**
  * {@code GET /api/stream}: server-sent events of kills and registrations. The kernel keeps no log
- * of registrations, so one poller reads the state every {@link #POLL} while anyone listens and
- * sends what changed since its last reading: {@code register} (an entity newly tracked),
+ * of registrations, so one poller takes the daemon's shared reading (see {@link KernelView}) every
+ * {@link #POLL} while anyone listens and sends what changed since the last one it took: {@code register} (an entity newly tracked),
  * {@code deregister} (an entity gone: deregistered, exited or killed) and {@code kill} (a new event
  * in the kernel's kill log). A new client first gets {@code ready} once the poller has taken the
  * reading its changes are counted from. An entity tracked for less than one poll interval may go

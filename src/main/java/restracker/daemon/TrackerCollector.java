@@ -24,8 +24,9 @@ import restracker.tracer.TracerSnapshot;
 import restracker.tracker.EntityStats;
 
 /**
- * restracker's Prometheus metrics, read from the kernel at each scrape (one {@link KernelView}
- * reading per scrape, so all series of a scrape agree). Per tracked entity (labels pid, comm,
+ * restracker's Prometheus metrics, from the daemon's shared reading of the kernel state (one
+ * {@link KernelView} reading per scrape, at most {@link KernelView#MAX_AGE} old, so all series of a
+ * scrape agree). Per tracked entity (labels pid, comm,
  * scope): usage, quotas (only where one is set), absolute figures; for the whole: kills by reason,
  * overwritten events, and the daemon's own health. Per traced process (labels pid, comm), the
  * kernel-operations tracer's counters when the tracer is loaded; a counter this kernel cannot
@@ -80,6 +81,8 @@ final class TrackerCollector implements MultiCollector {
         }
         out.add(kills.build());
         out.add(counter("restracker_daemon_read_errors", "Readings of the kernel state that failed", view.readErrors()));
+        out.add(counter("restracker_daemon_readings", "Readings of the kernel state taken (each shared by the requests of up to a second)",
+                view.readings()));
         out.add(GaugeSnapshot.builder().name("restracker_daemon_last_read_duration_seconds")
                 .help("How long the last reading of the kernel state took").unit(Unit.SECONDS)
                 .dataPoint(GaugeDataPointSnapshot.builder().value(view.lastReadTook().toNanos() / 1e9).build()).build());

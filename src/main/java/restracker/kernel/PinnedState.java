@@ -111,6 +111,17 @@ public final class PinnedState implements AutoCloseable {
         return meta;
     }
 
+    /**
+     * Whether what is pinned at this state's directory is still what was opened: false once it was
+     * unloaded (or unloaded and loaded again: another load time), and the same refusals as at the
+     * opening when hooks of it have gone since. For a reader that holds the state open between readings.
+     */
+    public boolean stillCurrent() {
+        if (!readMeta(dir, blueprint).equals(Optional.of(meta))) return false;
+        checkCompatible(dir, blueprint, meta);
+        return true;
+    }
+
     /** One of the blueprint's maps, opened for the lifetime of this state. */
     public BpfMap map(String name) {
         BpfMap m = maps.get(name);

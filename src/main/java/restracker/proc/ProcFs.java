@@ -1,9 +1,13 @@
 package restracker.proc;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
@@ -122,6 +126,26 @@ public final class ProcFs {
             return (int) s.count();
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    /**
+     * The pids of every process /proc lists now (thread-group leaders; a process whose leader
+     * exited before its other threads is still listed): one directory read, so that a table of
+     * entities can skip those of processes that are gone without one failed open each.
+     */
+    public static Set<Integer> processIds() {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(PROC)) {
+            Set<Integer> pids = new HashSet<>();
+            for (Path p : s) {
+                String name = p.getFileName().toString();
+                if (!name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9') && name.length() < 10) {
+                    pids.add(Integer.parseInt(name));
+                }
+            }
+            return pids;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the processes in " + PROC + ": " + e.getMessage(), e);
         }
     }
 

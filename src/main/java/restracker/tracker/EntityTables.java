@@ -41,21 +41,7 @@ final class EntityTables {
     Optional<EntityStats> stats(Arena arena, int pid) {
         MemorySegment e = EntityRecord.allocate(arena);
         if (!maps.map("entities").lookup(key(arena, pid), e)) return Optional.empty();
-        int tgid = EntityRecord.tgid(e);
-        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
-        if (stat.isEmpty() || stat.get().startTicks() != EntityRecord.startTicks(e)) {
-            return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
-        }
-        Quota quota = layers(arena, pid).map(QuotaLayers::effective).orElse(Quota.NONE);
-        long heap = EntityRecord.heap(e), files = EntityRecord.files(e);
-        boolean process = EntityRecord.scope(e) == Records.SCOPE_PROCESS;
-        Optional<ProcFs.Task> status = process ? Optional.empty() : ProcFs.task(tgid);
-        long vmData = process ? EntityRecord.vmData(e) : status.map(ProcFs.Task::vmDataBytes).orElse(0L);
-        long vmStack = process ? EntityRecord.vmStack(e) : status.map(ProcFs.Task::vmStackBytes).orElse(0L);
-        long openFds = process ? EntityRecord.baseFiles(e) + files : Math.max(0, ProcFs.openFds(pid));
-        return Optional.of(new EntityStats(pid, tgid, Scope.of(EntityRecord.scope(e)), stat.get().comm(),
-                Math.max(0, heap), Math.max(0, files), quota, vmData, openFds, vmStack,
-                PolicyNames.of(maps.state(), EntityRecord.policy(e))));
+        return EntityListing.stats(pid, e, () -> layers(arena, pid), ProcFs::task, id -> PolicyNames.of(maps.state(), id));
     }
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */

@@ -24,6 +24,11 @@ final class Logs {
         this.heads = heads;
     }
 
+    /** The mapped heads, to unmap when the tracker closes. */
+    MemorySegment mapped() {
+        return heads;
+    }
+
     /** The bytes to map: the map's values, rounded up to whole pages. */
     static long mappedSize() {
         long page = Libc.pageSize();

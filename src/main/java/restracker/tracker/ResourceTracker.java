@@ -209,14 +209,12 @@ public final class ResourceTracker implements AutoCloseable {
         }
     }
 
-    /** Every tracked entity, by pid. */
+    /**
+     * Every tracked entity of a live task, by pid, with the figures {@link #fetch} gives each: the
+     * tables read in batches, /proc only for the live (see {@link EntityListing}).
+     */
     public List<EntityStats> list() {
-        List<EntityStats> all = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            for (int pid : state.map("entities").intKeys()) tables.stats(arena, pid).ifPresent(all::add);
-        }
-        all.sort(java.util.Comparator.comparingInt(EntityStats::pid));
-        return all;
+        return EntityListing.read(state);
     }
 
     public void deregister(int pid) {
@@ -382,8 +380,18 @@ public final class ResourceTracker implements AutoCloseable {
         return killLog.events();
     }
 
+    /**
+     * Whether the state this tracker opened is still the one pinned (not unloaded, nor unloaded
+     * and loaded again since); a StateException when hooks of it have gone (see {@link PinnedState#stillCurrent}).
+     */
+    public boolean stillCurrent() {
+        return state.stillCurrent();
+    }
+
+    /** Releases the descriptors and the mapped memory (the kernel state stays as it is). */
     @Override
     public void close() {
+        maps.unmap();
         state.close();
     }
 }

@@ -40,6 +40,14 @@ final class TrackerMaps {
         return logs;
     }
 
+    /** Unmaps what was mapped (the maps themselves stay pinned); a mapping would keep an unloaded map alive. */
+    void unmap() {
+        if (sharedState != null) Libc.unmap(sharedState);
+        if (logs != null) Libc.unmap(logs.mapped());
+        sharedState = null;
+        logs = null;
+    }
+
     /** A u32 key (a pid, a tid or a slot) for the tracker's maps. */
     static MemorySegment key(Arena arena, int id) {
         return arena.allocateFrom(ValueLayout.JAVA_INT, id);

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,28 @@ final class Client {
 
     Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    /**
+     * Waits (at most 20 s) until the daemon's shared reading of the kernel state began after this
+     * call: from then on its answers show every change made before the call (a reading is shared
+     * for up to a second).
+     */
+    void awaitReadingAfterNow() {
+        Instant since = Instant.now();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = get("/api/processes").body();
+            if (Instant.parse(JsonTree.parse(last).get("time").asText()).isAfter(since)) return;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no reading of the kernel state began after " + since + " within 20 s: " + last);
     }
 
     Response post(String path) {

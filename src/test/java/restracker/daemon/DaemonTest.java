@@ -51,6 +51,7 @@ class DaemonTest {
             tracker.cap(w.pid(), new Quota(40L << 20, 5), false);
             w.mmap(8 << 20);
             w.open("/dev/null");
+            client.awaitReadingAfterNow();
             Client.Response list = client.get("/api/processes");
             assertEquals(200, list.status());
             assertTrue(list.contentType().startsWith("application/json"), list.contentType());
@@ -70,6 +71,7 @@ class DaemonTest {
             assertEquals(w.vmDataBytes(), p.get("vmdata_bytes").asLong(), "VmData of /proc/PID/status: " + one.body());
             assertEquals(w.openFds(), p.get("open_fds").asLong(), "entries of /proc/PID/fd: " + one.body());
             tracker.deregister(w.pid());
+            client.awaitReadingAfterNow();
             assertEquals(404, client.get("/api/processes/" + w.pid()).status());
         }
     }
@@ -144,6 +146,7 @@ class DaemonTest {
             ObjectNode listed = logged.deepCopy();
             listed.remove("time");
             assertEquals(streamed, listed, "the stream sent what the log holds");
+            client.awaitReadingAfterNow(); // after the exit: the killed process is gone from the table
             String metrics = client.get("/metrics").body();
             assertEquals(filesKillsBefore + 1, metric(metrics, "restracker_quota_kills_total{reason=\"files\"}"), metrics);
             assertTrue(!metrics.contains("pid=\"" + w.pid() + "\""), "a killed process has no series left");
@@ -160,6 +163,7 @@ class DaemonTest {
             w.mmap(4 << 20);
             w.open("/dev/null");
             w.pipe();
+            client.awaitReadingAfterNow();
             Client.Response r = client.get("/metrics");
             assertEquals(200, r.status());
             String labels = "{comm=\"workload\",pid=\"" + w.pid() + "\",scope=\"process\"}";

@@ -64,6 +64,18 @@ struct {
 	__type(value, struct rt_entity);
 } entity_scratch SEC(".maps");
 
+/*
+ * The policies of the key being searched, copied from its set: here, not in
+ * the match on the stack, which with the two callbacks below would pass the
+ * 512 bytes a program's frames may use together.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_policy_set);
+} candidates SEC(".maps");
+
 /* What a task is to the selectors, and the tightest quotas of the policies it matches. */
 struct match {
 	__u64 exe_ino;
@@ -72,7 +84,6 @@ struct match {
 	__u32 cgroups;			/* valid entries of cgroup[] */
 	__u32 source;			/* the index being searched: 0 exe, 1 uid, 2.. cgroup[source - 2] */
 	__u64 cgroup[RT_CGROUP_DEPTH];	/* the task's cgroup, then each ancestor up */
-	__u32 ids[RT_SET_POLICIES];	/* the policies of the key being searched */
 	__u32 heap_policy;		/* the policy whose heap quota is tightest (0: none) */
 	__u32 files_policy;
 	__u32 policy_flags;		/* RT_PE_INHERIT, RT_PE_AUDIT_* */
@@ -140,12 +151,16 @@ static __always_inline void merge(struct match *m, struct rt_policy *pol)
 /* One policy of the key being searched: all its selectors must match. */
 static long check_candidate(__u32 i, struct match *m)
 {
+	struct rt_policy_set *c;
 	struct rt_policy *pol;
-	__u32 id;
+	__u32 id, zero = 0;
 
 	if (i >= RT_SET_POLICIES)
 		return 1;
-	id = m->ids[i];
+	c = bpf_map_lookup_elem(&candidates, &zero);
+	if (!c)
+		return 1;
+	id = c->ids[i];
 	pol = bpf_map_lookup_elem(&policies, &id);
 	if (!pol)
 		return 0;
@@ -163,9 +178,9 @@ static long check_candidate(__u32 i, struct match *m)
 /* One index: the executable's, the uid's, or one cgroup's (source - 2, nearest first). */
 static long search_source(__u32 source, struct match *m)
 {
-	struct rt_policy_set *set;
+	struct rt_policy_set *set, *c;
 	struct rt_exe_key exe = {};
-	__u32 n, level;
+	__u32 n, level, zero = 0;
 	__u64 cg;
 
 	if (source == 0) {
@@ -188,7 +203,10 @@ static long search_source(__u32 source, struct match *m)
 	n = set->count;
 	if (n > RT_SET_POLICIES)
 		n = RT_SET_POLICIES;
-	__builtin_memcpy(m->ids, set->ids, sizeof(m->ids));
+	c = bpf_map_lookup_elem(&candidates, &zero);
+	if (!c)
+		return 0;
+	__builtin_memcpy(c->ids, set->ids, sizeof(c->ids));
 	m->source = source;
 	bpf_loop(n, check_candidate, m, 0);
 	return 0;

@@ -5,6 +5,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
+import restracker.sys.Native;
+import restracker.sys.NativeException;
 
 /**
  * An open BPF map, by file descriptor (from a pin or a loaded object). Keys and values are

@@ -6,6 +6,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
+import restracker.sys.Native;
+import restracker.sys.NativeException;
 
 /**
  * A BPF object file opened from memory (the jar carries the .bpf.o), loaded into the kernel, its

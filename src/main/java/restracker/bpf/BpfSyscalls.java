@@ -1,12 +1,13 @@
 package restracker.bpf;
 
-import static restracker.bpf.Native.INT;
-import static restracker.bpf.Native.LONG;
-import static restracker.bpf.Native.PTR;
-
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.invoke.MethodHandle;
+import restracker.sys.Native;
+
+import static restracker.sys.Native.INT;
+import static restracker.sys.Native.LONG;
+import static restracker.sys.Native.PTR;
 
 /**
  * libbpf's thin wrappers of the bpf(2) map commands: all that a CLI call on pinned maps needs.

@@ -4,6 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import restracker.sys.Errno;
+import restracker.sys.Native;
+import restracker.sys.NativeException;
 
 /** Asks the running kernel, through libbpf's probes, what BPF may do here (for `doctor`). */
 public final class Features {

@@ -1,12 +1,13 @@
 package restracker.bpf;
 
-import static restracker.bpf.Native.INT;
-import static restracker.bpf.Native.LONG;
-import static restracker.bpf.Native.PTR;
-
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import restracker.sys.Native;
+
+import static restracker.sys.Native.INT;
+import static restracker.sys.Native.LONG;
+import static restracker.sys.Native.PTR;
 
 /**
  * Bindings to libbpf's object, program and link API (libbpf.so.1), resolved once, on the first

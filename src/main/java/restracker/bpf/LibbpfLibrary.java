@@ -2,6 +2,7 @@ package restracker.bpf;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
+import restracker.sys.NativeException;
 
 /** libbpf.so.1, looked up once, with a message that says what to install when it is missing. */
 final class LibbpfLibrary {

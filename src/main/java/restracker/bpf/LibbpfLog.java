@@ -1,8 +1,8 @@
 package restracker.bpf;
 
-import static restracker.bpf.Native.INT;
-import static restracker.bpf.Native.LONG;
-import static restracker.bpf.Native.PTR;
+import static restracker.sys.Native.INT;
+import static restracker.sys.Native.LONG;
+import static restracker.sys.Native.PTR;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -11,6 +11,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import restracker.sys.Native;
 
 /**
  * Collects libbpf's log lines (warnings, the verifier log of a program that failed to load) so that

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import restracker.sys.Libc;
 
 /**
  * The descriptors behind attached links. A pinned link must not be destroyed through libbpf (for a

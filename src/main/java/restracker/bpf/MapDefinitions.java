@@ -1,9 +1,5 @@
 package restracker.bpf;
 
-import static restracker.bpf.Native.INT;
-import static restracker.bpf.Native.LONG;
-import static restracker.bpf.Native.PTR;
-
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -11,6 +7,12 @@ import java.lang.invoke.MethodHandle;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import restracker.sys.Native;
+import restracker.sys.NativeException;
+
+import static restracker.sys.Native.INT;
+import static restracker.sys.Native.LONG;
+import static restracker.sys.Native.PTR;
 
 /**
  * The maps a BPF object file defines, as libbpf reads them from the object without loading it

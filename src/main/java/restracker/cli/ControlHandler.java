@@ -1,13 +1,13 @@
 package restracker.cli;
 
 import java.nio.file.Path;
-import restracker.bpf.Errno;
-import restracker.bpf.NativeException;
 import restracker.control.Caller;
 import restracker.control.ControlServer;
 import restracker.control.Ownership;
 import restracker.control.Reply;
 import restracker.control.Request;
+import restracker.sys.Errno;
+import restracker.sys.NativeException;
 import restracker.tracker.Actor;
 
 /**

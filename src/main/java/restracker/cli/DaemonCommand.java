@@ -4,14 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import restracker.bpf.Errno;
-import restracker.bpf.NativeException;
+import picocli.CommandLine;
 import restracker.control.ControlServer;
 import restracker.daemon.Daemon;
 import restracker.daemon.Listen;
+import restracker.sys.Errno;
+import restracker.sys.NativeException;
 
 @Command(name = "daemon", description = {
         "Serve the tracked state over HTTP until stopped: JSON API (/api/processes, /api/processes/PID,",

@@ -10,7 +10,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var findings = new java.util.ArrayList<>(Doctor.probe());
-        if (restracker.bpf.Libc.geteuid() == 0) {
+        if (restracker.sys.Libc.geteuid() == 0) {
             findings.add(trackerHooks());
         }
         for (Doctor.Finding f : findings) {

@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import restracker.control.ControlServer;
 import restracker.kernel.PinnedState;
-import restracker.tracer.CounterSource;
-import restracker.tracer.KernelTracer;
+import restracker.kernelops.CounterSource;
+import restracker.kernelops.KernelTracer;
 import restracker.tracker.TrackerHooks;
 
 /**

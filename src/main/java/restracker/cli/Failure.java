@@ -1,7 +1,7 @@
 package restracker.cli;
 
 import java.util.Optional;
-import restracker.bpf.NativeException;
+import restracker.sys.NativeException;
 import restracker.text.Untrusted;
 
 /**

@@ -3,11 +3,11 @@ package restracker.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
-import restracker.bpf.Errno;
-import restracker.bpf.Libc;
 import restracker.control.Request;
-import restracker.tracer.KernelTracer;
-import restracker.tracer.TracerException;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
+import restracker.kernelops.KernelTracer;
+import restracker.kernelops.KernelOpsException;
 import restracker.tracker.Actor;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
@@ -97,7 +97,7 @@ final class Operations {
 
     private static KernelTracer tracer(Path pinDir, boolean mayLoad) {
         if (mayLoad) return KernelTracer.open(pinDir, Environment.lockHooks());
-        return KernelTracer.openExisting(pinDir, Environment.lockHooks()).orElseThrow(() -> new TracerException(Errno.ENODEV,
+        return KernelTracer.openExisting(pinDir, Environment.lockHooks()).orElseThrow(() -> new KernelOpsException(Errno.ENODEV,
                 "the tracer is not loaded: ask root to load it (root's first `restracker tracer add` loads it)"));
     }
 }

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
-import restracker.bpf.Libc;
 import restracker.proc.ProcFs;
+import restracker.sys.Libc;
 import restracker.text.Untrusted;
 import restracker.tracker.KillEvent;
 import restracker.tracker.Sizes;
@@ -92,7 +92,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             Optional<ProcFs.Task> task = ProcFs.task(pid);
             if (task.isPresent() && task.get().state() == 'T') return;
             if (!child.isAlive() || task.isEmpty()) {
-                throw new TrackerException(restracker.bpf.Errno.ESRCH, "the command's stub exited before it could be tracked");
+                throw new TrackerException(restracker.sys.Errno.ESRCH, "the command's stub exited before it could be tracked");
             }
             Thread.sleep(1);
         }

@@ -1,10 +1,10 @@
 package restracker.cli;
 
 import java.nio.file.Path;
-import restracker.bpf.Libc;
 import restracker.control.ControlClient;
 import restracker.control.Reply;
 import restracker.seedabi.Backend;
+import restracker.sys.Libc;
 import restracker.tracker.Actor;
 
 /**

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
-import restracker.bpf.Errno;
 import restracker.seedabi.Launcher;
 import restracker.seedabi.Mode;
 import restracker.seedabi.SeedAbi;
 import restracker.seedabi.Supervisor;
+import restracker.sys.Errno;
 import restracker.tracker.TrackerException;
 
 /**

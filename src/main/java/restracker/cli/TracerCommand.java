@@ -5,19 +5,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import restracker.bpf.Errno;
+import picocli.CommandLine;
 import restracker.control.Operation;
 import restracker.control.Request;
 import restracker.json.Json;
 import restracker.json.JsonViews;
-import restracker.tracer.Counter;
-import restracker.tracer.KernelTracer;
-import restracker.tracer.TracerException;
-import restracker.tracer.TracerSnapshot;
+import restracker.sys.Errno;
+import restracker.kernelops.Counter;
+import restracker.kernelops.KernelTracer;
+import restracker.kernelops.KernelOpsException;
+import restracker.kernelops.KernelOpsSnapshot;
 
 /**
  * `restracker tracer add PID | remove PID | show [--json] | watch`: the tracer module's /dev/tracer ioctls
@@ -88,8 +88,8 @@ final class TracerCommand implements Runnable {
     static String remove(Path pinDir, int pid) {
         Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir, Environment.lockHooks());
         if (tracer.isEmpty()) {
-            if (pid < 1) throw new TracerException(Errno.EINVAL, "cannot remove pid " + pid + ": a pid is a positive number");
-            throw new TracerException(Errno.ESRCH, "cannot remove pid " + pid + ": it is not traced");
+            if (pid < 1) throw new KernelOpsException(Errno.EINVAL, "cannot remove pid " + pid + ": a pid is a positive number");
+            throw new KernelOpsException(Errno.ESRCH, "cannot remove pid " + pid + ": it is not traced");
         }
         try (KernelTracer t = tracer.get()) {
             t.remove(pid);
@@ -116,10 +116,10 @@ final class TracerCommand implements Runnable {
         Optional<KernelTracer> tracer = KernelTracer.openExisting(pinDir, Environment.lockHooks());
         if (tracer.isEmpty()) {
             if (!json) return TracerTable.text(List.of());
-            return Json.write(JsonViews.tracer(new TracerSnapshot(List.of(), Map.of(), 0), false)) + "\n";
+            return Json.write(JsonViews.tracer(new KernelOpsSnapshot(List.of(), Map.of(), 0), false)) + "\n";
         }
         try (KernelTracer t = tracer.get()) {
-            TracerSnapshot s = t.snapshot();
+            KernelOpsSnapshot s = t.snapshot();
             return json ? Json.write(JsonViews.tracer(s, true)) + "\n" : TracerTable.text(s.processes());
         }
     }

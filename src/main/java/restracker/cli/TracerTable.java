@@ -2,8 +2,8 @@ package restracker.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import restracker.tracer.Counter;
-import restracker.tracer.TracedProcess;
+import restracker.kernelops.Counter;
+import restracker.kernelops.TracedProcess;
 
 /** The /proc/tracer table of the tracer module restracker replaces, and the same as JSON. */
 final class TracerTable {

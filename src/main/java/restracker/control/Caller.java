@@ -1,6 +1,6 @@
 package restracker.control;
 
-import restracker.bpf.UnixSocket;
+import restracker.sys.UnixSocket;
 
 /**
  * Who sent a request, as the kernel vouches for it (SO_PEERCRED), and the task its request names,

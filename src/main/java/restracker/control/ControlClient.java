@@ -1,11 +1,11 @@
 package restracker.control;
 
 import java.nio.file.Path;
-import restracker.bpf.Errno;
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
-import restracker.bpf.UnixSocket;
 import restracker.proc.Namespaces;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
+import restracker.sys.UnixSocket;
 
 /** The CLI's side of the control socket: one request, one reply, one connection. */
 public final class ControlClient {

@@ -15,11 +15,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import restracker.bpf.Errno;
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
-import restracker.bpf.UnixSocket;
 import restracker.proc.Namespaces;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
+import restracker.sys.UnixSocket;
 import restracker.text.Untrusted;
 
 /**

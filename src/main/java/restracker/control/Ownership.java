@@ -1,9 +1,9 @@
 package restracker.control;
 
-import restracker.bpf.Errno;
-import restracker.bpf.NativeException;
-import restracker.bpf.Pidfds;
 import restracker.proc.ProcFs;
+import restracker.sys.Errno;
+import restracker.sys.NativeException;
+import restracker.sys.Pidfds;
 
 /**
  * Who may change how a task is tracked: root, or the task's owner by the rule kill(2) applies, the

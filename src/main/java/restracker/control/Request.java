@@ -1,7 +1,7 @@
 package restracker.control;
 
-import restracker.bpf.Errno;
-import restracker.bpf.NativeException;
+import restracker.sys.Errno;
+import restracker.sys.NativeException;
 import restracker.tracker.Quota;
 
 /**

@@ -4,9 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import restracker.bpf.Errno;
-import restracker.bpf.NativeException;
-import restracker.bpf.UnixSocket;
+import restracker.sys.Errno;
+import restracker.sys.NativeException;
+import restracker.sys.UnixSocket;
 import restracker.tracker.Quota;
 
 /**
@@ -128,7 +128,7 @@ final class Wire {
                 UnixSocket.Received r = socket.receive(chunk);
                 if (r.fd() >= 0) {
                     if (fd[0] < 0) fd[0] = r.fd();
-                    else restracker.bpf.Libc.close(r.fd());
+                    else restracker.sys.Libc.close(r.fd());
                 }
                 if (r.count() == 0) {
                     ended = true;

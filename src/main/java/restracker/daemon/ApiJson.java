@@ -6,16 +6,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 import restracker.json.Json;
 import restracker.json.JsonViews;
-import restracker.tracer.TracerSnapshot;
+import restracker.kernelops.KernelOpsSnapshot;
 
 /** The daemon's own answers; the shapes it shares with the CLI are in {@link JsonViews}. */
 final class ApiJson {
-    private static final TracerSnapshot NO_TRACER = new TracerSnapshot(List.of(), Map.of(), 0);
+    private static final KernelOpsSnapshot NO_TRACER = new KernelOpsSnapshot(List.of(), Map.of(), 0);
 
     private ApiJson() {}
 
     /** `/api/tracer`: as `tracer show --json`, with "loaded": false when the tracer is not loaded. */
-    static Map<String, Object> tracer(Optional<TracerSnapshot> snapshot) {
+    static Map<String, Object> tracer(Optional<KernelOpsSnapshot> snapshot) {
         return JsonViews.tracer(snapshot.orElse(NO_TRACER), snapshot.isPresent());
     }
 

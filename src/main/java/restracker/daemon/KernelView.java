@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
-import restracker.tracer.KernelTracer;
-import restracker.tracer.TracerSnapshot;
+import restracker.kernelops.KernelTracer;
+import restracker.kernelops.KernelOpsSnapshot;
 import restracker.tracker.ResourceTracker;
 
 /**
@@ -133,7 +133,7 @@ final class KernelView implements AutoCloseable {
      * {@code restracker tracer add} does), read afresh (a small table of the few processes traced);
      * counts a failure before rethrowing it.
      */
-    Optional<TracerSnapshot> readTracer() {
+    Optional<KernelOpsSnapshot> readTracer() {
         try {
             Optional<KernelTracer> opened = KernelTracer.openExisting(pinDir);
             if (opened.isEmpty()) return Optional.empty();

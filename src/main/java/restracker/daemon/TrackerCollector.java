@@ -17,10 +17,10 @@ import java.util.function.ToLongFunction;
 import java.util.Optional;
 import java.util.OptionalLong;
 import restracker.kernel.PinnedState;
-import restracker.tracer.Counter;
-import restracker.tracer.CounterSource;
-import restracker.tracer.TracedProcess;
-import restracker.tracer.TracerSnapshot;
+import restracker.kernelops.Counter;
+import restracker.kernelops.CounterSource;
+import restracker.kernelops.TracedProcess;
+import restracker.kernelops.KernelOpsSnapshot;
 import restracker.tracker.EntityStats;
 
 /**
@@ -117,7 +117,7 @@ final class TrackerCollector implements MultiCollector {
     }
 
     private void tracer(List<MetricSnapshot> out) {
-        Optional<TracerSnapshot> snap;
+        Optional<KernelOpsSnapshot> snap;
         try {
             snap = view.readTracer();
         } catch (RuntimeException e) {
@@ -126,7 +126,7 @@ final class TrackerCollector implements MultiCollector {
         out.add(gauge("restracker_tracer_loaded", "1 when the kernel-operations tracer is loaded (restracker tracer add loads it), else 0",
                 null, snap.isPresent() ? 1 : 0));
         if (snap.isEmpty()) return;
-        TracerSnapshot s = snap.get();
+        KernelOpsSnapshot s = snap.get();
         GaugeSnapshot.Builder measured = GaugeSnapshot.builder().name("restracker_tracer_column_measured")
                 .help("1 when this kernel lets the tracer measure the column (hook: how), 0 when not: then it has no series");
         for (Map.Entry<Counter, CounterSource> e : s.sources().entrySet()) {

@@ -3,10 +3,10 @@ package restracker.json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import restracker.tracer.Counter;
-import restracker.tracer.CounterSource;
-import restracker.tracer.TracedProcess;
-import restracker.tracer.TracerSnapshot;
+import restracker.kernelops.Counter;
+import restracker.kernelops.CounterSource;
+import restracker.kernelops.TracedProcess;
+import restracker.kernelops.KernelOpsSnapshot;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracker.KillEvent;
@@ -64,7 +64,7 @@ public final class JsonViews {
     }
 
     /** `tracer show --json`, `/api/tracer`: an unmeasured counter is null, never 0. */
-    public static Map<String, Object> tracer(TracerSnapshot s, boolean loaded) {
+    public static Map<String, Object> tracer(KernelOpsSnapshot s, boolean loaded) {
         Map<String, Object> m = Json.object();
         m.put("loaded", loaded);
         List<Object> rows = new ArrayList<>();

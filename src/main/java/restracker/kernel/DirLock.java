@@ -1,9 +1,9 @@
 package restracker.kernel;
 
 import java.nio.file.Path;
-import restracker.bpf.DirFd;
-import restracker.bpf.Errno;
-import restracker.bpf.Libc;
+import restracker.sys.DirFd;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
 
 /**
  * An exclusive flock on a directory of the pin directory, held until closed (or until the process

@@ -5,15 +5,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import restracker.bpf.Features;
-import restracker.bpf.Libc;
 import restracker.bpf.ObjectFiles;
+import restracker.sys.Libc;
 
 /** The probes behind `restracker doctor`: each a result in plain words. */
 public final class Doctor {
     /** One probe; required ones must pass for the tracker and limiter to work. */
     public record Finding(String what, boolean ok, boolean required, String detail) {}
 
-    private static final String PROBE_OBJECT = "tracer_probe.bpf.o";
+    private static final String PROBE_OBJECT = "kernelops_probe.bpf.o";
 
     private Doctor() {}
 
@@ -47,7 +47,7 @@ public final class Doctor {
 
     /**
      * The kernel tracer's hooks, each tried for real (load, then attach, of an empty program from
-     * tracer_probe.bpf.o): raw tracepoints for kmalloc/kfree/sched_switch; fentry, else kprobes, for the
+     * kernelops_probe.bpf.o): raw tracepoints for kmalloc/kfree/sched_switch; fentry, else kprobes, for the
      * up/down/lock/unlock counters.
      */
     private static List<Finding> tracerProbes(boolean root) {
@@ -87,7 +87,7 @@ public final class Doctor {
     }
 
     private static String errnoLabel(Features.ProgramProbe p) {
-        return p.errno() != restracker.bpf.Errno.UNKNOWN ? p.errno().label() : "errno " + p.rawErrno();
+        return p.errno() != restracker.sys.Errno.UNKNOWN ? p.errno().label() : "errno " + p.rawErrno();
     }
 
     private static String fentryWhy(Features.ProgramProbe p) {

@@ -17,10 +17,10 @@ import java.util.stream.Stream;
 import restracker.bpf.BpfMap;
 import restracker.bpf.BpfObject;
 import restracker.bpf.Features;
-import restracker.bpf.NativeException;
 import restracker.bpf.ObjectFiles;
 import restracker.kernel.Blueprint.EntryHook;
 import restracker.kernel.Blueprint.EntryKind;
+import restracker.sys.NativeException;
 
 /**
  * Loads BPF objects as their {@link Blueprint} says: the object's variants tried in order (one is

@@ -2,8 +2,8 @@ package restracker.kernel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import restracker.bpf.Errno;
-import restracker.bpf.Libc;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
 
 /** bpffs and tracefs may be unmounted on a fresh boot: mount them where restracker needs them. */
 final class Mounts {

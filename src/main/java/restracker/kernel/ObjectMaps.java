@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import restracker.bpf.BpfMap;
-import restracker.bpf.Errno;
 import restracker.bpf.MapDefinition;
 import restracker.bpf.MapDefinitions;
 import restracker.bpf.ObjectFiles;
+import restracker.sys.Errno;
 
 /**
  * The maps a blueprint's object defines (type, key and value size, max_entries, as libbpf reads

@@ -10,10 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import restracker.bpf.DirFd;
-import restracker.bpf.Errno;
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
+import restracker.sys.DirFd;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
 
 /**
  * The pin directory as root can trust it: no one but root can have made, moved or changed any part

@@ -8,17 +8,17 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import restracker.bpf.BpfMap;
-import restracker.bpf.Errno;
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
 
 /**
  * The kernel-resident state of one BPF object (see {@link Blueprint}): its maps and links pinned

@@ -1,7 +1,7 @@
 package restracker.kernel;
 
-import restracker.bpf.Errno;
-import restracker.bpf.NativeException;
+import restracker.sys.Errno;
+import restracker.sys.NativeException;
 
 /** The pinned state is missing, incomplete, or from an incompatible restracker. */
 public final class StateException extends NativeException {

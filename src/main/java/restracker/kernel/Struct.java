@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A C record of the BPF headers: its C name and named layout (LayoutTest and TracerLayoutTest
+ * A C record of the BPF headers: its C name and named layout (LayoutTest and KernelOpsLayoutTest
  * compare it with the object's BTF). The record classes (EntityRecord, EventRecord, ...) take a
  * typed handle per field from it once; the by-name access below looks the field up at each call,
  * kept for code not yet moved to such a class.

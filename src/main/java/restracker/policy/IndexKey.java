@@ -5,10 +5,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import restracker.bpf.BpfMap;
-import restracker.bpf.NativeException;
-import restracker.kernel.PinnedState;
 import restracker.kernel.ExeKeyRecord;
+import restracker.kernel.PinnedState;
 import restracker.kernel.PolicyRecords;
+import restracker.sys.NativeException;
 
 /**
  * The one selector key a policy is indexed under in the kernel: its cgroup if it has one, else its

@@ -1,8 +1,8 @@
 package restracker.policy;
 
-import static restracker.bpf.Errno.ALREADY;
-import static restracker.bpf.Errno.ENOSPC;
-import static restracker.bpf.Errno.ESRCH;
+import static restracker.sys.Errno.ALREADY;
+import static restracker.sys.Errno.ENOSPC;
+import static restracker.sys.Errno.ESRCH;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
 import restracker.kernel.DirLock;
 import restracker.kernel.EntityRecord;
 import restracker.kernel.PinnedState;
@@ -24,6 +22,8 @@ import restracker.kernel.PolicyRecord;
 import restracker.kernel.PolicyRecords;
 import restracker.kernel.PolicyStateRecord;
 import restracker.kernel.Records;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerException;
 

@@ -1,7 +1,7 @@
 package restracker.policy;
 
-import static restracker.bpf.Errno.EINVAL;
-import static restracker.bpf.Errno.ENOENT;
+import static restracker.sys.Errno.EINVAL;
+import static restracker.sys.Errno.ENOENT;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import restracker.bpf.Libc;
 import restracker.kernel.PolicyRecords;
+import restracker.sys.Libc;
 import restracker.tracker.TrackerException;
 
 /**

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import restracker.bpf.SeccompListener;
+import restracker.sys.SeccompListener;
 
 /**
  * The memory of a thread stopped in a call. Writes go through /proc/TID/mem, opened first and the
@@ -54,7 +54,7 @@ final class CallerMemory implements AutoCloseable {
         while (have < PATH_MAX) {
             // up to the end of the page: the next one may not be mapped
             byte[] chunk = new byte[(int) Math.min(PATH_MAX - have, 4096 - (at & 4095))];
-            int got = restracker.bpf.ProcessMemory.read(tid, at, chunk);
+            int got = restracker.sys.ProcessMemory.read(tid, at, chunk);
             if (got <= 0) return Optional.empty();
             for (int i = 0; i < got; i++) {
                 if (chunk[i] == 0) return Optional.of(new String(out, 0, have, StandardCharsets.UTF_8));

@@ -1,14 +1,14 @@
 package restracker.seedabi;
 
 import java.util.Optional;
-import restracker.bpf.Errno;
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
-import restracker.bpf.SeccompListener;
-import restracker.bpf.SeccompListener.Notification;
 import restracker.control.Operation;
 import restracker.control.Reply;
 import restracker.control.Request;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
+import restracker.sys.SeccompListener.Notification;
+import restracker.sys.SeccompListener;
 import restracker.tracker.Quota;
 
 /**

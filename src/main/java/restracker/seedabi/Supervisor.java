@@ -1,8 +1,8 @@
 package restracker.seedabi;
 
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
-import restracker.bpf.SeccompListener;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
+import restracker.sys.SeccompListener;
 
 /**
  * Answers the calls of a program started by the {@link Launcher}, on a thread of its own, until
@@ -57,7 +57,7 @@ public final class Supervisor implements AutoCloseable {
                         calls.handle(n.get());
                     } catch (RuntimeException e) {
                         // a bug in one answer must not leave the caller waiting
-                        listener.answer(n.get().id(), 0, restracker.bpf.Errno.ENOSYS.number());
+                        listener.answer(n.get().id(), 0, restracker.sys.Errno.ENOSYS.number());
                     }
                 } else if (listener.hungUp()) {
                     return;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
-import restracker.bpf.Libc;
+import restracker.sys.Libc;
 
 /**
  * The files a supervised program opens in place of /dev/tracer and /proc/tracer. /dev/tracer is one

@@ -1,24 +1,23 @@
 package restracker.tracker;
 
-import restracker.proc.ProcFs;
-import static restracker.bpf.Errno.ALREADY;
-import static restracker.bpf.Errno.EINVAL;
-import static restracker.bpf.Errno.ENOSPC;
-import static restracker.bpf.Errno.ESRCH;
-import static restracker.tracker.TrackerMaps.key;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Optional;
 import restracker.bpf.BpfMap;
-import restracker.bpf.Errno;
-import restracker.bpf.NativeException;
 import restracker.kernel.EntityRecord;
 import restracker.kernel.ObjectRecord;
 import restracker.kernel.QuotaRecord;
 import restracker.kernel.Records;
 import restracker.kernel.StateRecord;
+import restracker.proc.ProcFs;
+import restracker.sys.Errno;
+import restracker.sys.NativeException;
+import static restracker.sys.Errno.ALREADY;
+import static restracker.sys.Errno.EINVAL;
+import static restracker.sys.Errno.ENOSPC;
+import static restracker.sys.Errno.ESRCH;
+import static restracker.tracker.TrackerMaps.key;
 
 /**
  * The tracker's tables of entities, quotas, groups and objects as the operations share them:

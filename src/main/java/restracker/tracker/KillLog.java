@@ -1,6 +1,6 @@
 package restracker.tracker;
 
-import static restracker.bpf.Errno.ENOSPC;
+import static restracker.sys.Errno.ENOSPC;
 import static restracker.tracker.TrackerMaps.key;
 
 import java.lang.foreign.Arena;
@@ -9,13 +9,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import restracker.bpf.BpfMap;
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
 import restracker.kernel.EntityRecord;
 import restracker.kernel.EventRecord;
 import restracker.kernel.HookedSyscalls;
 import restracker.kernel.Records;
 import restracker.kernel.StateRecord;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
 
 /**
  * The tracker's kill logs as user space reads and writes them: which log a user's entities go to,

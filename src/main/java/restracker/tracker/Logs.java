@@ -6,11 +6,11 @@ import java.lang.foreign.ValueLayout;
 import java.util.OptionalInt;
 import java.util.function.LongConsumer;
 import restracker.bpf.BpfMap;
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
 import restracker.kernel.EventRecord;
 import restracker.kernel.LogRecord;
 import restracker.kernel.Records;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
 
 /**
  * The kill logs and each user's share, over the kernel's `logs` map (rt_log, mmap-able: counters

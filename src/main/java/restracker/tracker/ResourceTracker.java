@@ -1,10 +1,10 @@
 package restracker.tracker;
 
-import static restracker.bpf.Errno.ALREADY;
-import static restracker.bpf.Errno.EINVAL;
-import static restracker.bpf.Errno.ENOSPC;
-import static restracker.bpf.Errno.EPERM;
-import static restracker.bpf.Errno.ESRCH;
+import static restracker.sys.Errno.ALREADY;
+import static restracker.sys.Errno.EINVAL;
+import static restracker.sys.Errno.ENOSPC;
+import static restracker.sys.Errno.EPERM;
+import static restracker.sys.Errno.ESRCH;
 import static restracker.tracker.TrackerMaps.key;
 
 import java.lang.foreign.Arena;
@@ -15,9 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import restracker.bpf.BpfMap;
-import restracker.bpf.Errno;
-import restracker.bpf.Libc;
-import restracker.bpf.NativeException;
 import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
 import restracker.kernel.EntityRecord;
@@ -25,6 +22,9 @@ import restracker.kernel.PinnedState;
 import restracker.kernel.PolicyRecords;
 import restracker.kernel.Records;
 import restracker.proc.ProcFs;
+import restracker.sys.Errno;
+import restracker.sys.Libc;
+import restracker.sys.NativeException;
 
 /**
  * The five system calls of the kernel patch restracker replaces (register, fetch, deregister, resource_cap, resource_reset) over the

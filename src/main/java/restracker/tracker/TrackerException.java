@@ -1,7 +1,7 @@
 package restracker.tracker;
 
-import restracker.bpf.Errno;
-import restracker.bpf.NativeException;
+import restracker.sys.Errno;
+import restracker.sys.NativeException;
 
 /** An operation refused with one of the error numbers of the system calls restracker replaces. */
 public final class TrackerException extends NativeException {

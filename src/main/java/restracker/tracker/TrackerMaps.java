@@ -4,8 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import restracker.bpf.BpfMap;
-import restracker.bpf.Libc;
 import restracker.kernel.PinnedState;
+import restracker.sys.Libc;
 
 /**
  * The tracker's pinned maps as its operations use them, and the memory of the two mmap-able

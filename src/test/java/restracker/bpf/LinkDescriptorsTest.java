@@ -16,7 +16,7 @@ import restracker.testing.TestKernel;
  * closes the link descriptors its own attachments left open, and none of the other's.
  */
 class LinkDescriptorsTest {
-    private static final String OBJECT = "tracer_probe.bpf.o";
+    private static final String OBJECT = "kernelops_probe.bpf.o";
 
     @Test
     void closingOneObjectLeavesTheOthersDescriptorsOpen() throws IOException {

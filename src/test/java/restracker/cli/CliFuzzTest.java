@@ -27,7 +27,7 @@ import net.jqwik.api.statistics.Statistics;
 import restracker.testing.Child;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
-import restracker.tracer.KernelTracer;
+import restracker.kernelops.KernelTracer;
 import restracker.tracker.EntityStats;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import restracker.kernel.PinnedState;
-import restracker.tracer.CounterSource;
+import restracker.kernelops.CounterSource;
 import restracker.tracker.TrackerHooks;
 
 /** The environment is read at the edge, in one class; the library takes its settings as arguments. */

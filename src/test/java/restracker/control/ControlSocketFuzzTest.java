@@ -19,8 +19,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import restracker.bpf.UnixSocket;
 import restracker.cli.ControlHandler;
+import restracker.sys.UnixSocket;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracker.EntityStats;
@@ -175,7 +175,7 @@ class ControlSocketFuzzTest {
             byte[] buf = new byte[65536];
             try {
                 for (UnixSocket.Received r; (r = s.receive(buf)).count() > 0; ) reply.write(buf, 0, r.count());
-            } catch (restracker.bpf.NativeException e) {
+            } catch (restracker.sys.NativeException e) {
                 assertTrue(e.rawErrno() != 11, "an answer within " + DEADLINE);
                 // the server reset the connection: a closed connection
             }

@@ -50,7 +50,7 @@ class ReadsNeverLoadTest {
 
     private static void assertNothingLoaded(String after) {
         assertFalse(Files.exists(pinDir.resolve("tracker")), "the tracker was loaded by " + after);
-        assertFalse(Files.exists(pinDir.resolve("tracer")), "the tracer was loaded by " + after);
+        assertFalse(Files.exists(pinDir.resolve("kernelops")), "the tracer was loaded by " + after);
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import restracker.bpf.NativeException;
+import restracker.sys.NativeException;
 import restracker.tracker.Quota;
 
 /** The typed request's layout, byte by byte, and what a strict decoder refuses. */

@@ -22,7 +22,7 @@ import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.TracerColumns;
 import restracker.testing.Workload;
-import restracker.tracer.KernelTracer;
+import restracker.kernelops.KernelTracer;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 

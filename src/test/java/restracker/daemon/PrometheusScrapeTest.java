@@ -31,7 +31,7 @@ import restracker.testing.KernelReach;
 import restracker.testing.TempTrees;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
-import restracker.tracer.KernelTracer;
+import restracker.kernelops.KernelTracer;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 

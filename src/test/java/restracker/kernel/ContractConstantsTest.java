@@ -11,11 +11,11 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import restracker.testing.BpfMaps;
 import restracker.testing.BtfLayout;
-import restracker.tracer.TracerRecords;
+import restracker.kernelops.KernelOpsRecords;
 
 /**
  * Each constant of the C/Java contract is an enum constant of the C headers (bpf/restracker.h,
- * bpf/tracer.h, bpf/policy.h) and a copy in Records, TracerRecords or PolicyRecords: the copy must equal the value the built
+ * bpf/kernelops.h, bpf/policy.h) and a copy in Records, KernelOpsRecords or PolicyRecords: the copy must equal the value the built
  * object's BTF carries, and the maps of the built object must be as large as those values say,
  * because Java computes slots and sizes from its copies alone.
  */
@@ -44,10 +44,10 @@ class ContractConstantsTest {
 
     @Test
     void everyTracerRecordsConstantEqualsBothObjectsEnums() throws Exception {
-        for (String object : new String[] {"tracer.bpf.o", "tracer_hooks.bpf.o"}) {
+        for (String object : new String[] {"kernelops.bpf.o", "kernelops_hooks.bpf.o"}) {
             Map<String, Long> btf = BtfLayout.enumValues(object);
-            Set<String> compared = compare(TracerRecords.class, "RT_TRACER_", btf);
-            assertTrue(compared.containsAll(Set.of("RT_TRACER_MAX_PIDS", "RT_TRACER_HOOK_NONE", "RT_TRACER_REASON_LEN")),
+            Set<String> compared = compare(KernelOpsRecords.class, "RT_KERNELOPS_", btf);
+            assertTrue(compared.containsAll(Set.of("RT_KERNELOPS_MAX_PIDS", "RT_KERNELOPS_HOOK_NONE", "RT_KERNELOPS_REASON_LEN")),
                     object + ": " + compared);
         }
     }
@@ -76,8 +76,8 @@ class ContractConstantsTest {
     void theArrayLengthsOfTheRecordsMatchTheBtf() {
         assertEquals(Records.COMM_LEN, BpfMaps.declaredArrayLength("tracker.bpf.o", "rt_event", "comm"));
         assertEquals(Records.VERSION_LEN, BpfMaps.declaredArrayLength("tracker.bpf.o", "rt_meta", "version"));
-        assertEquals(TracerRecords.FUNCTION_LEN, BpfMaps.declaredArrayLength("tracer.bpf.o", "rt_tracer_info", "lock_function"));
-        assertEquals(TracerRecords.REASON_LEN, BpfMaps.declaredArrayLength("tracer.bpf.o", "rt_tracer_info", "reason"));
+        assertEquals(KernelOpsRecords.FUNCTION_LEN, BpfMaps.declaredArrayLength("kernelops.bpf.o", "rt_kernelops_info", "lock_function"));
+        assertEquals(KernelOpsRecords.REASON_LEN, BpfMaps.declaredArrayLength("kernelops.bpf.o", "rt_kernelops_info", "reason"));
     }
 
     /** Compares every int or long constant of records (but user space's own) with PREFIX + its name; returns the C names. */

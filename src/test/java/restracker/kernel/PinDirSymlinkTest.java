@@ -88,7 +88,7 @@ class PinDirSymlinkTest {
                 PinnedState.unload(pin);
                 outcomes.add("unloaded");
             } catch (StateException e) {
-                assertEquals(restracker.bpf.Errno.EACCES, e.errno(), e.getMessage());
+                assertEquals(restracker.sys.Errno.EACCES, e.errno(), e.getMessage());
                 assertTrue(e.getMessage().contains(pin.toString()) && e.getMessage().contains(user.name()), e.getMessage());
                 outcomes.add("refused");
             } catch (RuntimeException e) {
@@ -128,7 +128,7 @@ class PinDirSymlinkTest {
         Files.createSymbolicLink(links, victim);
         StateException e = org.junit.jupiter.api.Assertions.assertThrows(StateException.class,
                 () -> PinnedState.openOrLoad(pin, BP));
-        assertEquals(restracker.bpf.Errno.EACCES, e.errno());
+        assertEquals(restracker.sys.Errno.EACCES, e.errno());
         assertTrue(e.getMessage().contains(links.toString()) && e.getMessage().contains("symbolic link"), e.getMessage());
         assertEquals(FILES, victimFiles());
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
-import restracker.bpf.Errno;
+import restracker.sys.Errno;
 import restracker.testing.BpfMaps;
 import restracker.testing.TestKernel;
 import restracker.tracker.ResourceTracker;

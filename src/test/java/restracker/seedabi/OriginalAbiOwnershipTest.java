@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import restracker.bpf.Libc;
+import restracker.sys.Libc;
 import restracker.testing.DaemonJvm;
 import restracker.testing.Loaded;
 import restracker.testing.TestKernel;

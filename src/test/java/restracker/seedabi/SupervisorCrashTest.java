@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import restracker.bpf.Libc;
 import restracker.kernel.PinnedState;
+import restracker.sys.Libc;
 import restracker.testing.TestKernel;
 
 /**

@@ -5,7 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
-import restracker.tracer.CounterSource;
+import restracker.kernelops.CounterSource;
 import restracker.tracker.TrackerHooks;
 
 /**

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.ModifierSupport;
-import restracker.bpf.Libc;
 import restracker.cli.Environment;
-import restracker.tracer.KernelTracer;
+import restracker.sys.Libc;
+import restracker.kernelops.KernelTracer;
 import restracker.tracker.ResourceTracker;
 
 /**

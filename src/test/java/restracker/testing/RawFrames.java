@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import restracker.bpf.NativeException;
-import restracker.bpf.UnixSocket;
+import restracker.sys.NativeException;
+import restracker.sys.UnixSocket;
 
 /**
  * A hostile client of the control socket, run as a test's user: `RawFrames SOCKET REPEAT SECONDS

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
-import restracker.bpf.Libc;
 import restracker.cli.Environment;
 import restracker.kernel.PinnedState;
-import restracker.tracer.CounterSource;
-import restracker.tracer.KernelTracer;
+import restracker.sys.Libc;
+import restracker.kernelops.CounterSource;
+import restracker.kernelops.KernelTracer;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerHooks;
 

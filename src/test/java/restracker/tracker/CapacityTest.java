@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
-import restracker.bpf.Errno;
 import restracker.kernel.Records;
+import restracker.sys.Errno;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;
 

@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import restracker.bpf.Errno;
+import restracker.sys.Errno;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;
 

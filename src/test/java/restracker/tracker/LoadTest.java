@@ -32,10 +32,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import restracker.bpf.Errno;
 import restracker.kernel.EntityRecord;
 import restracker.kernel.Records;
 import restracker.proc.ProcFs;
+import restracker.sys.Errno;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import restracker.bpf.Errno;
+import restracker.sys.Errno;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;
 

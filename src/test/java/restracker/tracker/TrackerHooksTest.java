@@ -14,11 +14,11 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfObject;
-import restracker.bpf.NativeException;
 import restracker.cli.Environment;
 import restracker.kernel.Blueprint;
 import restracker.kernel.HookedSyscalls;
 import restracker.kernel.PinnedState;
+import restracker.sys.NativeException;
 import restracker.testing.TestKernel;
 
 /**
@@ -31,7 +31,7 @@ class TrackerHooksTest {
 
     @AfterEach
     void cleanUp() {
-        if (restracker.bpf.Libc.geteuid() == 0) PinnedState.unload(root);
+        if (restracker.sys.Libc.geteuid() == 0) PinnedState.unload(root);
     }
 
     @Test

@@ -91,6 +91,7 @@ function renderProcesses(data) {
       || (p.openfile_quota >= 0 && p.openfile_count > 0.9 * p.openfile_quota);
     if (over) tr.className = "over";
     tr.append(el("td", { class: "num pid" }, String(p.pid)), el("td", {}, p.comm), el("td", {}, p.scope),
+      el("td", {}, p.policy === null || p.policy === undefined ? "-" : p.policy),
       el("td", { class: "num" }, `${bytes(p.heapsize_bytes)} / ${bytes(p.heapsize_quota_bytes)}`));
     const hc = el("td"); hc.appendChild(chart(history.get(p.pid), "heap", p.heapsize_quota_bytes, now)); tr.appendChild(hc);
     tr.appendChild(el("td", { class: "num" }, `${p.openfile_count} / ${count(p.openfile_quota)}`));
@@ -108,15 +109,49 @@ function renderKills(data) {
   for (const e of recent) {
     const usage = e.quota === "heap" ? bytes(e.usage) : String(e.usage);
     const limit = e.quota === "heap" ? bytes(e.limit) : String(e.limit);
-    const tr = el("tr", { "data-seq": e.seq });
-    tr.append(el("td", {}, new Date(e.time).toLocaleTimeString()), el("td", { class: "num" }, String(e.pid)),
-      el("td", {}, e.comm), el("td", {}, e.quota), el("td", { class: "num" }, usage),
-      el("td", { class: "num" }, limit), el("td", {}, e.syscall === "cap" ? "cap" : e.syscall + "()"));
+    const tr = el("tr", { "data-seq": e.seq, class: e.kind });
+    tr.append(el("td", {}, new Date(e.time).toLocaleTimeString()), el("td", {}, e.kind),
+      el("td", { class: "num" }, String(e.pid)), el("td", {}, e.comm), el("td", {}, e.quota),
+      el("td", { class: "num" }, usage), el("td", { class: "num" }, limit),
+      el("td", {}, e.syscall === "cap" ? "cap" : e.syscall + "()"), el("td", {}, e.policy === null ? "-" : e.policy));
     body.appendChild(tr);
   }
   document.getElementById("no-kills").hidden = data.events.length > 0;
   document.getElementById("kill-count").textContent = `(${data.total} in all` +
     (data.overwritten > 0 ? `, ${data.overwritten} overwritten` : "") + ")";
+}
+
+function selects(p) {
+  const s = [];
+  if (p.exe !== null) s.push(`exe ${p.exe}` + (p.children ? " and children" : ""));
+  if (p.cgroup !== null) s.push(`cgroup ${p.cgroup}`);
+  if (p.uid !== null) s.push(`uid ${p.uid}`);
+  return s.join(", ");
+}
+
+function renderPolicies(data) {
+  const body = document.querySelector("#policies tbody");
+  body.replaceChildren();
+  for (const p of data.policies) {
+    const tr = el("tr", { "data-policy": p.name });
+    tr.append(el("td", {}, p.name), el("td", {}, p.mode), el("td", {}, selects(p)),
+      el("td", { class: "num" }, bytes(p.heap_quota_bytes)), el("td", { class: "num" }, count(p.file_quota)),
+      el("td", { class: "num" }, p.warn_percent === null ? "-" : `${p.warn_percent}%`),
+      el("td", { class: "num held" }, String(p.held)), el("td", { class: "num" }, String(p.killed)),
+      el("td", { class: "num" }, String(p.audited)), el("td", { class: "num" }, String(p.warned)));
+    body.appendChild(tr);
+  }
+  document.getElementById("no-policies").hidden = data.policies.length > 0;
+  document.getElementById("policy-count").textContent = `(${data.policies.length})`;
+  const r = data.reloads, note = document.getElementById("reloads");
+  note.hidden = r === null;
+  if (r !== null) {
+    note.className = r.last_failed ? "note bad" : "note";
+    note.textContent = `Policy directory: ${r.applied} reloads applied, ${r.failed} failed` +
+      (r.last_applied ? `; last applied ${new Date(r.last_applied).toLocaleTimeString()}` : "") +
+      (r.last_failed ? `; the last failed (the kernel keeps the set before): ${r.last_error}` : "") +
+      (r.absent.length > 0 ? `; left out, a path absent here: ${r.absent.join(", ")}` : "");
+  }
 }
 
 const TRACER_COLUMNS = ["kmalloc", "kfree", "kmalloc_mem", "kfree_mem", "sched", "up", "down", "lock", "unlock"];
@@ -149,13 +184,15 @@ function status(text, bad) {
 
 async function refresh() {
   try {
-    const [procs, events, tracer] = await Promise.all([
+    const [procs, events, policies, tracer] = await Promise.all([
       fetch("/api/processes").then(r => r.json()),
       fetch("/api/events").then(r => r.json()),
+      fetch("/api/policies").then(r => r.json()),
       fetch("/api/tracer").then(r => r.json()),
     ]);
     renderProcesses(procs);
     renderKills(events);
+    renderPolicies(policies);
     renderTracer(tracer);
     status(procs.loaded ? `live · updated ${new Date().toLocaleTimeString()}` : "the tracker is not loaded in the kernel", !procs.loaded);
   } catch (e) {

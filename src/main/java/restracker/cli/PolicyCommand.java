@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 import restracker.json.Json;
+import restracker.json.JsonViews;
 import restracker.policy.Match;
 import restracker.policy.Mode;
 import restracker.policy.Policy;
@@ -132,7 +133,7 @@ final class PolicyCommand implements Runnable {
         public void run() {
             try (ResourceTracker t = tracker(spec, "list the policies")) {
                 List<PolicyTable.Loaded> all = new PolicyTable(t).list();
-                spec.commandLine().getOut().print(json ? Json.write(Map.of("policies", all.stream().map(PolicyViews::json)
+                spec.commandLine().getOut().print(json ? Json.write(Map.of("policies", all.stream().map(JsonViews::policy)
                         .toList())) + "\n" : PolicyViews.table(all));
             }
         }

@@ -2,14 +2,12 @@ package restracker.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import restracker.json.Json;
 import restracker.policy.Policy;
 import restracker.policy.PolicyTable;
 import restracker.text.Untrusted;
 import restracker.tracker.Sizes;
 
-/** How `policy list` shows the loaded policies, as a table and as JSON. */
+/** How `policy list` shows the loaded policies as a table (its JSON: {@link restracker.json.JsonViews#policy}). */
 final class PolicyViews {
     private PolicyViews() {}
 
@@ -34,25 +32,5 @@ final class PolicyViews {
         p.match().cgroup().ifPresent(c -> s.add("cgroup " + Untrusted.escape(c.toString())));
         p.match().uid().ifPresent(u -> s.add("uid " + Integer.toUnsignedString(u)));
         return String.join(", ", s);
-    }
-
-    static Map<String, Object> json(PolicyTable.Loaded l) {
-        Policy p = l.policy();
-        Map<String, Object> m = Json.object();
-        m.put("name", p.name());
-        m.put("id", l.id());
-        m.put("exe", p.match().exe().map(Object::toString).orElse(null));
-        m.put("children", p.match().children());
-        m.put("cgroup", p.match().cgroup().map(Object::toString).orElse(null));
-        m.put("uid", p.match().uid().isPresent() ? (Object) Integer.toUnsignedLong(p.match().uid().getAsInt()) : null);
-        m.put("heap_quota_bytes", p.quota().heapBytes());
-        m.put("file_quota", p.quota().files());
-        m.put("mode", p.mode().word());
-        m.put("warn_percent", p.warnPercent().isPresent() ? (Object) p.warnPercent().getAsInt() : null);
-        m.put("held", l.held());
-        m.put("killed", l.killed());
-        m.put("audited", l.audited());
-        m.put("warned", l.warned());
-        return m;
     }
 }

@@ -11,17 +11,20 @@ import restracker.tracker.EntityStats;
 
 /**
  * The read-only JSON API under {@code /api/}: {@code processes}, {@code processes/{pid}},
- * {@code events}, {@code history} (the daemon's recent samples, for charts) and {@code tracer} (the
+ * {@code events}, {@code policies} (the policies loaded, and the policy directory's reloads),
+ * {@code history} (the daemon's recent samples, for charts) and {@code tracer} (the
  * kernel-operations tracer's table). Each answer is the shared reading of the kernel state, at most
  * {@link KernelView#MAX_AGE} old (its {@code time} says when it was taken).
  */
 final class ApiHandler implements HttpHandler {
     private final KernelView view;
     private final History history;
+    private final Optional<PolicyReloads> reloads;
 
-    ApiHandler(KernelView view, History history) {
+    ApiHandler(KernelView view, History history, Optional<PolicyReloads> reloads) {
         this.view = view;
         this.history = history;
+        this.reloads = reloads;
     }
 
     @Override
@@ -59,9 +62,11 @@ final class ApiHandler implements HttpHandler {
                 process(ex, r, path.substring("/api/processes/".length()));
             } else if (path.equals("/api/events")) {
                 Http.json(ex, 200, JsonViews.events(r.log()));
+            } else if (path.equals("/api/policies")) {
+                Http.json(ex, 200, ApiJson.policies(r, reloads.map(PolicyReloads::status)));
             } else {
                 Http.json(ex, 404, ApiJson.error("no such endpoint: " + path
-                        + " (try /api/processes, /api/processes/PID, /api/events, /api/history, /api/tracer, /api/stream)"));
+                        + " (try /api/processes, /api/processes/PID, /api/events, /api/policies, /api/history, /api/tracer, /api/stream)"));
             }
         }
     }

@@ -30,6 +30,31 @@ final class ApiJson {
         return m;
     }
 
+    /**
+     * `/api/policies`: the policies loaded (as `policy list --json`, each with the processes of the
+     * reading it holds) and, with {@code daemon --policies}, the outcome of the directory's reloads.
+     */
+    static Map<String, Object> policies(KernelView.Reading r, Optional<PolicyReloads.Status> reloads) {
+        Map<String, Object> m = Json.object();
+        m.put("loaded", r.loaded());
+        m.put("time", r.at().toString());
+        m.put("policies", r.policies().stream().map(JsonViews::policy).toList());
+        m.put("reloads", reloads.map(ApiJson::reloads).orElse(null));
+        return m;
+    }
+
+    private static Map<String, Object> reloads(PolicyReloads.Status s) {
+        Map<String, Object> m = Json.object();
+        m.put("applied", s.applied());
+        m.put("failed", s.failed());
+        m.put("last_failed", s.lastFailed());
+        m.put("last_error", s.lastError().orElse(null));
+        m.put("last_applied", s.lastApplied().map(Object::toString).orElse(null));
+        m.put("policies", s.policies());
+        m.put("absent", s.absent());
+        return m;
+    }
+
     static Map<String, Object> error(String message) {
         Map<String, Object> m = Json.object();
         m.put("error", message);

@@ -91,7 +91,7 @@ public final class Daemon implements AutoCloseable {
         History history = History.sampling(view);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new TrackerCollector(view, stream));
-        registry.register(new PolicyCollector(pinDir, reloads));
+        registry.register(new PolicyCollector(view, reloads));
         JvmMetrics.builder().register(registry);
         Server jetty = new Server(new VirtualThreadPool());
         jetty.setHandler(new ContextHandlerCollection());
@@ -104,7 +104,7 @@ public final class Daemon implements AutoCloseable {
         connector.addBean(new ClientShares(MAX_CONNECTIONS_PER_CLIENT, MAX_CONNECTIONS));
         jetty.addConnector(connector);
         HttpServer server = new JettyHttpServer(jetty, false);
-        ApiHandler api = new ApiHandler(view, history);
+        ApiHandler api = new ApiHandler(view, history, reloads);
         List<HttpContext> contexts = List.of(
                 server.createContext("/api", new Guarded(api)),
                 server.createContext("/api/stream", new Guarded(stream)),

@@ -4,14 +4,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import restracker.kernelops.KernelOpsSnapshot;
+import restracker.kernelops.KernelTracer;
+import restracker.policy.PolicyTable;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
-import restracker.kernelops.KernelTracer;
-import restracker.kernelops.KernelOpsSnapshot;
 import restracker.tracker.ResourceTracker;
 
 /**
@@ -29,10 +32,12 @@ final class KernelView implements AutoCloseable {
     static final Duration MAX_AGE = Duration.ofSeconds(1);
 
     /**
-     * One reading: what is tracked, the kill log, when it began (it shows every change made before
-     * that moment) and how long it took.
+     * One reading: what is tracked, the kill log, the policies loaded (each with the processes of
+     * this reading it holds), when it began (it shows every change made before that moment) and
+     * how long it took.
      */
-    record Reading(boolean loaded, List<EntityStats> entities, EventLog log, Instant at, Duration took) {}
+    record Reading(boolean loaded, List<EntityStats> entities, EventLog log, List<PolicyTable.Loaded> policies, Instant at,
+            Duration took) {}
 
     private static final EventLog NO_EVENTS = new EventLog(List.of(), 0, 0);
 
@@ -94,11 +99,12 @@ final class KernelView implements AutoCloseable {
             Optional<ResourceTracker> t = current();
             Reading r;
             if (t.isEmpty()) {
-                r = new Reading(false, List.of(), NO_EVENTS, at, elapsed(start));
+                r = new Reading(false, List.of(), NO_EVENTS, List.of(), at, elapsed(start));
             } else {
                 List<EntityStats> entities = t.get().list();
                 EventLog log = t.get().events();
-                r = new Reading(true, entities, log, at, elapsed(start));
+                List<PolicyTable.Loaded> policies = new PolicyTable(t.get()).list(heldByPolicy(entities));
+                r = new Reading(true, entities, log, policies, at, elapsed(start));
             }
             readings.incrementAndGet();
             tally.observe(r.log());
@@ -109,6 +115,12 @@ final class KernelView implements AutoCloseable {
             forget();
             throw e;
         }
+    }
+
+    private static Map<String, Long> heldByPolicy(List<EntityStats> entities) {
+        Map<String, Long> held = new HashMap<>();
+        for (EntityStats e : entities) e.policy().ifPresent(name -> held.merge(name, 1L, Long::sum));
+        return held;
     }
 
     /** The tracker pinned now: the one held open if it is still the one pinned, else opened afresh. */

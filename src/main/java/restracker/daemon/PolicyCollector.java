@@ -21,15 +21,15 @@ import restracker.tracker.ResourceTracker;
  * The policies' series: per policy loaded (label policy), the processes it holds now and the kills,
  * audit notices and warnings the kernel counted for it; and with {@code daemon --policies}, the
  * reloads of the policy directory (applied, failed, whether the last failed, when one last
- * applied, the policies left out for a path absent here). Read at each scrape; a tracker not
- * loaded has no policy series.
+ * applied, the policies left out for a path absent here). From the daemon's shared reading of
+ * the kernel state; a tracker not loaded has no policy series.
  */
 final class PolicyCollector implements MultiCollector {
-    private final Path pinDir;
+    private final KernelView view;
     private final Optional<PolicyReloads> reloads;
 
-    PolicyCollector(Path pinDir, Optional<PolicyReloads> reloads) {
-        this.pinDir = pinDir;
+    PolicyCollector(KernelView view, Optional<PolicyReloads> reloads) {
+        this.view = view;
         this.reloads = reloads;
     }
 
@@ -51,11 +51,7 @@ final class PolicyCollector implements MultiCollector {
 
     private List<PolicyTable.Loaded> loaded() {
         try {
-            Optional<ResourceTracker> opened = ResourceTracker.openExisting(pinDir);
-            if (opened.isEmpty()) return List.of();
-            try (ResourceTracker t = opened.get()) {
-                return new PolicyTable(t).list();
-            }
+            return view.read().policies();
         } catch (RuntimeException e) {
             return List.of(); // the tracker's own series say it cannot be read
         }

@@ -87,7 +87,13 @@ final class PolicyReloads implements AutoCloseable {
                     key.pollEvents();
                     key.reset();
                 }
-                reloadIfChanged();
+                try {
+                    reloadIfChanged();
+                } catch (RuntimeException e) {
+                    // the directory could not even be looked at (a fingerprint, not a set): keep watching
+                    log.println("restracker: cannot look at the policy directory " + dir + ": " + e);
+                    log.flush();
+                }
             }
         } catch (InterruptedException | ClosedWatchServiceException stopped) {
             // closed

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Map;
 import restracker.kernelops.Counter;
 import restracker.kernelops.CounterSource;
-import restracker.kernelops.TracedProcess;
 import restracker.kernelops.KernelOpsSnapshot;
+import restracker.kernelops.TracedProcess;
+import restracker.policy.Policy;
+import restracker.policy.PolicyTable;
 import restracker.tracker.EntityStats;
 import restracker.tracker.EventLog;
 import restracker.tracker.KillEvent;
@@ -91,6 +93,27 @@ public final class JsonViews {
         }
         m.put("counters", counters);
         m.put("allocations_dropped", s.allocationsDropped());
+        return m;
+    }
+
+    /** A loaded policy, in `policy list --json` and `/api/policies`. */
+    public static Map<String, Object> policy(PolicyTable.Loaded l) {
+        Policy p = l.policy();
+        Map<String, Object> m = Json.object();
+        m.put("name", p.name());
+        m.put("id", l.id());
+        m.put("exe", p.match().exe().map(Object::toString).orElse(null));
+        m.put("children", p.match().children());
+        m.put("cgroup", p.match().cgroup().map(Object::toString).orElse(null));
+        m.put("uid", p.match().uid().isPresent() ? (Object) Integer.toUnsignedLong(p.match().uid().getAsInt()) : null);
+        m.put("heap_quota_bytes", p.quota().heapBytes());
+        m.put("file_quota", p.quota().files());
+        m.put("mode", p.mode().word());
+        m.put("warn_percent", p.warnPercent().isPresent() ? (Object) p.warnPercent().getAsInt() : null);
+        m.put("held", l.held());
+        m.put("killed", l.killed());
+        m.put("audited", l.audited());
+        m.put("warned", l.warned());
         return m;
     }
 }

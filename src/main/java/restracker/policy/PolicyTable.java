@@ -91,11 +91,29 @@ public final class PolicyTable {
     public List<Loaded> list() {
         try (Arena arena = Arena.ofConfined()) {
             Map<Integer, Long> held = heldCounts(arena);
-            List<Loaded> all = new ArrayList<>();
-            for (int id : state.map("policies").intKeys()) read(arena, id, held).ifPresent(all::add);
-            all.sort(java.util.Comparator.comparingInt(Loaded::id));
-            return all;
+            return list(arena, (id, name) -> held.getOrDefault(id, 0L));
         }
+    }
+
+    /**
+     * As {@link #list()}, with the processes each policy holds counted by the caller, from a
+     * listing of the entities it has read already (each entity names the policy holding it).
+     */
+    public List<Loaded> list(Map<String, Long> heldByName) {
+        try (Arena arena = Arena.ofConfined()) {
+            return list(arena, (id, name) -> heldByName.getOrDefault(name, 0L));
+        }
+    }
+
+    private interface Held {
+        long of(int id, String name);
+    }
+
+    private List<Loaded> list(Arena arena, Held held) {
+        List<Loaded> all = new ArrayList<>();
+        for (int id : state.map("policies").intKeys()) read(arena, id, held).ifPresent(all::add);
+        all.sort(java.util.Comparator.comparingInt(Loaded::id));
+        return all;
     }
 
     /** How many policies are loaded. */
@@ -230,7 +248,7 @@ public final class PolicyTable {
         if (rc != 0) throw new NativeException(rc, "cannot write policy " + p.name() + " into restracker's tables");
     }
 
-    private Optional<Loaded> read(Arena arena, int id, Map<Integer, Long> held) {
+    private Optional<Loaded> read(Arena arena, int id, Held held) {
         MemorySegment v = PolicyRecord.allocate(arena);
         if (!state.map("policies").lookup(key(arena, id), v)) return Optional.empty();
         int kinds = PolicyRecord.selectors(v), flags = PolicyRecord.flags(v);
@@ -248,7 +266,7 @@ public final class PolicyTable {
                 warn == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(warn));
         Selectors s = new Selectors(kinds, PolicyRecord.exeDev(v), PolicyRecord.exeIno(v), PolicyRecord.cgroupId(v),
                 PolicyRecord.uid(v));
-        return Optional.of(new Loaded(id, p, s, held.getOrDefault(id, 0L), PolicyRecord.killed(v), PolicyRecord.audited(v),
+        return Optional.of(new Loaded(id, p, s, held.of(id, p.name()), PolicyRecord.killed(v), PolicyRecord.audited(v),
                 PolicyRecord.warned(v)));
     }
 

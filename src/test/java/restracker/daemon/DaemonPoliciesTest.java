@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import restracker.cli.Main;
 import restracker.testing.Child;
+import restracker.testing.JsonTree;
 import restracker.testing.Loaded;
 import restracker.testing.TempTrees;
 import restracker.testing.TestKernel;
@@ -97,6 +99,15 @@ class DaemonPoliciesTest {
             String m = awaitMetrics(c, "the first set applied", s -> s.contains("restracker_policy_reloads_total{result=\"applied\"} 1"));
             assertEquals(1, metric(m, "restracker_policy_absent"), "the cgroup this machine lacks: its policy left out");
             assertEquals(0, metric(m, "restracker_policy_reload_failed"));
+            JsonNode api = JsonTree.parse(c.get("/api/policies").body());
+            assertEquals(1, api.get("reloads").get("applied").asLong(), api.toString());
+            assertEquals("elsewhere (/sys/fs/cgroup/unified/no-such-pod.slice)", api.get("reloads").get("absent").get(0).asText(), api.toString());
+            assertEquals(1, api.get("policies").size(), "the policy left out is not loaded: " + api);
+            JsonNode loaded = api.get("policies").get(0);
+            assertEquals("worker", loaded.get("name").asText());
+            assertEquals(worker.toString(), loaded.get("exe").asText());
+            assertEquals(3, loaded.get("file_quota").asLong());
+            assertEquals("enforce", loaded.get("mode").asText());
             try (Workload w = Workload.start(List.of(), worker)) {
                 for (int i = 0; i < 3; i++) w.open("/dev/null");
                 WorkloadDied died = assertThrows(WorkloadDied.class, () -> w.open("/dev/null"), "the kernel kills the 4th open");
@@ -110,8 +121,10 @@ class DaemonPoliciesTest {
             try (Workload w = Workload.start(List.of(), worker)) {
                 for (int i = 0; i < 6; i++) w.open("/dev/null");
                 assertTrue(w.alive(), "within the new quota");
-                assertTrue(c.get("/metrics").body().contains("restracker_policy_processes{policy=\"worker\"} 1"),
-                        "the policy holds the running worker");
+                awaitMetrics(c, "the policy holds the running worker", s -> s.contains("restracker_policy_processes{policy=\"worker\"} 1"));
+                c.awaitReadingAfterNow();
+                JsonNode held = JsonTree.parse(c.get("/api/policies").body()).get("policies").get(0);
+                assertEquals(1, held.get("held").asLong(), held.toString());
             }
 
             write("broken.yaml", "policies:\n  - name: broken\n    files: 1\n");

@@ -11,10 +11,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.policy.Match;
+import restracker.policy.Mode;
+import restracker.policy.Policy;
+import restracker.policy.PolicyTable;
 import restracker.testing.Child;
 import restracker.testing.TempTrees;
 import restracker.testing.TestKernel;
@@ -59,6 +65,40 @@ class DashboardTest {
         } finally {
             TempTrees.delete(profile);
         }
+    }
+
+    @Test
+    void thePageShowsEachPolicyWithTheProcessesItHoldsAndItsAudits() throws Exception {
+        Path dir = Files.createTempDirectory("restracker-dashboard-");
+        PolicyTable table = new PolicyTable(tracker);
+        try {
+            Path exe = dir.resolve("dash-worker");
+            Files.copy(Workload.binary(), exe);
+            table.add(new Policy("dash-workers", new Match(Optional.of(exe), false, Optional.empty(), OptionalInt.empty(),
+                    Optional.empty()), new Quota(Quota.UNLIMITED, 2), Mode.AUDIT, OptionalInt.empty()));
+            try (Workload w = Workload.start(List.of(), exe)) {
+                for (int i = 0; i < 3; i++) w.open("/dev/null"); // one past the quota: audited, not killed
+                new Client(base.substring(0, base.length() - 1)).awaitReadingAfterNow();
+                String dom = chromium("--virtual-time-budget=5000", "--dump-dom", base + "?stream=off");
+                String row = row(dom, "<tr data-policy=\"dash-workers\">");
+                assertTrue(row.contains("<td>audit</td>") && row.contains("<td>exe " + exe + "</td>"), row);
+                assertTrue(row.contains("<td class=\"num held\">1</td>"), "it holds the one workload: " + row);
+                String process = row(dom, "<tr data-pid=\"" + w.pid() + "\"");
+                assertTrue(process.contains("<td>dash-workers</td>"), "the process row names its policy: " + process);
+                assertTrue(dom.contains("<td>audit</td><td class=\"num\">" + w.pid() + "</td>"),
+                        "the audit event for the workload in:\n" + dom);
+            }
+        } finally {
+            table.replaceAll(List.of());
+            TempTrees.delete(dir);
+        }
+    }
+
+    /** The table row of dom that begins with start (to its </tr>). */
+    private static String row(String dom, String start) {
+        int i = dom.indexOf(start);
+        assertTrue(i >= 0, "no row " + start + " in:\n" + dom);
+        return dom.substring(i, dom.indexOf("</tr>", i));
     }
 
     @Test

@@ -63,10 +63,11 @@ class PolicyReloadsTest {
         }, logStream);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    private void await(String what, BooleanSupplier condition, PolicyReloads r) throws InterruptedException {
         Instant end = Instant.now().plus(DEADLINE);
         while (!condition.getAsBoolean()) {
-            assertTrue(Instant.now().isBefore(end), "within " + DEADLINE + ": " + what);
+            assertTrue(Instant.now().isBefore(end), () -> "within " + DEADLINE + ": " + what + "; applied " + applied + ", "
+                    + r.status() + ", log: " + log.toString(StandardCharsets.UTF_8));
             Thread.sleep(20);
         }
     }
@@ -77,10 +78,10 @@ class PolicyReloadsTest {
         try (PolicyReloads r = start()) {
             assertEquals(List.of(List.of("one")), applied, "applied before start returns");
             write("b.yaml", "two");
-            await("the added file applied", () -> applied.size() == 2);
+            await("the added file applied", () -> applied.size() == 2, r);
             assertEquals(List.of("one", "two"), applied.get(1));
             Files.delete(dir.resolve("a.yaml"));
-            await("the removal applied", () -> applied.size() == 3);
+            await("the removal applied", () -> applied.size() == 3, r);
             assertEquals(List.of("two"), applied.get(2));
             assertEquals(3, r.status().applied());
             assertEquals(0, r.status().failed());
@@ -92,7 +93,7 @@ class PolicyReloadsTest {
         write("a.yaml", "one");
         try (PolicyReloads r = start()) {
             writeText("b.yaml", "policies:\n  - name: broken\n");
-            await("the bad set counted as failed", () -> r.status().failed() == 1);
+            await("the bad set counted as failed", () -> r.status().failed() == 1, r);
             assertEquals(List.of(List.of("one")), applied, "the target never saw the bad set");
             assertTrue(r.status().lastFailed());
             assertTrue(r.status().lastError().orElseThrow().contains("b.yaml"), r.status().lastError().orElseThrow());
@@ -100,7 +101,7 @@ class PolicyReloadsTest {
                     log.toString(StandardCharsets.UTF_8));
 
             write("b.yaml", "two");
-            await("the fixed set applied", () -> applied.size() == 2);
+            await("the fixed set applied", () -> applied.size() == 2, r);
             assertEquals(List.of("one", "two"), applied.get(1));
             assertTrue(!r.status().lastFailed() && r.status().policies() == 2, r.status().toString());
         }

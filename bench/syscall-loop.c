@@ -1,7 +1,8 @@
 /*
  * A timed loop of one kind of system call, for restracker's overhead benchmarks.
- * usage: syscall-loop getppid|openclose|mmap|fork|malloc ITERATIONS  -> prints ns per iteration
+ * usage: syscall-loop getppid|openclose|mmap|fork|exec|malloc ITERATIONS  -> prints ns per iteration
  *   fork    fork, the child _exits at once, the parent waits for it
+ *   exec    fork, the child execs this program again (which exits at once), the parent waits
  *   malloc  malloc+touch+free of sizes cycling from 16 B to 512 KiB (glibc serves the large ones
  *           with mmap/munmap, the small ones from its arena, growing and trimming it with brk)
  * With SYSCALL_LOOP_WAIT=1 in the environment it reads one byte from stdin before the clock
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
 	const char *wait = getenv("SYSCALL_LOOP_WAIT");
 	double t0;
 
+	if (!strcmp(kind, "exited"))
+		return 0; /* what an exec loop's child runs */
 	if (wait && !strcmp(wait, "1")) {
 		char c;
 
@@ -52,6 +55,14 @@ int main(int argc, char **argv)
 
 			if (c == 0)
 				_exit(0);
+			waitpid(c, NULL, 0);
+		} else if (!strcmp(kind, "exec")) {
+			pid_t c = fork();
+
+			if (c == 0) {
+				execl("/proc/self/exe", "syscall-loop", "exited", (char *)NULL);
+				_exit(127);
+			}
 			waitpid(c, NULL, 0);
 		} else if (!strcmp(kind, "malloc")) {
 			size_t size = (size_t)16 << (i % 16); /* 16 B .. 512 KiB */

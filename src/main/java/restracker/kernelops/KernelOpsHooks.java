@@ -16,7 +16,7 @@ import restracker.kernelops.CounterSource.Hook;
 
 /**
  * The tracer's second stage: kernelops_hooks.bpf.o loaded onto the maps that the tracer's Blueprint
- * pinned, its links pinned beside the exit hook's (tracer/links/), and the outcome recorded in
+ * pinned, its links pinned beside the exit hook's (kernelops/links/), and the outcome recorded in
  * the pinned `info` record, written last so that an interrupted load is recognised and redone.
  *
  * <p>The kmalloc, kfree and sched_switch hooks are raw tracepoint programs. The lock counters need a hook

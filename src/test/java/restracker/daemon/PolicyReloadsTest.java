@@ -78,10 +78,11 @@ class PolicyReloadsTest {
         try (PolicyReloads r = start()) {
             assertEquals(List.of(List.of("one")), applied, "applied before start returns");
             write("b.yaml", "two");
-            await("the added file applied", () -> applied.size() == 2, r);
+            // the status is set after the target returns: wait for it, not for the target's record
+            await("the added file applied", () -> r.status().applied() == 2, r);
             assertEquals(List.of("one", "two"), applied.get(1));
             Files.delete(dir.resolve("a.yaml"));
-            await("the removal applied", () -> applied.size() == 3, r);
+            await("the removal applied", () -> r.status().applied() == 3, r);
             assertEquals(List.of("two"), applied.get(2));
             assertEquals(3, r.status().applied());
             assertEquals(0, r.status().failed());
@@ -101,7 +102,7 @@ class PolicyReloadsTest {
                     log.toString(StandardCharsets.UTF_8));
 
             write("b.yaml", "two");
-            await("the fixed set applied", () -> applied.size() == 2, r);
+            await("the fixed set applied", () -> r.status().applied() == 2, r);
             assertEquals(List.of("one", "two"), applied.get(1));
             assertTrue(!r.status().lastFailed() && r.status().policies() == 2, r.status().toString());
         }

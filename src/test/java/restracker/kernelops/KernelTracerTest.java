@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import restracker.testing.Loaded;
@@ -33,10 +34,13 @@ class KernelTracerTest {
 
     @Test
     void countsEqualTheKernelsOwnEventsOverTheSameWindow() {
+        Path links = tracer.state().dir().resolve("links");
         try (Workload w = Workload.start()) {
             int worker = w.thread();
             w.readFile(5, "/proc/self/stat"); // warm up: first-touch work stays outside the window
             Quiet.await(w);
+            long kmallocMissed = RecursionMisses.of(links.resolve("kmalloc")); // read outside the window: bpftool
+            long kfreeMissed = RecursionMisses.of(links.resolve("kfree"));     // frees a lot, everywhere
             try (TraceFsReference ref = TraceFsReference.start(w.tids())) {
                 long switches = w.contextSwitches();
                 tracer.add(w.pid());
@@ -48,16 +52,32 @@ class KernelTracerTest {
                 TracedProcess p = counts(w.pid());
                 long switched = w.contextSwitches() - switches;
                 TraceFsReference.Counts expected = ref.stop();
+                kmallocMissed = RecursionMisses.of(links.resolve("kmalloc")) - kmallocMissed;
+                kfreeMissed = RecursionMisses.of(links.resolve("kfree")) - kfreeMissed;
 
                 assertTrue(expected.kmalloc() >= 3 * 300, "the workload made the kernel kmalloc: " + expected);
-                assertEquals(expected.kmalloc(), p.kmalloc(), "kmalloc");
-                assertEquals(expected.kfree(), p.kfree(), "kfree");
-                assertEquals(expected.kmallocMem(), p.kmallocMem(), "kmalloc_mem");
-                assertEquals(expected.kfreeMem(), p.kfreeMem(), "kfree_mem");
+                assertCounted("kmalloc", expected.kmalloc(), p.kmalloc(), kmallocMissed, kmallocMissed);
+                assertCounted("kfree", expected.kfree(), p.kfree(), kfreeMissed, kfreeMissed);
+                assertCounted("kmalloc_mem", expected.kmallocMem(), p.kmallocMem(), kmallocMissed, Long.MAX_VALUE);
+                assertCounted("kfree_mem", expected.kfreeMem(), p.kfreeMem(), kfreeMissed + kmallocMissed, Long.MAX_VALUE);
                 assertTrue(p.kfreeMem() > 0 && p.kfreeMem() <= p.kmallocMem(), "frees paired with allocations: " + p);
                 assertEquals(switched, p.sched(), "sched = growth of voluntary + nonvoluntary context switches");
                 assertTrue(p.sched() >= 4, "each command ends in a switch out: " + p.sched());
             }
+        }
+    }
+
+    /**
+     * The tracer's count equals the kernel's own, unless the kernel skipped the counting program
+     * (missed: its recursion misses in the window, on any task): then it is at most the kernel's
+     * and short of it by at most slack (unbounded for byte sums: a missed event's size is unknown).
+     */
+    private static void assertCounted(String what, long kernel, long counted, long missed, long slack) {
+        if (missed == 0) {
+            assertEquals(kernel, counted, what);
+        } else {
+            assertTrue(counted <= kernel && counted >= kernel - Math.min(kernel, slack), what + ": " + counted + " counted, "
+                    + kernel + " in the kernel's trace, its program skipped " + missed + " times in the window");
         }
     }
 

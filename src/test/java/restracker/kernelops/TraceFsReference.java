@@ -45,7 +45,7 @@ final class TraceFsReference implements AutoCloseable {
         try {
             Files.createDirectory(dir);
             TraceFsReference ref = new TraceFsReference(dir, Set.copyOf(tids));
-            write(dir.resolve("buffer_size_kb"), "8192");
+            write(dir.resolve("buffer_size_kb"), "32768"); // per CPU: every kfree of the machine is recorded
             write(dir.resolve("events/kmem/kmalloc/filter"),
                     tids.stream().map(t -> "common_pid == " + t).collect(Collectors.joining(" || ")));
             write(dir.resolve("events/kmem/kmalloc/enable"), "1");

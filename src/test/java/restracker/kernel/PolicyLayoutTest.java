@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import restracker.testing.BpfMaps;
 import restracker.testing.BtfLayout;
+import restracker.testing.RecordAccessors;
 
 /**
  * The policy constants of PolicyRecords and the policy records' accessors against bpf/policy.h as
@@ -54,13 +55,9 @@ class PolicyLayoutTest {
 
     @Test
     void everyTypedAccessorReachesItsFieldAsCompiled() throws Exception {
-        assertEquals(java.util.Set.of("id", "selectors", "flags", "warn_percent", "exe_dev", "uid", "exe_ino", "cgroup_id", "heap",
-                "files", "killed", "audited", "warned", "name", "exe", "cgroup"),
-                restracker.testing.RecordAccessors.check(PolicyRecord.class, "tracker.bpf.o", "rt_policy"));
-        assertEquals(java.util.Set.of("dev", "ino"), restracker.testing.RecordAccessors.check(ExeKeyRecord.class, "tracker.bpf.o", "rt_exe_key"));
-        assertEquals(java.util.Set.of("count", "ids"),
-                restracker.testing.RecordAccessors.check(PolicySetRecord.class, "tracker.bpf.o", "rt_policy_set"));
-        assertEquals(java.util.Set.of("policies", "next_id", "held", "refused", "notices"),
-                restracker.testing.RecordAccessors.check(PolicyStateRecord.class, "tracker.bpf.o", "rt_policy_state"));
+        RecordAccessors.check(PolicyRecord.class, "tracker.bpf.o", "rt_policy");
+        RecordAccessors.check(PolicySetRecord.class, "tracker.bpf.o", "rt_policy_set");
+        RecordAccessors.check(ExeKeyRecord.class, "tracker.bpf.o", "rt_exe_key");
+        RecordAccessors.check(PolicyStateRecord.class, "tracker.bpf.o", "rt_policy_state");
     }
 }

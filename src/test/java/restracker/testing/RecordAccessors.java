@@ -9,7 +9,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,21 +35,30 @@ public final class RecordAccessors {
         Map<String, BtfLayout.Member> members = new LinkedHashMap<>();
         for (BtfLayout.Member m : BtfLayout.members(object, cName)) members.put(m.name(), m);
         long size = BtfLayout.structSize(object, cName);
-        TreeSet<String> reached = new TreeSet<>();
+        List<Method> accessors = new ArrayList<>();
         for (Method m : records.getDeclaredMethods()) {
             if (!Modifier.isStatic(m.getModifiers()) || Modifier.isPrivate(m.getModifiers()) || m.getName().equals("allocate")) continue;
             Class<?>[] p = m.getParameterTypes();
-            if (p.length == 0 || p[0] != MemorySegment.class) continue;
-            m.setAccessible(true);
-            boolean writes = setter(m) || m.getName().startsWith("add");
-            boolean indexed = p.length == (writes ? 3 : 2); // name(segment, int index[, value])
-            String field = snake(m.getName().replaceFirst("^(set|add)(?=[A-Z])", ""));
-            field = field.startsWith("_") ? field.substring(1) : field;
+            if (p.length > 0 && p[0] == MemorySegment.class) accessors.add(m);
+        }
+        // Every accessor's field and size first, without initialising the class: a handle on a field
+        // the C struct no longer has would fail its initialiser, less clearly than this.
+        for (Method m : accessors) {
+            String field = field(m);
             assertTrue(members.containsKey(field), records.getSimpleName() + "." + m.getName() + " names a field of struct "
                     + cName + ": " + members.keySet());
+            assertFitsField(records.getSimpleName() + "." + m.getName(), type(m), cName + "." + field, members.get(field));
+        }
+        assertTrue(!accessors.isEmpty(), records.getSimpleName() + " has accessors (static methods on a MemorySegment)");
+        TreeSet<String> reached = new TreeSet<>();
+        for (Method m : accessors) {
+            Class<?>[] p = m.getParameterTypes();
+            m.setAccessible(true);
+            boolean writes = writes(m);
+            boolean indexed = p.length == (writes ? 3 : 2); // name(segment, int index[, value])
+            String field = field(m);
             long at = (indexed ? INDEX * size : 0) + members.get(field).offset();
-            Class<?> type = writes ? p[p.length - 1] : m.getReturnType();
-            assertFitsField(records.getSimpleName() + "." + m.getName(), type, cName + "." + field, members.get(field));
+            Class<?> type = type(m);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment s = arena.allocate(size * (INDEX + 1), 8);
                 Object[] call = new Object[p.length];
@@ -78,6 +89,22 @@ public final class RecordAccessors {
         return reached;
     }
 
+    /** The field an accessor is named after: setHeapWarn, heapWarn, addHeapWarn are heap_warn's. */
+    private static String field(Method m) {
+        String field = snake(m.getName().replaceFirst("^(set|add)(?=[A-Z])", ""));
+        return field.startsWith("_") ? field.substring(1) : field;
+    }
+
+    private static boolean writes(Method m) {
+        return setter(m) || m.getName().startsWith("add");
+    }
+
+    /** The type of the value an accessor reads or writes. */
+    private static Class<?> type(Method m) {
+        Class<?>[] p = m.getParameterTypes();
+        return writes(m) ? p[p.length - 1] : m.getReturnType();
+    }
+
     /** Refuses an accessor whose Java type is not of the C field's size (a u32 field read as a long, ...). */
     private static void assertFitsField(String accessor, Class<?> type, String field, BtfLayout.Member member) {
         boolean fits;
@@ -86,7 +113,7 @@ public final class RecordAccessors {
         else if (type == String.class) fits = member.elementSize() == 1 && member.size() > ((String) sample(type)).length();
         else if (type == int[].class) fits = member.elementSize() == 4 && member.size() >= 4L * ((int[]) sample(type)).length;
         else fits = false;
-        assertTrue(fits, accessor + " is a " + type.getSimpleName() + " accessor, but " + field + " is " + member.size()
+        assertTrue(fits, accessor + " is typed " + type.getSimpleName() + ", but " + field + " is " + member.size()
                 + " bytes" + (member.elementSize() != member.size() ? " (elements of " + member.elementSize() + ")" : ""));
     }
 

@@ -5,7 +5,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import restracker.bpf.BpfMap;
 
@@ -67,6 +66,11 @@ final class MapRecord {
 
     /** policyExe: policy_exe. */
     private static String mapName(String component) {
-        return component.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+        StringBuilder name = new StringBuilder(component.length() + 4);
+        for (char c : component.toCharArray()) {
+            if (Character.isUpperCase(c)) name.append('_').append(Character.toLowerCase(c));
+            else name.append(c);
+        }
+        return name.toString();
     }
 }

@@ -47,7 +47,10 @@ public record Struct(String cName, StructLayout layout) {
 
     /** The number of elements of an array field. */
     public long elementCount(String name) {
-        return ((SequenceLayout) layout.select(groupElement(name))).elementCount();
+        for (MemoryLayout m : layout.memberLayouts()) {
+            if (m.name().equals(java.util.Optional.of(name)) && m instanceof SequenceLayout array) return array.elementCount();
+        }
+        throw new IllegalArgumentException("struct " + cName + " has no array field " + name);
     }
 
     /** A char array field, holding NUL-terminated text. */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Records shared by the kernel-operations tracer's BPF objects (kernelops.bpf.c,
- * kernelops_hooks.bpf.c) and user space (restracker.kernelops.KernelOpsRecords).
- * Every field is naturally aligned; KernelOpsLayoutTest checks the Java layouts
- * against the BTF of the built object.
+ * kernelops_hooks.bpf.c) and user space. Every field is naturally aligned; the
+ * Java layouts are generated from kernelops.bpf.o's BTF
+ * (restracker.kernelops.KernelOpsStructs), and KernelOpsLayoutTest checks that
+ * both objects agree.
  */
 #ifndef RESTRACKER_KERNELOPS_H
 #define RESTRACKER_KERNELOPS_H

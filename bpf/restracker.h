@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Records shared by the kernel side (tracker.bpf.c) and user space (Java).
- * Every field is naturally aligned so that the layout is the same for clang's
- * BPF target and for the Java MemoryLayouts in restracker.kernel.Records;
- * LayoutTest checks the two against the BTF of the built object.
+ * Every field is naturally aligned. The Java layouts of every struct rt_* are
+ * generated from the built object's BTF (restracker.kernel.TrackerStructs, by
+ * src/build/BtfStructs.java), so a field is written here alone; the typed
+ * accessors of the fields Java uses (EntityRecord, ...) are checked against
+ * that BTF by RecordAccessorsTest.
  */
 #ifndef RESTRACKER_H
 #define RESTRACKER_H

@@ -33,7 +33,10 @@ public final class MapDefinitions {
 
     private MapDefinitions() {}
 
-    /** The definitions of maps in the object file elf (name says which, for errors), by map name. */
+    /**
+     * The definitions of maps in the object file elf (name says which, for errors), by map name;
+     * a map the object does not define is left out.
+     */
     public static Map<String, MapDefinition> of(String name, byte[] elf, Collection<String> maps) {
         LibbpfLog.install(LibbpfLibrary.LOOKUP);
         return Native.call(arena -> {
@@ -48,7 +51,7 @@ public final class MapDefinitions {
                 Map<String, MapDefinition> defs = new LinkedHashMap<>();
                 for (String m : maps) {
                     MemorySegment map = (MemorySegment) FIND_MAP.invokeExact(obj, arena.allocateFrom(m));
-                    if (map.address() == 0) throw new IllegalStateException("the BPF object " + name + " has no map " + m);
+                    if (map.address() == 0) continue;
                     defs.put(m, new MapDefinition((int) TYPE.invokeExact(map), (int) KEY_SIZE.invokeExact(map),
                             (int) VALUE_SIZE.invokeExact(map), (int) MAX_ENTRIES.invokeExact(map)));
                 }

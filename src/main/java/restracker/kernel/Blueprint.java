@@ -14,7 +14,9 @@ import java.util.stream.Stream;
  * @param name the sub-directory, e.g. "tracker"
  * @param object the object file the jar carries under /bpf/
  * @param abiVersion the layout version its meta record must show
- * @param maps the maps to pin (besides "meta")
+ * @param maps the record of the maps to pin (besides "meta"): one BpfMap component per map, named
+ *     as the object names it in camelCase (see {@link MapRecord}); {@link PinnedState#maps} gives it
+ *     with each map opened
  * @param attachments program to tracepoint, attached in every variant; a tracepoint this kernel
  *     lacks is skipped
  * @param variants alternative sets of hooks, in order of preference: the first the kernel loads
@@ -23,11 +25,16 @@ import java.util.stream.Stream;
  * @param programs programs attached where their SEC() says (tp_btf, iter), in every variant, each
  *     pinned under links/ by its own name
  */
-public record Blueprint(String name, String object, int abiVersion, List<String> maps, List<Attachment> attachments,
+public record Blueprint(String name, String object, int abiVersion, Class<? extends Record> maps, List<Attachment> attachments,
         List<Variant> variants, List<Program> programs) {
 
-    public Blueprint(String name, String object, int abiVersion, List<String> maps, List<Attachment> attachments) {
+    public Blueprint(String name, String object, int abiVersion, Class<? extends Record> maps, List<Attachment> attachments) {
         this(name, object, abiVersion, maps, attachments, List.of(), List.of());
+    }
+
+    /** The names of the maps to pin (besides "meta"), as the object names them. */
+    public List<String> mapNames() {
+        return MapRecord.names(maps);
     }
 
     public record Attachment(String program, String category, String event) {}

@@ -5,37 +5,37 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct rt_entity (Records.ENTITY), one tracked process or thread: a typed accessor per field
+ * struct rt_entity (TrackerStructs.RT_ENTITY), one tracked process or thread: a typed accessor per field
  * user space reads or writes, each a handle resolved once from the named layout.
  */
 public final class EntityRecord {
-    private static final VarHandle ID = Records.ENTITY.field("id");
-    private static final VarHandle TGID = Records.ENTITY.field("tgid");
-    private static final VarHandle SCOPE = Records.ENTITY.field("scope");
-    private static final VarHandle FLAGS = Records.ENTITY.field("flags");
-    private static final VarHandle START_TICKS = Records.ENTITY.field("start_ticks");
-    private static final VarHandle BASE_HEAP = Records.ENTITY.field("base_heap");
-    private static final VarHandle BASE_FILES = Records.ENTITY.field("base_files");
-    private static final VarHandle HEAP = Records.ENTITY.field("heap");
-    private static final VarHandle FILES = Records.ENTITY.field("files");
-    private static final VarHandle OWNER_UID = Records.ENTITY.field("owner_uid");
-    private static final VarHandle REGISTERED_NS = Records.ENTITY.field("registered_ns");
-    private static final VarHandle LOG = Records.ENTITY.field("log");
-    private static final VarHandle MM_KEY = Records.ENTITY.field("mm_key");
-    private static final VarHandle FILES_KEY = Records.ENTITY.field("files_key");
-    private static final VarHandle VM_DATA = Records.ENTITY.field("vm_data");
-    private static final VarHandle VM_STACK = Records.ENTITY.field("vm_stack");
-    private static final VarHandle POLICY = Records.ENTITY.field("policy");
-    private static final VarHandle POLICY_FLAGS = Records.ENTITY.field("policy_flags");
-    private static final VarHandle HEAP_POLICY = Records.ENTITY.field("heap_policy");
-    private static final VarHandle FILES_POLICY = Records.ENTITY.field("files_policy");
-    private static final VarHandle HEAP_WARN = Records.ENTITY.field("heap_warn");
-    private static final VarHandle FILES_WARN = Records.ENTITY.field("files_warn");
+    private static final VarHandle ID = TrackerStructs.RT_ENTITY.field("id");
+    private static final VarHandle TGID = TrackerStructs.RT_ENTITY.field("tgid");
+    private static final VarHandle SCOPE = TrackerStructs.RT_ENTITY.field("scope");
+    private static final VarHandle FLAGS = TrackerStructs.RT_ENTITY.field("flags");
+    private static final VarHandle START_TICKS = TrackerStructs.RT_ENTITY.field("start_ticks");
+    private static final VarHandle BASE_HEAP = TrackerStructs.RT_ENTITY.field("base_heap");
+    private static final VarHandle BASE_FILES = TrackerStructs.RT_ENTITY.field("base_files");
+    private static final VarHandle HEAP = TrackerStructs.RT_ENTITY.field("heap");
+    private static final VarHandle FILES = TrackerStructs.RT_ENTITY.field("files");
+    private static final VarHandle OWNER_UID = TrackerStructs.RT_ENTITY.field("owner_uid");
+    private static final VarHandle REGISTERED_NS = TrackerStructs.RT_ENTITY.field("registered_ns");
+    private static final VarHandle LOG = TrackerStructs.RT_ENTITY.field("log");
+    private static final VarHandle MM_KEY = TrackerStructs.RT_ENTITY.field("mm_key");
+    private static final VarHandle FILES_KEY = TrackerStructs.RT_ENTITY.field("files_key");
+    private static final VarHandle VM_DATA = TrackerStructs.RT_ENTITY.field("vm_data");
+    private static final VarHandle VM_STACK = TrackerStructs.RT_ENTITY.field("vm_stack");
+    private static final VarHandle POLICY = TrackerStructs.RT_ENTITY.field("policy");
+    private static final VarHandle POLICY_FLAGS = TrackerStructs.RT_ENTITY.field("policy_flags");
+    private static final VarHandle HEAP_POLICY = TrackerStructs.RT_ENTITY.field("heap_policy");
+    private static final VarHandle FILES_POLICY = TrackerStructs.RT_ENTITY.field("files_policy");
+    private static final VarHandle HEAP_WARN = TrackerStructs.RT_ENTITY.field("heap_warn");
+    private static final VarHandle FILES_WARN = TrackerStructs.RT_ENTITY.field("files_warn");
 
     private EntityRecord() {}
 
     public static MemorySegment allocate(Arena arena) {
-        return Records.ENTITY.allocate(arena);
+        return TrackerStructs.RT_ENTITY.allocate(arena);
     }
 
     public static int id(MemorySegment s) {

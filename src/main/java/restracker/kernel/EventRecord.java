@@ -5,29 +5,29 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct rt_event (Records.EVENT), one slot of a kill log: a typed accessor per field, each a
+ * struct rt_event (TrackerStructs.RT_EVENT), one slot of a kill log: a typed accessor per field, each a
  * handle resolved once from the named layout.
  */
 public final class EventRecord {
-    private static final VarHandle SEQ = Records.EVENT.field("seq");
-    private static final VarHandle LOG_SEQ = Records.EVENT.field("log_seq");
-    private static final VarHandle TIME_NS = Records.EVENT.field("time_ns");
-    private static final VarHandle PID = Records.EVENT.field("pid");
-    private static final VarHandle TID = Records.EVENT.field("tid");
-    private static final VarHandle ENTITY = Records.EVENT.field("entity");
-    private static final VarHandle SCOPE = Records.EVENT.field("scope");
-    private static final VarHandle REASON = Records.EVENT.field("reason");
-    private static final VarHandle SYSCALL_NR = Records.EVENT.field("syscall_nr");
-    private static final VarHandle USAGE = Records.EVENT.field("usage");
-    private static final VarHandle LIMIT = Records.EVENT.field("limit");
-    private static final VarHandle POLICY = Records.EVENT.field("policy");
-    private static final VarHandle KIND = Records.EVENT.field("kind");
-    private static final long COMM = Records.EVENT.offset("comm");
+    private static final VarHandle SEQ = TrackerStructs.RT_EVENT.field("seq");
+    private static final VarHandle LOG_SEQ = TrackerStructs.RT_EVENT.field("log_seq");
+    private static final VarHandle TIME_NS = TrackerStructs.RT_EVENT.field("time_ns");
+    private static final VarHandle PID = TrackerStructs.RT_EVENT.field("pid");
+    private static final VarHandle TID = TrackerStructs.RT_EVENT.field("tid");
+    private static final VarHandle ENTITY = TrackerStructs.RT_EVENT.field("entity");
+    private static final VarHandle SCOPE = TrackerStructs.RT_EVENT.field("scope");
+    private static final VarHandle REASON = TrackerStructs.RT_EVENT.field("reason");
+    private static final VarHandle SYSCALL_NR = TrackerStructs.RT_EVENT.field("syscall_nr");
+    private static final VarHandle USAGE = TrackerStructs.RT_EVENT.field("usage");
+    private static final VarHandle LIMIT = TrackerStructs.RT_EVENT.field("limit");
+    private static final VarHandle POLICY = TrackerStructs.RT_EVENT.field("policy");
+    private static final VarHandle KIND = TrackerStructs.RT_EVENT.field("kind");
+    private static final Struct.Text COMM = TrackerStructs.RT_EVENT.text("comm");
 
     private EventRecord() {}
 
     public static MemorySegment allocate(Arena arena) {
-        return Records.EVENT.allocate(arena);
+        return TrackerStructs.RT_EVENT.allocate(arena);
     }
 
     public static long seq(MemorySegment s) {
@@ -119,12 +119,12 @@ public final class EventRecord {
     }
 
     public static String comm(MemorySegment s) {
-        return Struct.text(s, COMM, Records.COMM_LEN);
+        return COMM.get(s);
     }
 
     /** Truncated to what the field holds with its NUL. */
     public static void setComm(MemorySegment s, String value) {
-        Struct.setText(s, COMM, Records.COMM_LEN, value);
+        COMM.set(s, value);
     }
 
     public static int policy(MemorySegment s) {

@@ -6,16 +6,16 @@ import java.lang.invoke.VarHandle;
 
 /**
  * struct rt_exe_key, an executable by device and inode (the policy_exe key): a typed accessor per field, each a handle or an offset resolved once from the named
- * layout (PolicyRecords.EXE_KEY).
+ * layout (TrackerStructs.RT_EXE_KEY).
  */
 public final class ExeKeyRecord {
-    private static final VarHandle DEV = PolicyRecords.EXE_KEY.field("dev");
-    private static final VarHandle INO = PolicyRecords.EXE_KEY.field("ino");
+    private static final VarHandle DEV = TrackerStructs.RT_EXE_KEY.field("dev");
+    private static final VarHandle INO = TrackerStructs.RT_EXE_KEY.field("ino");
 
     private ExeKeyRecord() {}
 
     public static MemorySegment allocate(Arena arena) {
-        return PolicyRecords.EXE_KEY.allocate(arena);
+        return TrackerStructs.RT_EXE_KEY.allocate(arena);
     }
 
     public static int dev(MemorySegment s) {

@@ -109,7 +109,7 @@ final class Loader {
             }
             for (Blueprint.FunctionHook f : functions) obj.attachPinned(f.program(), links.resolve(f.program()).toString());
             for (Blueprint.Program p : programs) obj.attachPinned(p.name(), links.resolve(p.name()).toString());
-            for (String m : blueprint.maps()) obj.pinMap(m, dir.resolve(m).toString());
+            for (String m : blueprint.mapNames()) obj.pinMap(m, dir.resolve(m).toString());
             obj.pinMap("meta", dir.resolve("meta").toString());
         } catch (RuntimeException e) {
             PinDir.removeContents(dir);

@@ -4,14 +4,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct rt_log (Records.LOG), the head of one kill log, in the mmap-able `logs` map's memory: an
+ * struct rt_log (TrackerStructs.RT_LOG), the head of one kill log, in the mmap-able `logs` map's memory: an
  * array of heads indexed by log (0 root's, then one per user). Typed atomic accessors on that
  * mapped array, each a handle resolved once from the named layout.
  */
 public final class LogRecord {
-    private static final VarHandle UID = Records.LOG.elementField("uid");
-    private static final VarHandle ENTITIES = Records.LOG.elementField("entities");
-    private static final VarHandle LOGGED = Records.LOG.elementField("logged");
+    private static final VarHandle UID = TrackerStructs.RT_LOG.elementField("uid");
+    private static final VarHandle ENTITIES = TrackerStructs.RT_LOG.elementField("entities");
+    private static final VarHandle LOGGED = TrackerStructs.RT_LOG.elementField("logged");
 
     private LogRecord() {}
 

@@ -5,20 +5,20 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct rt_meta (Records.META), the record that identifies a complete pin set: a typed accessor
+ * struct rt_meta (TrackerStructs.RT_META), the record that identifies a complete pin set: a typed accessor
  * per field, each a handle resolved once from the named layout.
  */
 public final class MetaRecord {
-    private static final VarHandle MAGIC = Records.META.field("magic");
-    private static final VarHandle ABI_VERSION = Records.META.field("abi_version");
-    private static final VarHandle LOADED_NS = Records.META.field("loaded_ns");
-    private static final VarHandle LINKS = Records.META.field("links");
-    private static final long VERSION = Records.META.offset("version");
+    private static final VarHandle MAGIC = TrackerStructs.RT_META.field("magic");
+    private static final VarHandle ABI_VERSION = TrackerStructs.RT_META.field("abi_version");
+    private static final VarHandle LOADED_NS = TrackerStructs.RT_META.field("loaded_ns");
+    private static final VarHandle LINKS = TrackerStructs.RT_META.field("links");
+    private static final Struct.Text VERSION = TrackerStructs.RT_META.text("version");
 
     private MetaRecord() {}
 
     public static MemorySegment allocate(Arena arena) {
-        return Records.META.allocate(arena);
+        return TrackerStructs.RT_META.allocate(arena);
     }
 
     public static int magic(MemorySegment s) {
@@ -46,12 +46,12 @@ public final class MetaRecord {
     }
 
     public static String version(MemorySegment s) {
-        return Struct.text(s, VERSION, Records.VERSION_LEN);
+        return VERSION.get(s);
     }
 
     /** Truncated to what the field holds with its NUL. */
     public static void setVersion(MemorySegment s, String value) {
-        Struct.setText(s, VERSION, Records.VERSION_LEN, value);
+        VERSION.set(s, value);
     }
 
     public static int links(MemorySegment s) {

@@ -13,8 +13,10 @@ import restracker.sys.Errno;
 
 /**
  * The maps a blueprint's object defines (type, key and value size, max_entries, as libbpf reads
- * the jar's object), against which every pinned map is checked when it is opened: a map pinned by
- * a restracker built otherwise is refused, never misread, whatever ABI number its meta shows.
+ * the jar's object): each map of the blueprint's record of maps must be one of them, checked before
+ * anything is pinned or opened, and every pinned map is checked against its definition when it is
+ * opened: a map pinned by a restracker built otherwise is refused, never misread, whatever ABI
+ * number its meta shows.
  */
 final class ObjectMaps {
     /** By object file name: its pinned maps' definitions, read once per process. */
@@ -32,13 +34,27 @@ final class ObjectMaps {
         }
     }
 
+    /**
+     * Refuses a blueprint whose record of maps names a map its object does not define (a misspelt
+     * component, or a map the C side no longer has): a mistake of this restracker's build.
+     */
+    static void requireDefined(Blueprint blueprint) {
+        definitions(blueprint);
+    }
+
     /** The object's own definition of each map it pins, "meta" included. */
     private static Map<String, MapDefinition> definitions(Blueprint blueprint) {
-        List<String> names = new ArrayList<>(blueprint.maps());
+        List<String> names = new ArrayList<>(blueprint.mapNames());
         names.add("meta");
         Map<String, MapDefinition> known = DEFINITIONS.get(blueprint.object());
         if (known != null && known.keySet().containsAll(names)) return known;
         Map<String, MapDefinition> read = Map.copyOf(MapDefinitions.of(blueprint.object(), ObjectFiles.read(blueprint.object()), names));
+        for (String name : names) {
+            if (!read.containsKey(name)) {
+                throw new IllegalStateException(MapRecord.component(blueprint.maps(), name) + " names the map " + name
+                        + ", which " + blueprint.object() + " does not define: the record of maps and the BPF object disagree");
+            }
+        }
         DEFINITIONS.put(blueprint.object(), read);
         return read;
     }

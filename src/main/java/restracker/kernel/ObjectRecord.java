@@ -5,16 +5,16 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct rt_object (Records.OBJECT), a tracked process's mm or fd table: a typed accessor per
+ * struct rt_object (TrackerStructs.RT_OBJECT), a tracked process's mm or fd table: a typed accessor per
  * field user space reads, each a handle resolved once from the named layout.
  */
 public final class ObjectRecord {
-    private static final VarHandle TGID = Records.OBJECT.field("tgid");
+    private static final VarHandle TGID = TrackerStructs.RT_OBJECT.field("tgid");
 
     private ObjectRecord() {}
 
     public static MemorySegment allocate(Arena arena) {
-        return Records.OBJECT.allocate(arena);
+        return TrackerStructs.RT_OBJECT.allocate(arena);
     }
 
     public static int tgid(MemorySegment s) {

@@ -33,6 +33,7 @@ public final class PinnedState implements AutoCloseable {
 
     private final Path dir;
     private final Map<String, BpfMap> maps = new LinkedHashMap<>();
+    private final Record typedMaps;
     private final Meta meta;
     private final Blueprint blueprint;
 
@@ -43,12 +44,16 @@ public final class PinnedState implements AutoCloseable {
         this.dir = dir;
         this.meta = meta;
         this.blueprint = blueprint;
+        Record typed;
         try {
-            for (String name : blueprint.maps()) maps.put(name, open(name, blueprint));
+            ObjectMaps.requireDefined(blueprint);
+            for (String name : blueprint.mapNames()) maps.put(name, open(name, blueprint));
+            typed = MapRecord.of(blueprint.maps(), maps::get);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+        this.typedMaps = typed;
     }
 
     /** Opens blueprint's pinned state under root, loading and pinning it first if it is absent. */
@@ -122,8 +127,19 @@ public final class PinnedState implements AutoCloseable {
         return true;
     }
 
-    /** One of the blueprint's maps, opened for the lifetime of this state. */
-    public BpfMap map(String name) {
+    /**
+     * The blueprint's maps, each opened for the lifetime of this state: its record of maps (type),
+     * made once when the state was opened.
+     */
+    public <M extends Record> M maps(Class<M> type) {
+        if (type != blueprint.maps()) {
+            throw new IllegalArgumentException("the state at " + dir + " holds " + blueprint.maps().getName() + ", not " + type.getName());
+        }
+        return type.cast(typedMaps);
+    }
+
+    /** One of the blueprint's maps by name (a stage loaded onto this state reuses them by name). */
+    BpfMap map(String name) {
         BpfMap m = maps.get(name);
         if (m == null) throw new IllegalArgumentException("no map " + name + " in " + dir);
         return m;
@@ -227,6 +243,7 @@ public final class PinnedState implements AutoCloseable {
     }
 
     private static Meta load(Path dir, Blueprint blueprint) {
+        ObjectMaps.requireDefined(blueprint);
         Mounts.ensureTracefs();
         Loader.load(dir, blueprint);
         Instant now = Instant.now();

@@ -6,30 +6,30 @@ import java.lang.invoke.VarHandle;
 
 /**
  * struct rt_policy, one policy as the kernel side matches it: a typed accessor per field, each a handle or an offset resolved once from the named
- * layout (PolicyRecords.POLICY).
+ * layout (TrackerStructs.RT_POLICY).
  */
 public final class PolicyRecord {
-    private static final VarHandle ID = PolicyRecords.POLICY.field("id");
-    private static final VarHandle SELECTORS = PolicyRecords.POLICY.field("selectors");
-    private static final VarHandle FLAGS = PolicyRecords.POLICY.field("flags");
-    private static final VarHandle WARN_PERCENT = PolicyRecords.POLICY.field("warn_percent");
-    private static final VarHandle EXE_DEV = PolicyRecords.POLICY.field("exe_dev");
-    private static final VarHandle UID = PolicyRecords.POLICY.field("uid");
-    private static final VarHandle EXE_INO = PolicyRecords.POLICY.field("exe_ino");
-    private static final VarHandle CGROUP_ID = PolicyRecords.POLICY.field("cgroup_id");
-    private static final VarHandle HEAP = PolicyRecords.POLICY.field("heap");
-    private static final VarHandle FILES = PolicyRecords.POLICY.field("files");
-    private static final VarHandle KILLED = PolicyRecords.POLICY.field("killed");
-    private static final VarHandle AUDITED = PolicyRecords.POLICY.field("audited");
-    private static final VarHandle WARNED = PolicyRecords.POLICY.field("warned");
-    private static final long NAME = PolicyRecords.POLICY.offset("name");
-    private static final long EXE = PolicyRecords.POLICY.offset("exe");
-    private static final long CGROUP = PolicyRecords.POLICY.offset("cgroup");
+    private static final VarHandle ID = TrackerStructs.RT_POLICY.field("id");
+    private static final VarHandle SELECTORS = TrackerStructs.RT_POLICY.field("selectors");
+    private static final VarHandle FLAGS = TrackerStructs.RT_POLICY.field("flags");
+    private static final VarHandle WARN_PERCENT = TrackerStructs.RT_POLICY.field("warn_percent");
+    private static final VarHandle EXE_DEV = TrackerStructs.RT_POLICY.field("exe_dev");
+    private static final VarHandle UID = TrackerStructs.RT_POLICY.field("uid");
+    private static final VarHandle EXE_INO = TrackerStructs.RT_POLICY.field("exe_ino");
+    private static final VarHandle CGROUP_ID = TrackerStructs.RT_POLICY.field("cgroup_id");
+    private static final VarHandle HEAP = TrackerStructs.RT_POLICY.field("heap");
+    private static final VarHandle FILES = TrackerStructs.RT_POLICY.field("files");
+    private static final VarHandle KILLED = TrackerStructs.RT_POLICY.field("killed");
+    private static final VarHandle AUDITED = TrackerStructs.RT_POLICY.field("audited");
+    private static final VarHandle WARNED = TrackerStructs.RT_POLICY.field("warned");
+    private static final Struct.Text NAME = TrackerStructs.RT_POLICY.text("name");
+    private static final Struct.Text EXE = TrackerStructs.RT_POLICY.text("exe");
+    private static final Struct.Text CGROUP = TrackerStructs.RT_POLICY.text("cgroup");
 
     private PolicyRecord() {}
 
     public static MemorySegment allocate(Arena arena) {
-        return PolicyRecords.POLICY.allocate(arena);
+        return TrackerStructs.RT_POLICY.allocate(arena);
     }
 
     public static int id(MemorySegment s) {
@@ -137,29 +137,29 @@ public final class PolicyRecord {
     }
 
     public static String name(MemorySegment s) {
-        return Struct.text(s, NAME, PolicyRecords.POLICY_NAME_LEN);
+        return NAME.get(s);
     }
 
     /** Truncated to what the field holds with its NUL. */
     public static void setName(MemorySegment s, String value) {
-        Struct.setText(s, NAME, PolicyRecords.POLICY_NAME_LEN, value);
+        NAME.set(s, value);
     }
 
     public static String exe(MemorySegment s) {
-        return Struct.text(s, EXE, PolicyRecords.POLICY_PATH_LEN);
+        return EXE.get(s);
     }
 
     /** Truncated to what the field holds with its NUL. */
     public static void setExe(MemorySegment s, String value) {
-        Struct.setText(s, EXE, PolicyRecords.POLICY_PATH_LEN, value);
+        EXE.set(s, value);
     }
 
     public static String cgroup(MemorySegment s) {
-        return Struct.text(s, CGROUP, PolicyRecords.POLICY_PATH_LEN);
+        return CGROUP.get(s);
     }
 
     /** Truncated to what the field holds with its NUL. */
     public static void setCgroup(MemorySegment s, String value) {
-        Struct.setText(s, CGROUP, PolicyRecords.POLICY_PATH_LEN, value);
+        CGROUP.set(s, value);
     }
 }

@@ -6,19 +6,19 @@ import java.lang.invoke.VarHandle;
 
 /**
  * struct rt_policy_state, what is loaded and what matching could not do (the mmap-able policy_state map): a typed accessor per field, each a handle or an offset resolved once from the named
- * layout (PolicyRecords.POLICY_STATE).
+ * layout (TrackerStructs.RT_POLICY_STATE).
  */
 public final class PolicyStateRecord {
-    private static final VarHandle POLICIES = PolicyRecords.POLICY_STATE.field("policies");
-    private static final VarHandle NEXT_ID = PolicyRecords.POLICY_STATE.field("next_id");
-    private static final VarHandle HELD = PolicyRecords.POLICY_STATE.field("held");
-    private static final VarHandle REFUSED = PolicyRecords.POLICY_STATE.field("refused");
-    private static final VarHandle NOTICES = PolicyRecords.POLICY_STATE.field("notices");
+    private static final VarHandle POLICIES = TrackerStructs.RT_POLICY_STATE.field("policies");
+    private static final VarHandle NEXT_ID = TrackerStructs.RT_POLICY_STATE.field("next_id");
+    private static final VarHandle HELD = TrackerStructs.RT_POLICY_STATE.field("held");
+    private static final VarHandle REFUSED = TrackerStructs.RT_POLICY_STATE.field("refused");
+    private static final VarHandle NOTICES = TrackerStructs.RT_POLICY_STATE.field("notices");
 
     private PolicyStateRecord() {}
 
     public static MemorySegment allocate(Arena arena) {
-        return PolicyRecords.POLICY_STATE.allocate(arena);
+        return TrackerStructs.RT_POLICY_STATE.allocate(arena);
     }
 
     public static int policies(MemorySegment s) {

@@ -5,25 +5,25 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct rt_quota (Records.QUOTA), one entity's quota layers: a typed accessor per field user
+ * struct rt_quota (TrackerStructs.RT_QUOTA), one entity's quota layers: a typed accessor per field user
  * space reads or writes, each a handle resolved once from the named layout.
  */
 public final class QuotaRecord {
-    private static final VarHandle HEAP = Records.QUOTA.field("heap");
-    private static final VarHandle FILES = Records.QUOTA.field("files");
-    private static final VarHandle LOG = Records.QUOTA.field("log");
-    private static final VarHandle LAYERS = Records.QUOTA.field("layers");
-    private static final VarHandle ROOT_HEAP = Records.QUOTA.field("root_heap");
-    private static final VarHandle ROOT_FILES = Records.QUOTA.field("root_files");
-    private static final VarHandle USER_HEAP = Records.QUOTA.field("user_heap");
-    private static final VarHandle USER_FILES = Records.QUOTA.field("user_files");
-    private static final VarHandle USER_UID = Records.QUOTA.field("user_uid");
-    private static final VarHandle USER_LOG = Records.QUOTA.field("user_log");
+    private static final VarHandle HEAP = TrackerStructs.RT_QUOTA.field("heap");
+    private static final VarHandle FILES = TrackerStructs.RT_QUOTA.field("files");
+    private static final VarHandle LOG = TrackerStructs.RT_QUOTA.field("log");
+    private static final VarHandle LAYERS = TrackerStructs.RT_QUOTA.field("layers");
+    private static final VarHandle ROOT_HEAP = TrackerStructs.RT_QUOTA.field("root_heap");
+    private static final VarHandle ROOT_FILES = TrackerStructs.RT_QUOTA.field("root_files");
+    private static final VarHandle USER_HEAP = TrackerStructs.RT_QUOTA.field("user_heap");
+    private static final VarHandle USER_FILES = TrackerStructs.RT_QUOTA.field("user_files");
+    private static final VarHandle USER_UID = TrackerStructs.RT_QUOTA.field("user_uid");
+    private static final VarHandle USER_LOG = TrackerStructs.RT_QUOTA.field("user_log");
 
     private QuotaRecord() {}
 
     public static MemorySegment allocate(Arena arena) {
-        return Records.QUOTA.allocate(arena);
+        return TrackerStructs.RT_QUOTA.allocate(arena);
     }
 
     public static void setHeap(MemorySegment s, long value) {

@@ -4,17 +4,17 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct rt_state (Records.STATE), the counters shared with the BPF side through the mmap-able
+ * struct rt_state (TrackerStructs.RT_STATE), the counters shared with the BPF side through the mmap-able
  * `state` map: typed atomic accessors on the mapped segment (volatile reads, atomic adds), each a
  * handle resolved once from the named layout.
  */
 public final class StateRecord {
-    private static final VarHandle EVENT_SEQ = Records.STATE.field("event_seq");
-    private static final VarHandle STALE_ENTRIES = Records.STATE.field("stale_entries");
-    private static final VarHandle QUOTA_DROPS = Records.STATE.field("quota_drops");
-    private static final VarHandle EVENTS_RECLAIMED = Records.STATE.field("events_reclaimed");
-    private static final VarHandle DOOMED = Records.STATE.field("doomed");
-    private static final VarHandle OBJECTS = Records.STATE.field("objects");
+    private static final VarHandle EVENT_SEQ = TrackerStructs.RT_STATE.field("event_seq");
+    private static final VarHandle STALE_ENTRIES = TrackerStructs.RT_STATE.field("stale_entries");
+    private static final VarHandle QUOTA_DROPS = TrackerStructs.RT_STATE.field("quota_drops");
+    private static final VarHandle EVENTS_RECLAIMED = TrackerStructs.RT_STATE.field("events_reclaimed");
+    private static final VarHandle DOOMED = TrackerStructs.RT_STATE.field("doomed");
+    private static final VarHandle OBJECTS = TrackerStructs.RT_STATE.field("objects");
 
     private StateRecord() {}
 

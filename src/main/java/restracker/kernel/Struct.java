@@ -5,6 +5,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SequenceLayout;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
@@ -12,10 +13,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A C record of the BPF headers: its C name and named layout (LayoutTest and KernelOpsLayoutTest
- * compare it with the object's BTF). The record classes (EntityRecord, EventRecord, ...) take a
- * typed handle per field from it once; the by-name access below looks the field up at each call,
- * kept for code not yet moved to such a class.
+ * A C record of the BPF headers: its C name and named layout, generated at build time from the
+ * BPF object's BTF (TrackerStructs, KernelOpsStructs: see src/build/BtfStructs.java). The record
+ * classes (EntityRecord, EventRecord, ...) take a typed handle per field from it once.
  */
 public record Struct(String cName, StructLayout layout) {
 
@@ -45,43 +45,34 @@ public record Struct(String cName, StructLayout layout) {
         return MethodHandles.insertCoordinates(layout.arrayElementVarHandle(groupElement(name)), 1, 0L);
     }
 
-    /** The NUL-terminated text of a char array field of capacity bytes at offset. */
-    public static String text(MemorySegment s, long offset, int capacity) {
-        MemorySegment bytes = s.asSlice(offset, capacity);
-        int len = 0;
-        while (len < capacity && bytes.get(ValueLayout.JAVA_BYTE, len) != 0) len++;
-        return new String(bytes.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    /** The number of elements of an array field. */
+    public long elementCount(String name) {
+        for (MemoryLayout m : layout.memberLayouts()) {
+            if (m.name().equals(java.util.Optional.of(name)) && m instanceof SequenceLayout array) return array.elementCount();
+        }
+        throw new IllegalArgumentException("struct " + cName + " has no array field " + name);
     }
 
-    /** Writes value into a char array field of capacity bytes at offset, truncated to leave room for its NUL. */
-    public static void setText(MemorySegment s, long offset, int capacity, String value) {
-        byte[] b = value.getBytes(StandardCharsets.UTF_8);
-        MemorySegment dst = s.asSlice(offset, capacity).fill((byte) 0);
-        MemorySegment.copy(MemorySegment.ofArray(b), 0, dst, 0, Math.min(b.length, capacity - 1));
+    /** A char array field, holding NUL-terminated text. */
+    public Text text(String name) {
+        return new Text(offset(name), Math.toIntExact(elementCount(name)));
     }
 
-    public long getLong(MemorySegment s, String field) {
-        return s.get(ValueLayout.JAVA_LONG, offset(field));
-    }
+    /** A char array field of capacity bytes at offset: UTF-8 text up to its first NUL. */
+    public record Text(long offset, int capacity) {
 
-    public int getInt(MemorySegment s, String field) {
-        return s.get(ValueLayout.JAVA_INT, offset(field));
-    }
+        public String get(MemorySegment s) {
+            MemorySegment bytes = s.asSlice(offset, capacity);
+            int len = 0;
+            while (len < capacity && bytes.get(ValueLayout.JAVA_BYTE, len) != 0) len++;
+            return new String(bytes.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        }
 
-    public void setLong(MemorySegment s, String field, long value) {
-        s.set(ValueLayout.JAVA_LONG, offset(field), value);
-    }
-
-    public void setInt(MemorySegment s, String field, int value) {
-        s.set(ValueLayout.JAVA_INT, offset(field), value);
-    }
-
-    /** A NUL-terminated char array field. */
-    public String getString(MemorySegment s, String field, int capacity) {
-        return text(s, offset(field), capacity);
-    }
-
-    public void setString(MemorySegment s, String field, int capacity, String value) {
-        setText(s, offset(field), capacity, value);
+        /** Writes value, truncated to leave room for its NUL. */
+        public void set(MemorySegment s, String value) {
+            byte[] b = value.getBytes(StandardCharsets.UTF_8);
+            MemorySegment dst = s.asSlice(offset, capacity).fill((byte) 0);
+            MemorySegment.copy(MemorySegment.ofArray(b), 0, dst, 0, Math.min(b.length, capacity - 1));
+        }
     }
 }

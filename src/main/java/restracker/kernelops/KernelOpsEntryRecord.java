@@ -5,27 +5,27 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct rt_kernelops_entry (KernelOpsRecords.ENTRY), one traced process: a typed accessor per field
+ * struct rt_kernelops_entry (KernelOpsStructs.RT_KERNELOPS_ENTRY), one traced process: a typed accessor per field
  * user space reads or writes, each a handle resolved once from the named layout.
  */
 public final class KernelOpsEntryRecord {
-    private static final VarHandle PID = KernelOpsRecords.ENTRY.field("pid");
-    private static final VarHandle START_TICKS = KernelOpsRecords.ENTRY.field("start_ticks");
-    private static final VarHandle ADDED_NS = KernelOpsRecords.ENTRY.field("added_ns");
-    private static final VarHandle KMALLOC = KernelOpsRecords.ENTRY.field("kmalloc");
-    private static final VarHandle KFREE = KernelOpsRecords.ENTRY.field("kfree");
-    private static final VarHandle KMALLOC_MEM = KernelOpsRecords.ENTRY.field("kmalloc_mem");
-    private static final VarHandle KFREE_MEM = KernelOpsRecords.ENTRY.field("kfree_mem");
-    private static final VarHandle SCHED = KernelOpsRecords.ENTRY.field("sched");
-    private static final VarHandle UP = KernelOpsRecords.ENTRY.field("up");
-    private static final VarHandle DOWN = KernelOpsRecords.ENTRY.field("down");
-    private static final VarHandle LOCK = KernelOpsRecords.ENTRY.field("lock");
-    private static final VarHandle UNLOCK = KernelOpsRecords.ENTRY.field("unlock");
+    private static final VarHandle PID = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("pid");
+    private static final VarHandle START_TICKS = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("start_ticks");
+    private static final VarHandle ADDED_NS = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("added_ns");
+    private static final VarHandle KMALLOC = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("kmalloc");
+    private static final VarHandle KFREE = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("kfree");
+    private static final VarHandle KMALLOC_MEM = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("kmalloc_mem");
+    private static final VarHandle KFREE_MEM = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("kfree_mem");
+    private static final VarHandle SCHED = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("sched");
+    private static final VarHandle UP = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("up");
+    private static final VarHandle DOWN = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("down");
+    private static final VarHandle LOCK = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("lock");
+    private static final VarHandle UNLOCK = KernelOpsStructs.RT_KERNELOPS_ENTRY.field("unlock");
 
     private KernelOpsEntryRecord() {}
 
     public static MemorySegment allocate(Arena arena) {
-        return KernelOpsRecords.ENTRY.allocate(arena);
+        return KernelOpsStructs.RT_KERNELOPS_ENTRY.allocate(arena);
     }
 
     public static int pid(MemorySegment s) {

@@ -86,8 +86,8 @@ final class KernelOpsHooks {
     /** What the info record says, or empty while the hooks are not completely set up. */
     static Optional<Map<Counter, CounterSource>> read(PinnedState state) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = KernelOpsRecords.INFO.allocate(arena);
-            if (!state.map("info").lookup(arena.allocate(ValueLayout.JAVA_INT), v) || KernelOpsInfoRecord.ready(v) != 1) {
+            MemorySegment v = KernelOpsStructs.RT_KERNELOPS_INFO.allocate(arena);
+            if (!KernelOpsMaps.of(state).info().lookup(arena.allocate(ValueLayout.JAVA_INT), v) || KernelOpsInfoRecord.ready(v) != 1) {
                 return Optional.empty();
             }
             String reason = KernelOpsInfoRecord.reason(v);
@@ -125,7 +125,7 @@ final class KernelOpsHooks {
 
     private static void writeInfo(PinnedState state, Map<Counter, CounterSource> sources, String reason) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = KernelOpsRecords.INFO.allocate(arena);
+            MemorySegment v = KernelOpsStructs.RT_KERNELOPS_INFO.allocate(arena);
             KernelOpsInfoRecord.setUpHook(v, code(sources.get(Counter.UP)));
             KernelOpsInfoRecord.setDownHook(v, code(sources.get(Counter.DOWN)));
             KernelOpsInfoRecord.setLockHook(v, code(sources.get(Counter.LOCK)));
@@ -133,7 +133,7 @@ final class KernelOpsHooks {
             KernelOpsInfoRecord.setLockFunction(v, sources.get(Counter.LOCK).measured() ? sources.get(Counter.LOCK).target() : "");
             KernelOpsInfoRecord.setReason(v, shorten(reason, KernelOpsRecords.REASON_LEN - 1));
             KernelOpsInfoRecord.setReady(v, 1);
-            int rc = state.map("info").update(arena.allocate(ValueLayout.JAVA_INT), v, 0);
+            int rc = KernelOpsMaps.of(state).info().update(arena.allocate(ValueLayout.JAVA_INT), v, 0);
             if (rc != 0) throw new NativeException(rc, "cannot write the tracer's info record in " + state.dir());
         }
     }

@@ -5,17 +5,17 @@ import java.lang.invoke.VarHandle;
 import restracker.kernel.Struct;
 
 /**
- * struct rt_kernelops_info (KernelOpsRecords.INFO), how the pinned lock-counter hooks were set up:
+ * struct rt_kernelops_info (KernelOpsStructs.RT_KERNELOPS_INFO), how the pinned lock-counter hooks were set up:
  * typed accessors, each a handle or an offset resolved once from the named layout.
  */
 final class KernelOpsInfoRecord {
-    private static final VarHandle READY = KernelOpsRecords.INFO.field("ready");
-    private static final VarHandle UP_HOOK = KernelOpsRecords.INFO.field("up_hook");
-    private static final VarHandle DOWN_HOOK = KernelOpsRecords.INFO.field("down_hook");
-    private static final VarHandle LOCK_HOOK = KernelOpsRecords.INFO.field("lock_hook");
-    private static final VarHandle UNLOCK_HOOK = KernelOpsRecords.INFO.field("unlock_hook");
-    private static final long LOCK_FUNCTION = KernelOpsRecords.INFO.offset("lock_function");
-    private static final long REASON = KernelOpsRecords.INFO.offset("reason");
+    private static final VarHandle READY = KernelOpsStructs.RT_KERNELOPS_INFO.field("ready");
+    private static final VarHandle UP_HOOK = KernelOpsStructs.RT_KERNELOPS_INFO.field("up_hook");
+    private static final VarHandle DOWN_HOOK = KernelOpsStructs.RT_KERNELOPS_INFO.field("down_hook");
+    private static final VarHandle LOCK_HOOK = KernelOpsStructs.RT_KERNELOPS_INFO.field("lock_hook");
+    private static final VarHandle UNLOCK_HOOK = KernelOpsStructs.RT_KERNELOPS_INFO.field("unlock_hook");
+    private static final Struct.Text LOCK_FUNCTION = KernelOpsStructs.RT_KERNELOPS_INFO.text("lock_function");
+    private static final Struct.Text REASON = KernelOpsStructs.RT_KERNELOPS_INFO.text("reason");
 
     private KernelOpsInfoRecord() {}
 
@@ -60,20 +60,20 @@ final class KernelOpsInfoRecord {
     }
 
     static String lockFunction(MemorySegment s) {
-        return Struct.text(s, LOCK_FUNCTION, KernelOpsRecords.FUNCTION_LEN);
+        return LOCK_FUNCTION.get(s);
     }
 
     /** Truncated to what the field holds with its NUL. */
     static void setLockFunction(MemorySegment s, String value) {
-        Struct.setText(s, LOCK_FUNCTION, KernelOpsRecords.FUNCTION_LEN, value);
+        LOCK_FUNCTION.set(s, value);
     }
 
     static String reason(MemorySegment s) {
-        return Struct.text(s, REASON, KernelOpsRecords.REASON_LEN);
+        return REASON.get(s);
     }
 
     /** Truncated to what the field holds with its NUL. */
     static void setReason(MemorySegment s, String value) {
-        Struct.setText(s, REASON, KernelOpsRecords.REASON_LEN, value);
+        REASON.set(s, value);
     }
 }

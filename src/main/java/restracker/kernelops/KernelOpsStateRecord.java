@@ -4,14 +4,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct rt_kernelops_state (KernelOpsRecords.STATE), the counters shared with the tracer's BPF side
+ * struct rt_kernelops_state (KernelOpsStructs.RT_KERNELOPS_STATE), the counters shared with the tracer's BPF side
  * through the mmap-able `state` map: typed atomic accessors on the mapped segment, each a handle
  * resolved once from the named layout.
  */
 final class KernelOpsStateRecord {
-    private static final VarHandle TRACED = KernelOpsRecords.STATE.field("traced");
-    private static final VarHandle ALLOCS_LIVE = KernelOpsRecords.STATE.field("allocs_live");
-    private static final VarHandle ALLOCS_DROPPED = KernelOpsRecords.STATE.field("allocs_dropped");
+    private static final VarHandle TRACED = KernelOpsStructs.RT_KERNELOPS_STATE.field("traced");
+    private static final VarHandle ALLOCS_LIVE = KernelOpsStructs.RT_KERNELOPS_STATE.field("allocs_live");
+    private static final VarHandle ALLOCS_DROPPED = KernelOpsStructs.RT_KERNELOPS_STATE.field("allocs_dropped");
 
     private KernelOpsStateRecord() {}
 

@@ -38,10 +38,11 @@ public final class KernelTracer implements AutoCloseable {
 
     /** The tables and the exit hook; the counting hooks are loaded onto them by {@link KernelOpsHooks}. */
     public static final Blueprint BLUEPRINT = new Blueprint("kernelops", "kernelops.bpf.o", KernelOpsRecords.ABI_VERSION,
-            List.of("traced", "allocs", "state", "info"),
+            KernelOpsMaps.class,
             List.of(new Blueprint.Attachment("on_exit", "sched", "sched_process_exit")));
 
     private final PinnedState state;
+    private final KernelOpsMaps maps;
     private final Map<Counter, CounterSource> sources;
     private MemorySegment shared;
 
@@ -50,6 +51,7 @@ public final class KernelTracer implements AutoCloseable {
 
     private KernelTracer(PinnedState state, List<CounterSource.Hook> lockHooks) {
         this.state = state;
+        this.maps = KernelOpsMaps.of(state);
         try {
             this.sources = KernelOpsHooks.ensureLoaded(state, lockHooks);
         } catch (RuntimeException e) {
@@ -191,7 +193,7 @@ public final class KernelTracer implements AutoCloseable {
 
     /** Empties the table of outstanding blocks; only while no process is traced (nothing adds to it). */
     private void forgetAllocations() {
-        state.map("allocs").clear(Long.BYTES);
+        maps.allocs().clear(Long.BYTES);
         KernelOpsStateRecord.setAllocsLive(shared(), 0);
     }
 
@@ -204,11 +206,11 @@ public final class KernelTracer implements AutoCloseable {
     }
 
     private BpfMap traced() {
-        return state.map("traced");
+        return maps.traced();
     }
 
     private MemorySegment shared() {
-        if (shared == null) shared = state.map("state").mapShared(Libc.pageSize());
+        if (shared == null) shared = maps.state().mapShared(Libc.pageSize());
         return shared;
     }
 

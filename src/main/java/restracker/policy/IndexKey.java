@@ -6,9 +6,10 @@ import java.lang.foreign.ValueLayout;
 import java.util.List;
 import restracker.bpf.BpfMap;
 import restracker.kernel.ExeKeyRecord;
-import restracker.kernel.PinnedState;
 import restracker.kernel.PolicyRecords;
+import restracker.kernel.PolicySetRecord;
 import restracker.sys.NativeException;
+import restracker.tracker.TrackerMaps;
 
 /**
  * The one selector key a policy is indexed under in the kernel: its cgroup if it has one, else its
@@ -37,12 +38,12 @@ sealed interface IndexKey {
     }
 
     /** Writes ids as this key's list in one map update (none: the key is deleted). */
-    default void write(Arena arena, PinnedState state, List<Integer> ids) {
-        BpfMap map = state.map(switch (this) {
-            case Cgroup c -> "policy_cgroup";
-            case Exe e -> "policy_exe";
-            case Uid u -> "policy_uid";
-        });
+    default void write(Arena arena, TrackerMaps maps, List<Integer> ids) {
+        BpfMap map = switch (this) {
+            case Cgroup c -> maps.policyCgroup();
+            case Exe e -> maps.policyExe();
+            case Uid u -> maps.policyUid();
+        };
         MemorySegment key = switch (this) {
             case Cgroup c -> arena.allocateFrom(ValueLayout.JAVA_LONG, c.id());
             case Exe e -> {
@@ -57,10 +58,9 @@ sealed interface IndexKey {
             map.delete(key);
             return;
         }
-        MemorySegment set = PolicyRecords.POLICY_SET.allocate(arena);
-        PolicyRecords.POLICY_SET.setInt(set, "count", ids.size());
-        long base = PolicyRecords.POLICY_SET.offset("ids");
-        for (int i = 0; i < ids.size(); i++) set.set(ValueLayout.JAVA_INT, base + 4L * i, ids.get(i));
+        MemorySegment set = PolicySetRecord.allocate(arena);
+        PolicySetRecord.setCount(set, ids.size());
+        PolicySetRecord.setIds(set, ids.stream().mapToInt(Integer::intValue).toArray());
         int rc = map.update(key, set, BpfMap.ANY);
         if (rc != 0) throw new NativeException(rc, "cannot write the policies that select " + describe());
     }

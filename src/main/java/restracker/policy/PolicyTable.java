@@ -26,6 +26,7 @@ import restracker.sys.Libc;
 import restracker.sys.NativeException;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerException;
+import restracker.tracker.TrackerMaps;
 
 /**
  * The policies loaded in the kernel (the tracker's pinned policy maps): add, remove, list with
@@ -44,6 +45,7 @@ public final class PolicyTable {
 
     private final ResourceTracker tracker;
     private final PinnedState state;
+    private final TrackerMaps maps;
     private MemorySegment shared;
 
     /** A policy as loaded: its id (never reused while the tracker stays loaded) and its counters. */
@@ -52,6 +54,7 @@ public final class PolicyTable {
     public PolicyTable(ResourceTracker tracker) {
         this.tracker = tracker;
         this.state = tracker.state();
+        this.maps = TrackerMaps.of(state);
     }
 
     /** Adds p; a policy of that name already loaded is refused with 23. */
@@ -111,7 +114,7 @@ public final class PolicyTable {
 
     private List<Loaded> list(Arena arena, Held held) {
         List<Loaded> all = new ArrayList<>();
-        for (int id : state.map("policies").intKeys()) read(arena, id, held).ifPresent(all::add);
+        for (int id : maps.policies().intKeys()) read(arena, id, held).ifPresent(all::add);
         all.sort(java.util.Comparator.comparingInt(Loaded::id));
         return all;
     }
@@ -120,7 +123,7 @@ public final class PolicyTable {
     public int count() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = PolicyStateRecord.allocate(arena);
-            if (!state.map("policy_state").lookup(arena.allocate(ValueLayout.JAVA_INT), v)) return 0;
+            if (!maps.policyState().lookup(arena.allocate(ValueLayout.JAVA_INT), v)) return 0;
             return PolicyStateRecord.policies(v);
         }
     }
@@ -130,7 +133,7 @@ public final class PolicyTable {
         if (id == 0) return Optional.empty();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = PolicyRecord.allocate(arena);
-            if (!state.map("policies").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), v)) return Optional.empty();
+            if (!maps.policies().lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), v)) return Optional.empty();
             return Optional.of(PolicyRecord.name(v));
         }
     }
@@ -139,7 +142,7 @@ public final class PolicyTable {
     public Optional<String> holderOf(int pid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment e = EntityRecord.allocate(arena);
-            if (!state.map("entities").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, pid), e)) return Optional.empty();
+            if (!maps.entities().lookup(arena.allocateFrom(ValueLayout.JAVA_INT, pid), e)) return Optional.empty();
             return nameOf(EntityRecord.policy(e));
         }
     }
@@ -216,13 +219,13 @@ public final class PolicyTable {
                 written.add(e.getKey());
             }
         } catch (RuntimeException ex) {
-            for (int id : written) state.map("policies").delete(key(arena, id));
+            for (int id : written) maps.policies().delete(key(arena, id));
             throw ex;
         }
         PolicyStateRecord.addPolicies(shared(), newIds.size());
-        for (var e : lists.entrySet()) e.getKey().write(arena, state, e.getValue());
+        for (var e : lists.entrySet()) e.getKey().write(arena, maps, e.getValue());
         for (int id : removed) {
-            if (state.map("policies").delete(key(arena, id))) {
+            if (maps.policies().delete(key(arena, id))) {
                 PolicyStateRecord.addPolicies(shared(), -1);
             }
         }
@@ -244,13 +247,13 @@ public final class PolicyTable {
         PolicyRecord.setName(v, p.name());
         PolicyRecord.setExe(v, p.match().exe().map(Object::toString).orElse(""));
         PolicyRecord.setCgroup(v, p.match().cgroup().map(Object::toString).orElse(""));
-        int rc = state.map("policies").update(key(arena, id), v, restracker.bpf.BpfMap.NOEXIST);
+        int rc = maps.policies().update(key(arena, id), v, restracker.bpf.BpfMap.NOEXIST);
         if (rc != 0) throw new NativeException(rc, "cannot write policy " + p.name() + " into restracker's tables");
     }
 
     private Optional<Loaded> read(Arena arena, int id, Held held) {
         MemorySegment v = PolicyRecord.allocate(arena);
-        if (!state.map("policies").lookup(key(arena, id), v)) return Optional.empty();
+        if (!maps.policies().lookup(key(arena, id), v)) return Optional.empty();
         int kinds = PolicyRecord.selectors(v), flags = PolicyRecord.flags(v);
         String exe = PolicyRecord.exe(v);
         String cgroup = PolicyRecord.cgroup(v);
@@ -274,8 +277,8 @@ public final class PolicyTable {
     private Map<Integer, Long> heldCounts(Arena arena) {
         Map<Integer, Long> held = new HashMap<>();
         MemorySegment e = EntityRecord.allocate(arena);
-        for (int pid : state.map("entities").intKeys()) {
-            if (!state.map("entities").lookup(key(arena, pid), e)) continue;
+        for (int pid : maps.entities().intKeys()) {
+            if (!maps.entities().lookup(key(arena, pid), e)) continue;
             int policy = EntityRecord.policy(e);
             if (policy != 0) held.merge(policy, 1L, Long::sum);
         }
@@ -288,8 +291,8 @@ public final class PolicyTable {
         List<Integer> pids = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment e = EntityRecord.allocate(arena);
-            for (int pid : state.map("entities").intKeys()) {
-                if (!state.map("entities").lookup(key(arena, pid), e)) continue;
+            for (int pid : maps.entities().intKeys()) {
+                if (!maps.entities().lookup(key(arena, pid), e)) continue;
                 if (removed.contains(EntityRecord.policy(e)) || removed.contains(EntityRecord.heapPolicy(e))
                         || removed.contains(EntityRecord.filesPolicy(e))) {
                     pids.add(pid);
@@ -310,7 +313,7 @@ public final class PolicyTable {
      * atomically, so user space changes its own fields in place rather than writing the record.
      */
     private MemorySegment shared() {
-        if (shared == null) shared = state.map("policy_state").mapShared(Libc.pageSize());
+        if (shared == null) shared = maps.policyState().mapShared(Libc.pageSize());
         return shared;
     }
 

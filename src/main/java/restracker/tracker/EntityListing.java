@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import restracker.kernel.EntityRecord;
-import restracker.kernel.PinnedState;
 import restracker.kernel.Records;
+import restracker.kernel.TrackerStructs;
 import restracker.proc.ProcFs;
 
 /**
@@ -27,25 +27,25 @@ import restracker.proc.ProcFs;
  */
 final class EntityListing {
     /** Where an entity record holds its process (read for each of up to 65,536 records: not by name each time). */
-    private static final long TGID = Records.ENTITY.offset("tgid");
+    private static final long TGID = TrackerStructs.RT_ENTITY.offset("tgid");
 
     private EntityListing() {}
 
     /** Every tracked entity of a live task, by pid. */
-    static List<EntityStats> read(PinnedState state) {
+    static List<EntityStats> read(TrackerMaps maps) {
         // Listed first: a process started after this reading of /proc is in the next listing.
         Set<Integer> processes = ProcFs.processIds();
         List<EntityStats> all = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             Map<Integer, MemorySegment> entities = new HashMap<>();
-            long size = Records.ENTITY.size();
-            state.map("entities").forEach(Integer.BYTES, size, (k, v) -> {
+            long size = TrackerStructs.RT_ENTITY.size();
+            maps.entities().forEach(Integer.BYTES, size, (k, v) -> {
                 if (!processes.contains(v.get(ValueLayout.JAVA_INT, TGID))) return; // gone, or a placeholder
                 entities.put(k.get(ValueLayout.JAVA_INT, 0), arena.allocate(size, 8).copyFrom(v));
             });
             Map<Integer, QuotaLayers> quotas = new HashMap<>();
             if (!entities.isEmpty()) {
-                state.map("quotas").forEach(Integer.BYTES, Records.QUOTA.size(), (k, v) -> {
+                maps.quotas().forEach(Integer.BYTES, TrackerStructs.RT_QUOTA.size(), (k, v) -> {
                     int pid = k.get(ValueLayout.JAVA_INT, 0);
                     if (entities.containsKey(pid)) quotas.put(pid, QuotaLayers.read(v));
                 });
@@ -54,7 +54,7 @@ final class EntityListing {
             Map<Integer, Optional<String>> policyNames = new HashMap<>();
             entities.forEach((pid, e) -> stats(pid, e, () -> Optional.ofNullable(quotas.get(pid)),
                     tgid -> statusOf.computeIfAbsent(tgid, ProcFs::task),
-                    id -> policyNames.computeIfAbsent(id, i -> PolicyNames.of(state, i))).ifPresent(all::add));
+                    id -> policyNames.computeIfAbsent(id, i -> PolicyNames.of(maps, i))).ifPresent(all::add));
         }
         all.sort(Comparator.comparingInt(EntityStats::pid));
         return all;

@@ -26,9 +26,11 @@ import static restracker.tracker.TrackerMaps.key;
  */
 final class EntityTables {
     private final TrackerMaps maps;
+    private final TrackerMemory memory;
 
-    EntityTables(TrackerMaps maps) {
+    EntityTables(TrackerMaps maps, TrackerMemory memory) {
         this.maps = maps;
+        this.memory = memory;
     }
 
     /**
@@ -39,8 +41,8 @@ final class EntityTables {
      */
     Optional<EntityStats> stats(Arena arena, int pid) {
         MemorySegment e = EntityRecord.allocate(arena);
-        if (!maps.map("entities").lookup(key(arena, pid), e)) return Optional.empty();
-        return EntityListing.stats(pid, e, () -> layers(arena, pid), ProcFs::task, id -> PolicyNames.of(maps.state(), id));
+        if (!maps.entities().lookup(key(arena, pid), e)) return Optional.empty();
+        return EntityListing.stats(pid, e, () -> layers(arena, pid), ProcFs::task, id -> PolicyNames.of(maps, id));
     }
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
@@ -63,7 +65,7 @@ final class EntityTables {
 
     MemorySegment trackedEntity(Arena arena, int pid, String op) {
         MemorySegment e = EntityRecord.allocate(arena);
-        if (!maps.map("entities").lookup(key(arena, pid), e)) {
+        if (!maps.entities().lookup(key(arena, pid), e)) {
             throw new TrackerException(EINVAL, "cannot " + op + " pid " + pid + ": it is not tracked (register it first)");
         }
         return e;
@@ -77,7 +79,7 @@ final class EntityTables {
      */
     boolean dropIfStale(Arena arena, int pid) {
         MemorySegment e = EntityRecord.allocate(arena);
-        if (!maps.map("entities").lookup(key(arena, pid), e)) return false;
+        if (!maps.entities().lookup(key(arena, pid), e)) return false;
         Optional<ProcFs.Stat> task = ProcFs.stat(pid);
         if (task.isPresent() && task.get().startTicks() == EntityRecord.startTicks(e)) return false;
         removeEntity(arena, pid, EntityRecord.tgid(e));
@@ -90,22 +92,22 @@ final class EntityTables {
      */
     void removeEntity(Arena arena, int pid, int tgid) {
         MemorySegment scratch = EntityRecord.allocate(arena);
-        maps.map("quotas").delete(key(arena, pid));
-        if (maps.map("entities").lookup(key(arena, pid), scratch)) {
+        maps.quotas().delete(key(arena, pid));
+        if (maps.entities().lookup(key(arena, pid), scratch)) {
             unbind(arena, pid, EntityRecord.mmKey(scratch));
             unbind(arena, pid, EntityRecord.filesKey(scratch));
-            if (maps.map("entities").delete(key(arena, pid))) {
-                maps.logs().addEntities(EntityRecord.log(scratch), -1);
+            if (maps.entities().delete(key(arena, pid))) {
+                memory.logs().addEntities(EntityRecord.log(scratch), -1);
                 if ((EntityRecord.flags(scratch) & Records.F_DOOMED) != 0) {
-                    StateRecord.addDoomed(maps.sharedState(), -1);
+                    StateRecord.addDoomed(memory.sharedState(), -1);
                 }
             }
         }
-        if (maps.map("entities").lookup(key(arena, tgid), scratch)) return;
+        if (maps.entities().lookup(key(arena, tgid), scratch)) return;
         for (int tid : ProcFs.threads(tgid)) {
-            if (maps.map("entities").lookup(key(arena, tid), scratch)) return;
+            if (maps.entities().lookup(key(arena, tid), scratch)) return;
         }
-        maps.map("groups").delete(key(arena, tgid));
+        maps.groups().delete(key(arena, tgid));
     }
 
     /** Takes an address out of the objects map if it is bound to entity id (the kernel side's unbind). */
@@ -113,8 +115,8 @@ final class EntityTables {
         if (address == 0) return;
         MemorySegment k = arena.allocateFrom(ValueLayout.JAVA_LONG, address);
         MemorySegment o = ObjectRecord.allocate(arena);
-        if (maps.map("objects").lookup(k, o) && ObjectRecord.tgid(o) == id && maps.map("objects").delete(k)) {
-            StateRecord.addObjects(maps.sharedState(), -1);
+        if (maps.objects().lookup(k, o) && ObjectRecord.tgid(o) == id && maps.objects().delete(k)) {
+            StateRecord.addObjects(memory.sharedState(), -1);
         }
     }
 
@@ -129,13 +131,13 @@ final class EntityTables {
 
     Optional<QuotaLayers> layers(Arena arena, int pid) {
         MemorySegment q = QuotaRecord.allocate(arena);
-        return maps.map("quotas").lookup(key(arena, pid), q) ? Optional.of(QuotaLayers.read(q)) : Optional.empty();
+        return maps.quotas().lookup(key(arena, pid), q) ? Optional.of(QuotaLayers.read(q)) : Optional.empty();
     }
 
     void writeLayers(Arena arena, int pid, QuotaLayers layers, boolean mayExist) {
         MemorySegment q = QuotaRecord.allocate(arena);
         layers.write(q);
-        int rc = maps.map("quotas").update(key(arena, pid), q, mayExist ? BpfMap.ANY : BpfMap.NOEXIST);
+        int rc = maps.quotas().update(key(arena, pid), q, mayExist ? BpfMap.ANY : BpfMap.NOEXIST);
         if (rc == Errno.EEXIST.number()) {
             throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
         }

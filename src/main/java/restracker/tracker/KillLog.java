@@ -31,9 +31,11 @@ final class KillLog {
     private static final Instant BOOT = bootInstant();
 
     private final TrackerMaps maps;
+    private final TrackerMemory memory;
 
-    KillLog(TrackerMaps maps) {
+    KillLog(TrackerMaps maps, TrackerMemory memory) {
         this.maps = maps;
+        this.memory = memory;
     }
 
     private static Instant bootInstant() {
@@ -49,26 +51,26 @@ final class KillLog {
     /** by's log: root's (0) for root, else the user's own, given to it now if it has none. */
     int logOf(Arena arena, Actor by, int pid) {
         if (by.isRoot()) return 0;
-        return maps.logs().forUser(by.uid(), arena, maps.map("events"),
-                n -> StateRecord.addEventsReclaimed(maps.sharedState(), n)).orElseThrow(() ->
+        return memory.logs().forUser(by.uid(), arena, maps.events(),
+                n -> StateRecord.addEventsReclaimed(memory.sharedState(), n)).orElseThrow(() ->
                 new TrackerException(ENOSPC, "cannot register pid " + pid + ": restracker keeps kill logs for "
                         + Records.USER_LOGS + " users, and each belongs to a user with entities still tracked"));
     }
 
     /** What {@link ResourceTracker#events} returns: the events the logs still hold, and the counts of the others. */
     EventLog events() {
-        long total = StateRecord.eventSeq(maps.sharedState());
-        long drops = StateRecord.quotaDrops(maps.sharedState());
-        long overwritten = StateRecord.eventsReclaimed(maps.sharedState());
+        long total = StateRecord.eventSeq(memory.sharedState());
+        long drops = StateRecord.quotaDrops(memory.sharedState());
+        long overwritten = StateRecord.eventsReclaimed(memory.sharedState());
         List<KillEvent> events = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = EventRecord.allocate(arena);
             for (int log = 0; log < Records.LOGS; log++) {
-                long logged = maps.logs().logged(log);
+                long logged = memory.logs().logged(log);
                 if (logged == 0) continue;
                 overwritten += Math.max(0, logged - Logs.slots(log));
                 for (long n = Math.max(1, logged - Logs.slots(log) + 1); n <= logged; n++) {
-                    if (!maps.map("events").lookup(key(arena, Logs.slot(log, n)), v)) continue;
+                    if (!maps.events().lookup(key(arena, Logs.slot(log, n)), v)) continue;
                     long seq = EventRecord.seq(v);
                     // 0: being rewritten right now; another ordinal: not yet written, or newer than total.
                     if (seq == 0 || seq > total || EventRecord.logSeq(v) != n) continue;
@@ -77,7 +79,7 @@ final class KillLog {
             }
         }
         events.sort(java.util.Comparator.comparingLong(KillEvent::seq));
-        return new EventLog(events, Math.min(total, overwritten), total, drops, PolicyNames.notices(maps.state()));
+        return new EventLog(events, Math.min(total, overwritten), total, drops, PolicyNames.notices(maps));
     }
 
     private KillEvent toEvent(MemorySegment v, Instant time) {
@@ -86,7 +88,7 @@ final class KillLog {
                 EventRecord.entity(v), Scope.of(EventRecord.scope(v)), reason,
                 HookedSyscalls.name(EventRecord.syscallNr(v)), EventRecord.usage(v), EventRecord.limit(v),
                 EventRecord.comm(v), KillEvent.Kind.of(EventRecord.kind(v), reason),
-                PolicyNames.of(maps.state(), EventRecord.policy(v)));
+                PolicyNames.of(maps, EventRecord.policy(v)));
     }
 
     /** Kills pid at once if its usage is already above quota (the kernel side checks only at later calls). */
@@ -107,8 +109,8 @@ final class KillLog {
     /** Appends an event to a kernel log, claiming its slot atomically against the BPF side. */
     private void logKill(Arena arena, MemorySegment e, int pid, String comm, KillEvent.Reason reason, long usage, long limit,
             int log) {
-        long seq = StateRecord.addEventSeq(maps.sharedState(), 1) + 1;
-        long n = maps.logs().claim(log);
+        long seq = StateRecord.addEventSeq(memory.sharedState(), 1) + 1;
+        long n = memory.logs().claim(log);
         MemorySegment v = EventRecord.allocate(arena);
         EventRecord.setSeq(v, seq);
         EventRecord.setLogSeq(v, n);
@@ -122,7 +124,7 @@ final class KillLog {
         EventRecord.setUsage(v, usage);
         EventRecord.setLimit(v, limit);
         EventRecord.setComm(v, comm);
-        int rc = maps.map("events").update(key(arena, Logs.slot(log, n)), v, BpfMap.ANY);
+        int rc = maps.events().update(key(arena, Logs.slot(log, n)), v, BpfMap.ANY);
         if (rc != 0) throw new NativeException(rc, "cannot log the kill of pid " + pid);
     }
 }

@@ -9,6 +9,7 @@ import restracker.bpf.BpfMap;
 import restracker.kernel.EventRecord;
 import restracker.kernel.LogRecord;
 import restracker.kernel.Records;
+import restracker.kernel.TrackerStructs;
 import restracker.sys.Libc;
 import restracker.sys.NativeException;
 
@@ -32,7 +33,7 @@ final class Logs {
     /** The bytes to map: the map's values, rounded up to whole pages. */
     static long mappedSize() {
         long page = Libc.pageSize();
-        return (Records.LOGS * Records.LOG.size() + page - 1) / page * page;
+        return (Records.LOGS * TrackerStructs.RT_LOG.size() + page - 1) / page * page;
     }
 
     static int slots(int log) {

@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Optional;
-import restracker.kernel.PinnedState;
 import restracker.kernel.PolicyRecord;
 import restracker.kernel.PolicyStateRecord;
 import restracker.kernel.EntityRecord;
@@ -17,20 +16,20 @@ final class PolicyNames {
     private PolicyNames() {}
 
     /** The name of policy id ("#ID" when it was removed since); empty for 0, no policy. */
-    static Optional<String> of(PinnedState state, int id) {
+    static Optional<String> of(TrackerMaps maps, int id) {
         if (id == 0) return Optional.empty();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = PolicyRecord.allocate(arena);
-            if (!state.map("policies").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), v)) return Optional.of("#" + id);
+            if (!maps.policies().lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), v)) return Optional.of("#" + id);
             return Optional.of(PolicyRecord.name(v));
         }
     }
 
     /** Audit and warning events ever logged (they are in the logs' totals, and are no kills). */
-    static long notices(PinnedState state) {
+    static long notices(TrackerMaps maps) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = PolicyStateRecord.allocate(arena);
-            if (!state.map("policy_state").lookup(arena.allocate(ValueLayout.JAVA_INT), v)) return 0;
+            if (!maps.policyState().lookup(arena.allocate(ValueLayout.JAVA_INT), v)) return 0;
             return PolicyStateRecord.notices(v);
         }
     }
@@ -41,9 +40,9 @@ final class PolicyNames {
      * written back whole; a figure the kernel side recounted meanwhile is recounted again at the
      * process's next call. False when no policy held it.
      */
-    static boolean takeOver(PinnedState state, Arena arena, int pid, MemorySegment e) {
+    static boolean takeOver(TrackerMaps maps, Arena arena, int pid, MemorySegment e) {
         MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, pid);
-        if (!state.map("entities").lookup(key, e)) return false;
+        if (!maps.entities().lookup(key, e)) return false;
         if (EntityRecord.policy(e) == 0 && EntityRecord.heapPolicy(e) == 0 && EntityRecord.filesPolicy(e) == 0) return false;
         EntityRecord.setPolicy(e, 0);
         EntityRecord.setPolicyFlags(e, 0);
@@ -51,7 +50,7 @@ final class PolicyNames {
         EntityRecord.setFilesPolicy(e, 0);
         EntityRecord.setHeapWarn(e, 0);
         EntityRecord.setFilesWarn(e, 0);
-        state.map("entities").update(key, e, restracker.bpf.BpfMap.EXIST);
+        maps.entities().update(key, e, restracker.bpf.BpfMap.EXIST);
         return true;
     }
 }

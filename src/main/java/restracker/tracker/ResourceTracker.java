@@ -51,14 +51,16 @@ public final class ResourceTracker implements AutoCloseable {
 
     private final PinnedState state;
     private final TrackerMaps maps;
+    private final TrackerMemory memory;
     private final EntityTables tables;
     private final KillLog killLog;
 
     private ResourceTracker(PinnedState state) {
         this.state = state;
-        this.maps = new TrackerMaps(state);
-        this.tables = new EntityTables(maps);
-        this.killLog = new KillLog(maps);
+        this.maps = TrackerMaps.of(state);
+        this.memory = new TrackerMemory(maps);
+        this.tables = new EntityTables(maps, memory);
+        this.killLog = new KillLog(maps, memory);
     }
 
     /** Opens the tracker at the default pin directory, loading it into the kernel if needed. */
@@ -88,8 +90,7 @@ public final class ResourceTracker implements AutoCloseable {
     public static Blueprint blueprint(List<TrackerHooks> hooks) {
         if (hooks.isEmpty()) throw new IllegalArgumentException("no tracker hooks to load");
         return new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
-                List.of("groups", "entities", "quotas", "events", "logs", "state", "objects", "policies", "policy_exe",
-                        "policy_cgroup", "policy_uid", "policy_state"),
+                TrackerMaps.class,
                 List.of(new Blueprint.Attachment("on_exec", "sched", "sched_process_exec"),
                         new Blueprint.Attachment("on_task_exit", "sched", "sched_process_exit"),
                         new Blueprint.Attachment("on_switch", "sched", "sched_switch"),
@@ -147,7 +148,7 @@ public final class ResourceTracker implements AutoCloseable {
                         + ", and uid " + by.uid() + " may track only its own processes");
             }
             int log = killLog.logOf(arena, by, pid);
-            if (!by.isRoot() && maps.logs().entities(log) >= Records.USER_ENTITIES) {
+            if (!by.isRoot() && memory.logs().entities(log) >= Records.USER_ENTITIES) {
                 throw new TrackerException(ENOSPC, "cannot register pid " + pid + ": uid " + by.uid() + " already tracks "
                         + Records.USER_ENTITIES + " entities, a user's maximum");
             }
@@ -169,17 +170,17 @@ public final class ResourceTracker implements AutoCloseable {
             EntityRecord.setLog(e, log);
             if (withChildren && scope == Scope.PROCESS) EntityRecord.setPolicyFlags(e, PolicyRecords.PE_INHERIT);
             // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
-            maps.logs().addEntities(log, 1);
-            int rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
+            memory.logs().addEntities(log, 1);
+            int rc = maps.entities().update(key(arena, pid), e, BpfMap.NOEXIST);
             if (rc == Errno.EEXIST.number() && tables.dropIfStale(arena, pid)) {
-                rc = state.map("entities").update(key(arena, pid), e, BpfMap.NOEXIST);
+                rc = maps.entities().update(key(arena, pid), e, BpfMap.NOEXIST);
             }
-            if (rc != 0) maps.logs().addEntities(log, -1);
+            if (rc != 0) memory.logs().addEntities(log, -1);
             if (rc == Errno.EEXIST.number()) {
                 throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
             }
             EntityTables.checkSpace(rc, pid);
-            rc = state.map("groups").update(key(arena, task.tgid()), arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST);
+            rc = maps.groups().update(key(arena, task.tgid()), arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST);
             if (rc != 0 && rc != Errno.EEXIST.number()) {
                 tables.removeEntity(arena, pid, task.tgid());
                 EntityTables.checkSpace(rc, pid);
@@ -214,7 +215,7 @@ public final class ResourceTracker implements AutoCloseable {
      * tables read in batches, /proc only for the live (see {@link EntityListing}).
      */
     public List<EntityStats> list() {
-        return EntityListing.read(state);
+        return EntityListing.read(maps);
     }
 
     public void deregister(int pid) {
@@ -229,7 +230,7 @@ public final class ResourceTracker implements AutoCloseable {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot deregister pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             MemorySegment e = EntityRecord.allocate(arena);
-            if (!state.map("entities").lookup(key(arena, pid), e)) {
+            if (!maps.entities().lookup(key(arena, pid), e)) {
                 throw new TrackerException(ESRCH, "cannot deregister pid " + pid + ": it is not tracked");
             }
             if (!by.isRoot()) {
@@ -277,7 +278,7 @@ public final class ResourceTracker implements AutoCloseable {
             QuotaLayers after;
             if (by.isRoot()) {
                 // Explicit wins: root's cap takes a process over from the policy that held it.
-                boolean policyHeld = PolicyNames.takeOver(state, arena, pid, e);
+                boolean policyHeld = PolicyNames.takeOver(maps, arena, pid, e);
                 if (before.isPresent() && !replace && !policyHeld) {
                     throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
                 }
@@ -323,9 +324,9 @@ public final class ResourceTracker implements AutoCloseable {
                 if (q.isEmpty()) return;
                 notOthers(q.get(), by, "reset", pid);
             } else {
-                PolicyNames.takeOver(state, arena, pid, EntityRecord.allocate(arena));
+                PolicyNames.takeOver(maps, arena, pid, EntityRecord.allocate(arena));
             }
-            state.map("quotas").delete(key(arena, pid));
+            maps.quotas().delete(key(arena, pid));
         }
     }
 
@@ -367,7 +368,7 @@ public final class ResourceTracker implements AutoCloseable {
         Optional<ProcFs.Task> now = ProcFs.task(pid);
         if (now.isEmpty() || now.get().creds().onlyThoseOf(by.uid())) return;
         if (before.isPresent()) tables.writeLayers(arena, pid, before.get(), true);
-        else state.map("quotas").delete(key(arena, pid));
+        else maps.quotas().delete(key(arena, pid));
         throw new TrackerException(EPERM, "cannot cap pid " + pid + ": it gained privileges uid " + by.uid()
                 + " does not have meanwhile (it executed a setuid or setgid program)");
     }
@@ -391,7 +392,7 @@ public final class ResourceTracker implements AutoCloseable {
     /** Releases the descriptors and the mapped memory (the kernel state stays as it is). */
     @Override
     public void close() {
-        maps.unmap();
+        memory.unmap();
         state.close();
     }
 }

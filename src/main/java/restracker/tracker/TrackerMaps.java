@@ -5,47 +5,32 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import restracker.bpf.BpfMap;
 import restracker.kernel.PinnedState;
-import restracker.sys.Libc;
 
 /**
- * The tracker's pinned maps as its operations use them, and the memory of the two mmap-able
- * ones, each mapped on first use: `state` (counters shared atomically with the BPF side) and
- * `logs` (the kill logs' heads).
+ * The tracker's pinned maps, one component per map of tracker.bpf.c, named as the map there in
+ * camelCase (policyExe is policy_exe): the list of maps the tracker pins and opens. The state opens
+ * and checks each against the object when it is opened (a component the object does not define is
+ * refused then, naming it); {@link #of} gives them.
+ *
+ * @param groups the tracked tgids: the hooks' first lookup
+ * @param entities rt_entity by pid or tid (EntityRecord)
+ * @param quotas rt_quota by entity (QuotaRecord)
+ * @param events the kill logs' rings of rt_event (EventRecord)
+ * @param logs the kill logs' heads, rt_log, mmap-able (LogRecord, {@link Logs})
+ * @param state the counters shared with the BPF side, rt_state, mmap-able (StateRecord)
+ * @param objects rt_object by the address of a tracked process's mm or fd table (ObjectRecord)
+ * @param policies rt_policy by id (PolicyRecord)
+ * @param policyExe rt_policy_set by rt_exe_key (PolicySetRecord, ExeKeyRecord)
+ * @param policyCgroup rt_policy_set by cgroup id
+ * @param policyUid rt_policy_set by uid
+ * @param policyState rt_policy_state, mmap-able (PolicyStateRecord)
  */
-final class TrackerMaps {
-    private final PinnedState state;
-    private MemorySegment sharedState;
-    private Logs logs;
+public record TrackerMaps(BpfMap groups, BpfMap entities, BpfMap quotas, BpfMap events, BpfMap logs, BpfMap state,
+        BpfMap objects, BpfMap policies, BpfMap policyExe, BpfMap policyCgroup, BpfMap policyUid, BpfMap policyState) {
 
-    TrackerMaps(PinnedState state) {
-        this.state = state;
-    }
-
-    PinnedState state() {
-        return state;
-    }
-
-    BpfMap map(String name) {
-        return state.map(name);
-    }
-
-    /** The `state` map's memory (rt_state, see StateRecord). */
-    MemorySegment sharedState() {
-        if (sharedState == null) sharedState = state.map("state").mapShared(Libc.pageSize());
-        return sharedState;
-    }
-
-    Logs logs() {
-        if (logs == null) logs = new Logs(state.map("logs").mapShared(Logs.mappedSize()));
-        return logs;
-    }
-
-    /** Unmaps what was mapped (the maps themselves stay pinned); a mapping would keep an unloaded map alive. */
-    void unmap() {
-        if (sharedState != null) Libc.unmap(sharedState);
-        if (logs != null) Libc.unmap(logs.mapped());
-        sharedState = null;
-        logs = null;
+    /** The maps of the tracker's state, opened with it. */
+    public static TrackerMaps of(PinnedState state) {
+        return state.maps(TrackerMaps.class);
     }
 
     /** A u32 key (a pid, a tid or a slot) for the tracker's maps. */

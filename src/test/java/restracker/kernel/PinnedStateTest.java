@@ -22,6 +22,7 @@ import restracker.testing.BpfMaps;
 import restracker.testing.TestKernel;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerHooks;
+import restracker.tracker.TrackerMaps;
 
 /** Loading, reopening, unloading, and refusing a pin set it cannot read. */
 class PinnedStateTest {
@@ -57,7 +58,7 @@ class PinnedStateTest {
     void loadPinsEverythingAndReopensWithoutReloading() throws Exception {
         try (PinnedState s = PinnedState.openOrLoad(root, BP)) {
             assertEquals(Records.ABI_VERSION, s.meta().abiVersion());
-            for (String m : BP.maps()) assertTrue(Files.exists(dir.resolve(m)), m + " pinned");
+            for (String m : BP.mapNames()) assertTrue(Files.exists(dir.resolve(m)), m + " pinned");
             assertTrue(Files.exists(dir.resolve("meta")));
             assertTrue(s.links().contains("sys_exit_openat"));
             assertTrue(s.links().contains("sched_process_exit"));
@@ -186,5 +187,52 @@ class PinnedStateTest {
         StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
         assertTrue(e.getMessage().startsWith("1 of the ") && e.getMessage().contains("restracker unload"), e.getMessage());
         assertThrows(StateException.class, () -> PinnedState.openExisting(root, BP), "a reader is told too");
+    }
+
+    /** A record of maps whose second component is misspelt: the object defines no map "entitiez". */
+    record Misspelt(BpfMap groups, BpfMap entitiez) {}
+
+    private static Blueprint withMaps(Class<? extends Record> maps) {
+        return new Blueprint(BP.name(), BP.object(), BP.abiVersion(), maps, BP.attachments(), BP.variants(), BP.programs());
+    }
+
+    /**
+     * A record of maps that names a map the object does not define is refused with the component's
+     * name before anything is pinned, and before an existing state is opened.
+     */
+    @Test
+    void aMapTheObjectDoesNotDefineIsRefusedByItsComponent() throws Exception {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PinnedState.openOrLoad(root, withMaps(Misspelt.class)));
+        assertTrue(e.getMessage().startsWith("Misspelt.entitiez names the map entitiez, which tracker.bpf.o does not define"),
+                e.getMessage());
+        assertFalse(Files.exists(dir.resolve("meta")), "nothing loaded");
+        assertFalse(Files.exists(dir.resolve("groups")), "nothing pinned");
+        PinnedState.openOrLoad(root, BP).close();
+        e = assertThrows(IllegalStateException.class, () -> PinnedState.openExisting(root, withMaps(Misspelt.class)));
+        assertTrue(e.getMessage().startsWith("Misspelt.entitiez names the map entitiez"), e.getMessage());
+    }
+
+    /** Each component of the tracker's record of maps is the map pinned under its name (the kernel's map id). */
+    @Test
+    void eachComponentIsTheMapPinnedUnderItsName() throws Exception {
+        try (PinnedState s = PinnedState.openOrLoad(root, BP)) {
+            TrackerMaps maps = s.maps(TrackerMaps.class);
+            java.lang.reflect.RecordComponent[] components = TrackerMaps.class.getRecordComponents();
+            assertEquals(BP.mapNames().size(), components.length);
+            for (java.lang.reflect.RecordComponent c : components) {
+                String name = c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+                BpfMap m = (BpfMap) c.getAccessor().invoke(maps);
+                assertEquals(BpfMaps.pinnedMap(dir.resolve(name)).get("id").asLong(), mapId(m.fd()), c.getName() + " is " + name);
+            }
+            assertThrows(IllegalArgumentException.class, () -> s.maps(Misspelt.class), "another record of maps");
+        }
+    }
+
+    /** The kernel's id of the map behind descriptor fd of this process (its fdinfo). */
+    private static long mapId(int fd) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+            if (line.startsWith("map_id:")) return Long.parseLong(line.substring(7).trim());
+        }
+        throw new AssertionError("no map_id in the fdinfo of " + fd);
     }
 }

@@ -41,7 +41,7 @@ class KernelOpsCapacityTest {
         assertEquals(capacity, BpfMaps.pinnedMaxEntries(traced), "the kernel's map is as large as the object says");
         try (BpfMap map = BpfMap.openPinned(traced.toString()); Arena arena = Arena.ofConfined();
                 Workload w = Workload.start()) {
-            MemorySegment entry = KernelOpsRecords.ENTRY.allocate(arena);
+            MemorySegment entry = KernelOpsStructs.RT_KERNELOPS_ENTRY.allocate(arena);
             for (int i = 0; i < capacity; i++) {
                 assertEquals(0, map.update(arena.allocateFrom(ValueLayout.JAVA_INT, ABOVE_PID_MAX + i), entry, BpfMap.NOEXIST),
                         "filling slot " + i);
@@ -54,12 +54,12 @@ class KernelOpsCapacityTest {
                     && r.err().chars().filter(c -> c == '\n').count() == 1, "one sentence: " + r.err());
             assertTrue(r.err().contains(Long.toString(capacity)) || r.err().contains(String.format("%,d", capacity)),
                     "it names the maximum: " + r.err());
-            assertTrue(!map.lookup(arena.allocateFrom(ValueLayout.JAVA_INT, w.pid()), KernelOpsRecords.ENTRY.allocate(arena)),
+            assertTrue(!map.lookup(arena.allocateFrom(ValueLayout.JAVA_INT, w.pid()), KernelOpsStructs.RT_KERNELOPS_ENTRY.allocate(arena)),
                     "nothing was added");
 
             assertTrue(map.delete(arena.allocateFrom(ValueLayout.JAVA_INT, ABOVE_PID_MAX)));
             tracer.add(w.pid());
-            assertTrue(map.lookup(arena.allocateFrom(ValueLayout.JAVA_INT, w.pid()), KernelOpsRecords.ENTRY.allocate(arena)),
+            assertTrue(map.lookup(arena.allocateFrom(ValueLayout.JAVA_INT, w.pid()), KernelOpsStructs.RT_KERNELOPS_ENTRY.allocate(arena)),
                     "the freed slot took it");
             tracer.remove(w.pid());
             for (int i = 1; i < capacity; i++) map.delete(arena.allocateFrom(ValueLayout.JAVA_INT, ABOVE_PID_MAX + i));

@@ -1,31 +1,31 @@
 package restracker.kernelops;
 
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import restracker.kernel.Struct;
 import restracker.testing.BtfLayout;
+import restracker.testing.GeneratedStructs;
 
 /**
- * The tracer's Java records against bpf/kernelops.h as compiled: field names, order, offsets and
- * sizes read from the BTF of both built objects (bpftool), so that neither side can drift.
+ * The tracer's Java layouts, generated at build time from the BTF of kernelops.bpf.o, against
+ * bpftool's reading of the BTF of both built objects: field names, order, offsets and sizes.
  */
 class KernelOpsLayoutTest {
-    static Stream<Struct> records() {
-        return Stream.of(KernelOpsRecords.ENTRY, KernelOpsRecords.STATE, KernelOpsRecords.INFO);
+    @Test
+    void everyGeneratedLayoutMatchesTheCompiledStruct() throws Exception {
+        GeneratedStructs.assertMatchObject(KernelOpsStructs.class, "kernelops.bpf.o");
     }
 
-    @ParameterizedTest
-    @MethodSource("records")
-    void javaLayoutMatchesTheCompiledStruct(Struct record) throws Exception {
-        BtfLayout.assertMatches(record, BtfLayout.btf("kernelops.bpf.o"));
+    static Stream<Struct> shared() {
+        return Stream.of(KernelOpsStructs.RT_KERNELOPS_ENTRY, KernelOpsStructs.RT_KERNELOPS_STATE);
     }
 
-    /** The hooks object is loaded onto the maps the first one pinned: its records must be the same. */
+    /** The hooks object is loaded onto the maps the first one pinned: the records they share must be the same. */
     @ParameterizedTest
-    @MethodSource("records")
+    @MethodSource("shared")
     void bothObjectsAgree(Struct record) throws Exception {
-        if (record == KernelOpsRecords.INFO) return; // user space's alone
-        BtfLayout.assertMatches(record, BtfLayout.btf(KernelOpsHooks.OBJECT));
+        BtfLayout.assertMatches(record, KernelOpsHooks.OBJECT);
     }
 }

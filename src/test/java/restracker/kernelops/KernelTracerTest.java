@@ -148,11 +148,11 @@ class KernelTracerTest {
             tracer.add(w.pid());
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, w.pid());
-                MemorySegment e = KernelOpsRecords.ENTRY.allocate(arena);
-                assertTrue(tracer.state().map("traced").lookup(key, e));
+                MemorySegment e = KernelOpsStructs.RT_KERNELOPS_ENTRY.allocate(arena);
+                assertTrue(KernelOpsMaps.of(tracer.state()).traced().lookup(key, e));
                 // Pretend the entry belonged to an earlier process with this pid.
                 KernelOpsEntryRecord.setStartTicks(e, KernelOpsEntryRecord.startTicks(e) - 1);
-                assertEquals(0, tracer.state().map("traced").update(key, e, 2 /* BPF_EXIST */));
+                assertEquals(0, KernelOpsMaps.of(tracer.state()).traced().update(key, e, 2 /* BPF_EXIST */));
             }
             long stale = stateField("stale");
             w.readFile(1, "/proc/self/stat");
@@ -171,23 +171,23 @@ class KernelTracerTest {
             try (Workload v = Workload.start()) {
                 tracer.add(v.pid());
                 assertEquals(0, stateField("allocs_live"), "emptied when tracing started again");
-                assertTrue(tracer.state().map("allocs").clear(Long.BYTES) == 0, "no block left over");
+                assertTrue(KernelOpsMaps.of(tracer.state()).allocs().clear(Long.BYTES) == 0, "no block left over");
             }
         }
     }
 
     static boolean inKernelTable(int pid) {
         try (Arena arena = Arena.ofConfined()) {
-            return tracer.state().map("traced").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, pid),
-                    KernelOpsRecords.ENTRY.allocate(arena));
+            return KernelOpsMaps.of(tracer.state()).traced().lookup(arena.allocateFrom(ValueLayout.JAVA_INT, pid),
+                    KernelOpsStructs.RT_KERNELOPS_ENTRY.allocate(arena));
         }
     }
 
     static long stateField(String field) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = KernelOpsRecords.STATE.allocate(arena);
-            assertTrue(tracer.state().map("state").lookup(arena.allocate(ValueLayout.JAVA_INT), v));
-            return KernelOpsRecords.STATE.getLong(v, field);
+            MemorySegment v = KernelOpsStructs.RT_KERNELOPS_STATE.allocate(arena);
+            assertTrue(KernelOpsMaps.of(tracer.state()).state().lookup(arena.allocate(ValueLayout.JAVA_INT), v));
+            return v.get(ValueLayout.JAVA_LONG, KernelOpsStructs.RT_KERNELOPS_STATE.offset(field));
         }
     }
 

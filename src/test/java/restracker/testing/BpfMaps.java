@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /** The maps' figures as bpftool reads them: from a built BPF object's BTF, and from a pinned map in the kernel. */
@@ -16,7 +14,7 @@ public final class BpfMaps {
 
     /** max_entries of the map variable `map` as declared in target/classes/bpf/OBJECT (its BTF). */
     public static long declaredMaxEntries(String object, String map) {
-        Map<Long, JsonNode> byId = types(object);
+        Map<Long, JsonNode> byId = BtfLayout.types(object);
         JsonNode variable = null;
         for (JsonNode t : byId.values()) {
             if (t.get("kind").asText().equals("VAR") && t.get("name").asText().equals(map)) variable = t;
@@ -38,7 +36,7 @@ public final class BpfMaps {
 
     /** The element count of an array member of a struct in target/classes/bpf/OBJECT's BTF. */
     public static long declaredArrayLength(String object, String struct, String member) {
-        Map<Long, JsonNode> byId = types(object);
+        Map<Long, JsonNode> byId = BtfLayout.types(object);
         for (JsonNode t : byId.values()) {
             if (!t.get("kind").asText().equals("STRUCT") || !t.get("name").asText().equals(struct)) continue;
             for (JsonNode m : t.get("members")) {
@@ -50,14 +48,6 @@ public final class BpfMaps {
             }
         }
         throw new AssertionError("no member " + member + " of struct " + struct + " in " + object);
-    }
-
-    private static Map<Long, JsonNode> types(String object) {
-        Path file = Path.of("target/classes/bpf").resolve(object);
-        assertTrue(Files.exists(file), "the build produced " + file);
-        Map<Long, JsonNode> byId = new HashMap<>();
-        for (JsonNode t : bpftool("btf", "dump", "file", file.toString()).get("types")) byId.put(t.get("id").asLong(), t);
-        return byId;
     }
 
     /** max_entries of a pinned map, as the kernel reports it. */

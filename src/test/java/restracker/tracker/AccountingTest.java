@@ -260,9 +260,9 @@ class AccountingTest {
         }
         assertThrows(TrackerException.class, () -> tracker.fetch(pid));
         assertThrows(TrackerException.class, () -> tracker.fetch(tid));
-        assertFalse(tracker.state().map("entities").intKeys().contains(pid), "no entry is left in the kernel");
-        assertFalse(tracker.state().map("entities").intKeys().contains(tid));
-        assertFalse(tracker.state().map("groups").intKeys().contains(pid));
+        assertFalse(TrackerMaps.of(tracker.state()).entities().intKeys().contains(pid), "no entry is left in the kernel");
+        assertFalse(TrackerMaps.of(tracker.state()).entities().intKeys().contains(tid));
+        assertFalse(TrackerMaps.of(tracker.state()).groups().intKeys().contains(pid));
     }
 
     @Test
@@ -271,7 +271,7 @@ class AccountingTest {
             tracker.register(w.pid());
             w.open("/dev/null");
             tracker.deregister(w.pid());
-            assertFalse(tracker.state().map("groups").intKeys().contains(w.pid()), "the group marker goes too");
+            assertFalse(TrackerMaps.of(tracker.state()).groups().intKeys().contains(w.pid()), "the group marker goes too");
             tracker.register(w.pid());
             assertEquals(0, tracker.fetch(w.pid()).openFiles(), "a new registration counts from zero");
         }

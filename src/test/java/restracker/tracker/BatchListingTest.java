@@ -18,7 +18,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
+import restracker.kernel.EntityRecord;
 import restracker.kernel.Records;
+import restracker.kernel.TrackerStructs;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;
 
@@ -50,29 +52,29 @@ class BatchListingTest {
             b.pipe();
             c.open("/dev/null");
 
-            BpfMap entities = tracker.state().map("entities"), quotas = tracker.state().map("quotas");
+            BpfMap entities = TrackerMaps.of(tracker.state()).entities(), quotas = TrackerMaps.of(tracker.state()).quotas();
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment e = Records.ENTITY.allocate(arena);
-            MemorySegment q = Records.QUOTA.allocate(arena);
+            MemorySegment e = TrackerStructs.RT_ENTITY.allocate(arena);
+            MemorySegment q = TrackerStructs.RT_QUOTA.allocate(arena);
             // The rest of the table: placeholders (a zero record), some naming a live process as
             // their group, and one stale entry under a live pid (another start time): none is listed.
             int placeholders = Records.MAX_ENTITIES - 5;
             for (int i = 0; i < placeholders; i++) {
                 key.set(ValueLayout.JAVA_INT, 0, FIRST_FAKE_ID + i);
-                Records.ENTITY.setInt(e, "tgid", i % 100 == 0 ? a.pid() : 0);
+                EntityRecord.setTgid(e, i % 100 == 0 ? a.pid() : 0);
                 assertEquals(0, entities.update(key, e, BpfMap.NOEXIST), "placeholder " + i);
                 if (i % 20 == 0) assertEquals(0, quotas.update(key, q, BpfMap.NOEXIST), "placeholder quota " + i);
             }
             key.set(ValueLayout.JAVA_INT, 0, bystander.pid());
-            Records.ENTITY.setInt(e, "tgid", bystander.pid());
-            Records.ENTITY.setLong(e, "start_ticks", 1);
+            EntityRecord.setTgid(e, bystander.pid());
+            EntityRecord.setStartTicks(e, 1);
             assertEquals(0, entities.update(key, e, BpfMap.NOEXIST), "the stale entry");
 
             List<Integer> keys = entities.intKeys();
             assertEquals(Records.MAX_ENTITIES, keys.size(), "a full table");
-            assertEqualToLookups(entities, Records.ENTITY.size(), keys, 1024);
-            assertEqualToLookups(entities, Records.ENTITY.size(), keys, 1); // buckets of several: ENOSPC, then larger
-            assertEqualToLookups(quotas, Records.QUOTA.size(), quotas.intKeys(), 1024);
+            assertEqualToLookups(entities, TrackerStructs.RT_ENTITY.size(), keys, 1024);
+            assertEqualToLookups(entities, TrackerStructs.RT_ENTITY.size(), keys, 1); // buckets of several: ENOSPC, then larger
+            assertEqualToLookups(quotas, TrackerStructs.RT_QUOTA.size(), quotas.intKeys(), 1024);
 
             List<EntityStats> listed = tracker.list();
             List<EntityStats> perKey = new ArrayList<>();

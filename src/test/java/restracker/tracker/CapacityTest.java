@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 import restracker.bpf.BpfMap;
 import restracker.kernel.Records;
+import restracker.kernel.TrackerStructs;
 import restracker.sys.Errno;
 import restracker.testing.Loaded;
 import restracker.testing.Workload;
@@ -27,8 +28,8 @@ class CapacityTest {
         try (Workload w = Workload.start(); Arena arena = Arena.ofConfined()) {
             tracker.register(w.pid());
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment entity = Records.ENTITY.allocate(arena);
-            BpfMap entities = tracker.state().map("entities");
+            MemorySegment entity = TrackerStructs.RT_ENTITY.allocate(arena);
+            BpfMap entities = TrackerMaps.of(tracker.state()).entities();
             for (int i = 1; i < Records.MAX_ENTITIES; i++) {
                 key.set(ValueLayout.JAVA_INT, 0, FIRST_FAKE_ID + i);
                 assertEquals(0, entities.update(key, entity, BpfMap.NOEXIST), "entity " + (i + 1) + " fits");

@@ -56,9 +56,9 @@ class ConcurrencyTest {
                     "every registration was either deregistered once or is still there");
             assertTrue(registered.get() >= ROUNDS / 2, "clients did get through: " + registered.get());
             for (EntityStats s : tracker.list()) tracker.deregister(s.pid());
-            assertEquals(List.of(), tracker.state().map("entities").intKeys());
-            assertEquals(List.of(), tracker.state().map("quotas").intKeys());
-            assertEquals(List.of(), tracker.state().map("groups").intKeys());
+            assertEquals(List.of(), TrackerMaps.of(tracker.state()).entities().intKeys());
+            assertEquals(List.of(), TrackerMaps.of(tracker.state()).quotas().intKeys());
+            assertEquals(List.of(), TrackerMaps.of(tracker.state()).groups().intKeys());
         } finally {
             workloads.forEach(Workload::close);
         }

@@ -140,7 +140,7 @@ class EnforcementTest {
             tracker.cap(pid, new Quota(Quota.UNLIMITED, 0), false);
             assertThrows(WorkloadDied.class, () -> w.open("/dev/null"));
         }
-        assertFalse(tracker.state().map("entities").intKeys().contains(pid));
-        assertFalse(tracker.state().map("quotas").intKeys().contains(pid));
+        assertFalse(TrackerMaps.of(tracker.state()).entities().intKeys().contains(pid));
+        assertFalse(TrackerMaps.of(tracker.state()).quotas().intKeys().contains(pid));
     }
 }

@@ -51,7 +51,7 @@ class EventLogTest {
     void wrappedRingCountsWhatItOverwrote() {
         assertEquals(new EventLog(java.util.List.of(), 0, 0), tracker.events());
         // As if 5,000 kills had been logged before, all in root's log: the counters are shared with the BPF side.
-        MemorySegment state = tracker.state().map("state").mapShared(4096);
+        MemorySegment state = TrackerMaps.of(tracker.state()).state().mapShared(4096);
         StateRecord.setEventSeq(state, 5000L);
         LogRecord.setLogged(rootLog(), 0, 5000L);
         try (Workload w = Workload.start()) {
@@ -74,7 +74,7 @@ class EventLogTest {
     /** What the ring overwrote is shown where operators look: `events` and `status`. */
     @Test
     void theCliShowsWhatTheRingOverwrote() throws Exception {
-        MemorySegment state = tracker.state().map("state").mapShared(4096);
+        MemorySegment state = TrackerMaps.of(tracker.state()).state().mapShared(4096);
         long total = 2 * slots + 7;
         long before = StateRecord.eventSeq(state);
         long rootBefore = LogRecord.logged(rootLog(), 0);
@@ -91,7 +91,7 @@ class EventLogTest {
 
     /** Root's kill log's head (log 0 of the `logs` map). */
     private static MemorySegment rootLog() {
-        return tracker.state().map("logs").mapShared(4096);
+        return TrackerMaps.of(tracker.state()).logs().mapShared(4096);
     }
 
     private static void showsOverwritten(long total) throws Exception {

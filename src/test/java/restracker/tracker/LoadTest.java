@@ -106,16 +106,16 @@ class LoadTest {
         List<String> left = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             var e = EntityRecord.allocate(arena);
-            for (int id : tracker.state().map("entities").intKeys()) {
-                if (tracker.state().map("entities").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), e)) {
+            for (int id : TrackerMaps.of(tracker.state()).entities().intKeys()) {
+                if (TrackerMaps.of(tracker.state()).entities().lookup(arena.allocateFrom(ValueLayout.JAVA_INT, id), e)) {
                     left.add(id + " (tgid " + EntityRecord.tgid(e) + ", scope "
                             + EntityRecord.scope(e) + ", alive " + ProcFs.task(id).isPresent() + ")");
                 }
             }
         }
         assertEquals(List.of(), left, "entities after " + after);
-        assertEquals(List.of(), tracker.state().map("quotas").intKeys(), "quotas after " + after);
-        assertEquals(List.of(), tracker.state().map("groups").intKeys(), "groups after " + after);
+        assertEquals(List.of(), TrackerMaps.of(tracker.state()).quotas().intKeys(), "quotas after " + after);
+        assertEquals(List.of(), TrackerMaps.of(tracker.state()).groups().intKeys(), "groups after " + after);
     }
 
     @Test
@@ -263,7 +263,7 @@ class LoadTest {
                 }));
             }
             for (Future<?> f : done) f.get();
-            List<Integer> left = tracker.state().map("entities").intKeys();
+            List<Integer> left = TrackerMaps.of(tracker.state()).entities().intKeys();
             long regs = 0;
             for (var e : registered.entrySet()) {
                 long leftover = left.contains(e.getKey()) ? 1 : 0;
@@ -379,7 +379,7 @@ class LoadTest {
             busy.set(false);
             for (Future<?> f : clients) f.get();
             parallel(all, w -> assertExact(w, base.get(w)));
-            int entities = tracker.state().map("entities").intKeys().size();
+            int entities = TrackerMaps.of(tracker.state()).entities().intKeys().size();
             for (Workload w : all) w.close();
             all.clear();
             report(String.format("7. everything at once: %d tracked processes of %d threads churning %d descriptors,"
@@ -387,7 +387,7 @@ class LoadTest {
                     + " refused with documented errnos); figures exact; %d entities when all %d processes exited, %d"
                     + " after; %d s", processes, threads + 1, processes * 4 * 2000, processes * 100, processes * 4,
                     CLIENTS, ops.get(), refused.get(), entities, processes,
-                    tracker.state().map("entities").intKeys().size(), seconds(t0)));
+                    TrackerMaps.of(tracker.state()).entities().intKeys().size(), seconds(t0)));
         } finally {
             for (Workload w : all) w.close();
             wide.shutdownNow();

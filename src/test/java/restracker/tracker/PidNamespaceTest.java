@@ -26,9 +26,9 @@ class PidNamespaceTest {
 
     /** What the kernel holds under pid, without the start-time filter fetch applies. */
     private static boolean inKernelTables(int pid) {
-        return tracker.state().map("entities").intKeys().contains(pid)
-                || tracker.state().map("quotas").intKeys().contains(pid)
-                || tracker.state().map("groups").intKeys().contains(pid);
+        return TrackerMaps.of(tracker.state()).entities().intKeys().contains(pid)
+                || TrackerMaps.of(tracker.state()).quotas().intKeys().contains(pid)
+                || TrackerMaps.of(tracker.state()).groups().intKeys().contains(pid);
     }
 
     /** The process must be untracked: fetch refuses it, it can use what the old quota forbade, no kill. */

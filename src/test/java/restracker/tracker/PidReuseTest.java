@@ -41,17 +41,17 @@ class PidReuseTest {
             MemorySegment q = QuotaRecord.allocate(arena);
             QuotaRecord.setHeap(q, 0);
             QuotaRecord.setFiles(q, 0);
-            assertEquals(0, tracker.state().map("entities").update(key, e, BpfMap.NOEXIST));
-            assertEquals(0, tracker.state().map("quotas").update(key, q, BpfMap.NOEXIST));
-            assertEquals(0, tracker.state().map("groups").update(key, arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST));
+            assertEquals(0, TrackerMaps.of(tracker.state()).entities().update(key, e, BpfMap.NOEXIST));
+            assertEquals(0, TrackerMaps.of(tracker.state()).quotas().update(key, q, BpfMap.NOEXIST));
+            assertEquals(0, TrackerMaps.of(tracker.state()).groups().update(key, arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST));
             assertThrows(TrackerException.class, () -> tracker.fetch(pid), "fetch does not show a stale entry");
 
             w.open("/dev/null");
             w.mmap(1 << 20);
             assertTrue(w.alive(), "the new process is not bound by the old one's quotas");
-            assertFalse(tracker.state().map("entities").intKeys().contains(pid), "the kernel dropped the entry");
-            assertFalse(tracker.state().map("quotas").intKeys().contains(pid));
-            MemorySegment state = tracker.state().map("state").mapShared(4096);
+            assertFalse(TrackerMaps.of(tracker.state()).entities().intKeys().contains(pid), "the kernel dropped the entry");
+            assertFalse(TrackerMaps.of(tracker.state()).quotas().intKeys().contains(pid));
+            MemorySegment state = TrackerMaps.of(tracker.state()).state().mapShared(4096);
             assertEquals(1, StateRecord.staleEntries(state));
 
             assertEquals(Scope.PROCESS, tracker.register(pid), "and it can be registered afresh");
@@ -69,7 +69,7 @@ class PidReuseTest {
             EntityRecord.setTgid(e, pid);
             EntityRecord.setScope(e, Records.SCOPE_PROCESS);
             EntityRecord.setStartTicks(e, ProcFs.task(pid).orElseThrow().startTicks() - 1);
-            assertEquals(0, tracker.state().map("entities").update(key, e, BpfMap.NOEXIST));
+            assertEquals(0, TrackerMaps.of(tracker.state()).entities().update(key, e, BpfMap.NOEXIST));
             assertEquals(Scope.PROCESS, tracker.register(pid));
             assertEquals(0, tracker.fetch(pid).openFiles());
             w.open("/dev/null");

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import restracker.kernel.Records;
+import restracker.kernel.TrackerStructs;
 import restracker.testing.BpfMaps;
 import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
@@ -35,7 +36,7 @@ class StaleBindingTest {
 
     /** The objects map's entry of kind for process tgid: {key, value}. */
     private static byte[][] binding(int tgid, int kind) {
-        long tgidAt = Records.OBJECT.offset("tgid"), kindAt = Records.OBJECT.offset("kind");
+        long tgidAt = TrackerStructs.RT_OBJECT.offset("tgid"), kindAt = TrackerStructs.RT_OBJECT.offset("kind");
         for (byte[][] e : BpfMaps.pinnedEntries(map("objects"))) {
             if (le(e[1]).getInt((int) tgidAt) == tgid && le(e[1]).getInt((int) kindAt) == kind) return e;
         }
@@ -61,7 +62,7 @@ class StaleBindingTest {
             byte[][] trackedTable = binding(tracked.pid(), Records.OBJ_FILES);
             // The tracked process's entry and the objects map now say it holds the other's table.
             byte[] e = entity(tracked.pid());
-            le(e).putLong((int) Records.ENTITY.offset("files_key"), le(othersTable[0]).getLong(0));
+            le(e).putLong((int) TrackerStructs.RT_ENTITY.offset("files_key"), le(othersTable[0]).getLong(0));
             BpfMaps.updatePinned(map("entities"), le(new byte[4]).putInt(0, tracked.pid()).array(), e);
             byte[] stale = trackedTable[1].clone();
             BpfMaps.updatePinned(map("objects"), othersTable[0], stale);

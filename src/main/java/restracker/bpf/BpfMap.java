@@ -37,7 +37,7 @@ public final class BpfMap implements AutoCloseable {
     /** Opens a pinned map; ENOENT when nothing is pinned at path. */
     public static BpfMap openPinned(String path) {
         return Native.call(arena -> {
-            int fd = (int) BpfSyscalls.OBJ_GET.invokeExact(arena.allocateFrom(path));
+            int fd = (int) BpfSyscalls.OBJ_GET.get().invokeExact(arena.allocateFrom(path));
             if (fd < 0) throw new NativeException(-fd, "cannot open the pinned BPF map " + path);
             return new BpfMap(path, fd);
         });
@@ -49,7 +49,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Copies the value at key into value; false when the key is absent. */
     public boolean lookup(MemorySegment key, MemorySegment value) {
-        int rc = call(() -> (int) BpfSyscalls.LOOKUP.invokeExact(fd, key, value));
+        int rc = call(() -> (int) BpfSyscalls.LOOKUP.get().invokeExact(fd, key, value));
         if (rc == -Errno.ENOENT.number()) return false;
         check(rc, "look up an element of");
         return true;
@@ -57,13 +57,13 @@ public final class BpfMap implements AutoCloseable {
 
     /** Stores value at key; returns 0 or the errno (EEXIST with NOEXIST, E2BIG when full, ...). */
     public int update(MemorySegment key, MemorySegment value, long flags) {
-        int rc = call(() -> (int) BpfSyscalls.UPDATE.invokeExact(fd, key, value, flags));
+        int rc = call(() -> (int) BpfSyscalls.UPDATE.get().invokeExact(fd, key, value, flags));
         return rc < 0 ? -rc : 0;
     }
 
     /** Removes key; false when it was absent. */
     public boolean delete(MemorySegment key) {
-        int rc = call(() -> (int) BpfSyscalls.DELETE.invokeExact(fd, key));
+        int rc = call(() -> (int) BpfSyscalls.DELETE.get().invokeExact(fd, key));
         if (rc == -Errno.ENOENT.number()) return false;
         check(rc, "delete an element of");
         return true;
@@ -78,7 +78,7 @@ public final class BpfMap implements AutoCloseable {
             MemorySegment cur = arena.allocate(ValueLayout.JAVA_INT);
             for (;;) {
                 MemorySegment p = prev;
-                int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.invokeExact(fd, p, next));
+                int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.get().invokeExact(fd, p, next));
                 if (rc == -Errno.ENOENT.number()) return keys;
                 check(rc, "iterate over");
                 keys.add(next.get(ValueLayout.JAVA_INT, 0));
@@ -116,7 +116,7 @@ public final class BpfMap implements AutoCloseable {
             for (;;) {
                 count.set(ValueLayout.JAVA_INT, 0, chunk);
                 MemorySegment from = first ? MemorySegment.NULL : in, k = keys, v = values;
-                int rc = call(() -> (int) BpfSyscalls.LOOKUP_BATCH.invokeExact(fd, from, out, k, v, count, MemorySegment.NULL));
+                int rc = call(() -> (int) BpfSyscalls.LOOKUP_BATCH.get().invokeExact(fd, from, out, k, v, count, MemorySegment.NULL));
                 int n = count.get(ValueLayout.JAVA_INT, 0);
                 if (rc == -Errno.ENOSPC.number() && n == 0) {
                     chunk *= 2;
@@ -146,7 +146,7 @@ public final class BpfMap implements AutoCloseable {
         long seen = 0;
         for (;;) {
             MemorySegment p = prev;
-            int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.invokeExact(fd, p, next));
+            int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.get().invokeExact(fd, p, next));
             if (rc == -Errno.ENOENT.number()) return seen;
             check(rc, "iterate over");
             if (lookup(next, value)) {
@@ -162,7 +162,7 @@ public final class BpfMap implements AutoCloseable {
     public boolean isEmpty(long keySize) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(keySize, 8);
-            int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.invokeExact(fd, MemorySegment.NULL, key));
+            int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.get().invokeExact(fd, MemorySegment.NULL, key));
             if (rc == -Errno.ENOENT.number()) return true;
             check(rc, "iterate over");
             return false;
@@ -175,7 +175,7 @@ public final class BpfMap implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(keySize, 8);
             for (;;) {
-                int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.invokeExact(fd, MemorySegment.NULL, key));
+                int rc = call(() -> (int) BpfSyscalls.NEXT_KEY.get().invokeExact(fd, MemorySegment.NULL, key));
                 if (rc == -Errno.ENOENT.number()) return deleted;
                 check(rc, "iterate over");
                 if (delete(key)) deleted++;
@@ -188,7 +188,7 @@ public final class BpfMap implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(BpfStructs.MAP_INFO_HEAD);
             MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) BpfStructs.MAP_INFO_HEAD.byteSize());
-            check(call(() -> (int) BpfSyscalls.OBJ_GET_INFO.invokeExact(fd, info, len)), "read the definition of");
+            check(call(() -> (int) BpfSyscalls.OBJ_GET_INFO.get().invokeExact(fd, info, len)), "read the definition of");
             return new MapDefinition((int) BpfStructs.MAP_INFO_TYPE.get(info), (int) BpfStructs.MAP_INFO_KEY_SIZE.get(info),
                     (int) BpfStructs.MAP_INFO_VALUE_SIZE.get(info), (int) BpfStructs.MAP_INFO_MAX_ENTRIES.get(info));
         }

@@ -24,8 +24,9 @@ final class LibbpfLog {
     private static final int KEEP = 64 * 1024;
     private static final StringBuilder LOG = new StringBuilder();
     private static volatile boolean echo;
-    private static final MethodHandle VSNPRINTF = Native.plain(Native.LIBC, "vsnprintf",
-            FunctionDescriptor.of(INT, PTR, LONG, PTR, PTR));
+    /** Made when libbpf first logs: the CLI sets {@link #echo} on every call, and most calls never log. */
+    private static final Native.Lazy VSNPRINTF = Native.lazy(() -> Native.plain(Native.LIBC, "vsnprintf",
+            FunctionDescriptor.of(INT, PTR, LONG, PTR, PTR)));
     private static boolean installed;
 
     private LibbpfLog() {}
@@ -61,7 +62,7 @@ final class LibbpfLog {
         if (level >= LIBBPF_DEBUG && !echo) return 0;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(BUFFER);
-            int n = (int) VSNPRINTF.invokeExact(buf, (long) BUFFER, format, vaList);
+            int n = (int) VSNPRINTF.get().invokeExact(buf, (long) BUFFER, format, vaList);
             String line = n < 0 ? "" : buf.getString(0);
             synchronized (LOG) {
                 LOG.append(line);

@@ -4,8 +4,10 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import restracker.sys.Native;
 import restracker.sys.NativeException;
@@ -17,8 +19,8 @@ import static restracker.sys.Native.PTR;
 /**
  * The maps a BPF object file defines, as libbpf reads them from the object without loading it
  * (bpf_map__type, __key_size, __value_size, __max_entries). Apart from {@link Libbpf}, whose many
- * handles a CLI call on pinned maps never creates: this is the little that checking those pins
- * against the jar's object needs.
+ * handles a CLI call on pinned maps never creates. The build writes what this reads into the jar
+ * ({@link MapDefinitionFiles}), which is what pins are checked against at run time.
  */
 public final class MapDefinitions {
     private static final MethodHandle OPEN_MEM = Native.withErrno(LibbpfLibrary.LOOKUP, "bpf_object__open_mem",
@@ -30,12 +32,19 @@ public final class MapDefinitions {
     private static final MethodHandle KEY_SIZE = fn("bpf_map__key_size", INT, PTR);
     private static final MethodHandle VALUE_SIZE = fn("bpf_map__value_size", INT, PTR);
     private static final MethodHandle MAX_ENTRIES = fn("bpf_map__max_entries", INT, PTR);
+    private static final MethodHandle NEXT_MAP = fn("bpf_object__next_map", PTR, PTR, PTR);
+    private static final MethodHandle NAME = fn("bpf_map__name", PTR, PTR);
 
     private MapDefinitions() {}
 
+    /** The definitions of every map in the object file elf (name says which, for errors), by map name, in the object's order. */
+    public static Map<String, MapDefinition> all(String name, byte[] elf) {
+        return of(name, elf, null);
+    }
+
     /**
-     * The definitions of maps in the object file elf (name says which, for errors), by map name;
-     * a map the object does not define is left out.
+     * The definitions of maps (all of them when null) in the object file elf (name says which, for
+     * errors), by map name; a map the object does not define is left out.
      */
     public static Map<String, MapDefinition> of(String name, byte[] elf, Collection<String> maps) {
         LibbpfLog.install(LibbpfLibrary.LOOKUP);
@@ -49,7 +58,7 @@ public final class MapDefinitions {
             }
             try {
                 Map<String, MapDefinition> defs = new LinkedHashMap<>();
-                for (String m : maps) {
+                for (String m : maps != null ? maps : names(obj)) {
                     MemorySegment map = (MemorySegment) FIND_MAP.invokeExact(obj, arena.allocateFrom(m));
                     if (map.address() == 0) continue;
                     defs.put(m, new MapDefinition((int) TYPE.invokeExact(map), (int) KEY_SIZE.invokeExact(map),
@@ -60,6 +69,16 @@ public final class MapDefinitions {
                 CLOSE.invokeExact(obj);
             }
         });
+    }
+
+    /** The names of the object's maps, in its order (bpf_object__next_map). */
+    private static List<String> names(MemorySegment obj) throws Throwable {
+        List<String> names = new ArrayList<>();
+        for (MemorySegment map = (MemorySegment) NEXT_MAP.invokeExact(obj, MemorySegment.NULL); map.address() != 0;
+                map = (MemorySegment) NEXT_MAP.invokeExact(obj, map)) {
+            names.add(((MemorySegment) NAME.invokeExact(map)).reinterpret(Integer.MAX_VALUE).getString(0));
+        }
+        return names;
     }
 
     private static MethodHandle fn(String name, MemoryLayout ret, MemoryLayout... args) {

@@ -47,7 +47,7 @@ public final class Main implements Runnable {
     /**
      * The subcommands, in the order help lists them. picocli reads each one's annotations by
      * reflection when it is added, a cost every call would pay for all of them: a command line
-     * that names one gets only that one (help and unknown names get all).
+     * that names one gets only that one (help and unknown names get all, and `help`).
      */
     private static final Map<String, Supplier<Object>> COMMANDS = commands();
 
@@ -115,9 +115,12 @@ public final class Main implements Runnable {
     static CommandLine commandLine(Path pinDir, CommandLine.IExecutionStrategy strategy, String... args) {
         CommandLine cli = new CommandLine(new Main(pinDir));
         Supplier<Object> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
-        if (named != null) cli.addSubcommand(args[0], named.get());
-        else COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
-        cli.addSubcommand("help", new HelpCommand());
+        if (named != null) {
+            cli.addSubcommand(args[0], named.get());
+        } else {
+            COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+            cli.addSubcommand("help", new HelpCommand()); // a command line that names another command never reaches it
+        }
         withHelpOptions(cli);
         cli.setExecutionStrategy(strategy);
         // No @FILE arguments: operators do not expect a command line to read files named in it.

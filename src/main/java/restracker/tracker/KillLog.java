@@ -24,11 +24,14 @@ import restracker.sys.NativeException;
  */
 final class KillLog {
     /**
-     * The wall-clock time of boot (CLOCK_BOOTTIME 0), read once: events carry boot-time stamps, and
-     * an offset read anew for each listing would move the same event by the time between two clock
-     * reads.
+     * The wall-clock time of boot (CLOCK_BOOTTIME 0), read once, when events are first listed:
+     * events carry boot-time stamps, and an offset read anew for each listing would move the same
+     * event by the time between two clock reads. (A holder: commands that list no events, `fetch`
+     * among them, make no clock_gettime handle.)
      */
-    private static final Instant BOOT = bootInstant();
+    private static final class Boot {
+        static final Instant INSTANT = bootInstant();
+    }
 
     private final TrackerMaps maps;
     private final TrackerMemory memory;
@@ -74,7 +77,7 @@ final class KillLog {
                     long seq = EventRecord.seq(v);
                     // 0: being rewritten right now; another ordinal: not yet written, or newer than total.
                     if (seq == 0 || seq > total || EventRecord.logSeq(v) != n) continue;
-                    events.add(toEvent(v, BOOT.plusNanos(EventRecord.timeNs(v))));
+                    events.add(toEvent(v, Boot.INSTANT.plusNanos(EventRecord.timeNs(v))));
                 }
             }
         }

@@ -410,32 +410,37 @@ static __always_inline void policy_entered(struct task_struct *task)
 {
 	struct rt_policy_state *ps = policy_shared();
 	__u32 tgid = task->tgid, keep = 0, now;
+	struct rt_quota *q = NULL;
 	struct rt_entity *p;
-	struct rt_quota *q;
 	struct match m = {};
 
 	if (!ps || !ps->policies)
 		return;
 	p = bpf_map_lookup_elem(&entities, &tgid);
+	if (p) {
+		if (!p->policy || p->scope != RT_SCOPE_PROCESS)
+			return;
+		q = bpf_map_lookup_elem(&quotas, &tgid);
+		if (!q || q->layers != RT_Q_ROOT)
+			return;
+		/* What it has is where the merge starts: only a tighter quota replaces one. */
+		m.heap_policy = p->heap_policy;
+		m.files_policy = p->files_policy;
+		m.heap = q->heap;
+		m.files = q->files;
+		m.heap_warn = p->heap_warn;
+		m.files_warn = p->files_warn;
+		m.policy_flags = p->policy_flags & (RT_PE_INHERIT | RT_PE_AUDIT_HEAP | RT_PE_AUDIT_FILES);
+	}
+	/* One matching for both cases (it is most of what the verifier walks). */
+	if (!policy_match(task, &m))
+		return;
 	if (!p) {
-		if (policy_match(task, &m))
-			hold(task, &m, false);
+		hold(task, &m, false);
 		return;
 	}
-	if (!p->policy || p->scope != RT_SCOPE_PROCESS)
+	if (!q)
 		return;
-	q = bpf_map_lookup_elem(&quotas, &tgid);
-	if (!q || q->layers != RT_Q_ROOT)
-		return;
-	/* What it has is where the merge starts: only a tighter quota replaces one. */
-	m.heap_policy = p->heap_policy;
-	m.files_policy = p->files_policy;
-	m.heap = q->heap;
-	m.files = q->files;
-	m.heap_warn = p->heap_warn;
-	m.files_warn = p->files_warn;
-	m.policy_flags = p->policy_flags & (RT_PE_INHERIT | RT_PE_AUDIT_HEAP | RT_PE_AUDIT_FILES);
-	policy_match(task, &m);
 	/* The same quota from another policy of the same mode is nothing tighter: its policy stays. */
 	if (m.heap == q->heap && !((m.policy_flags ^ p->policy_flags) & RT_PE_AUDIT_HEAP)) {
 		m.heap_policy = p->heap_policy;

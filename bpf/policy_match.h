@@ -395,6 +395,80 @@ static __always_inline void policy_exec(__u32 tgid)
 	__sync_fetch_and_and(&p->flags, ~RT_F_KILLED);
 }
 
+/*
+ * A process that entered a cgroup or a real uid without an exec (moved by a
+ * write to cgroup.procs, or set*uid()): the policies it matches now are added
+ * to what it has. One no entity holds is held from now, as hold_policies
+ * holds a running process; one a policy holds (root's quotas alone) takes any
+ * tighter quota, against its usage as counted so far. Nothing is taken away:
+ * one that leaves a policy's cgroup or uid keeps that policy's quotas until
+ * its next exec matches it anew. An explicit register or cap (no policy) and
+ * a user's layer beside a policy's are left as they are. task: BTF-typed, any
+ * thread of the process, current or not.
+ */
+static __always_inline void policy_entered(struct task_struct *task)
+{
+	struct rt_policy_state *ps = policy_shared();
+	__u32 tgid = task->tgid, keep = 0, now;
+	struct rt_quota *q = NULL;
+	struct rt_entity *p;
+	struct match m = {};
+
+	if (!ps || !ps->policies)
+		return;
+	p = bpf_map_lookup_elem(&entities, &tgid);
+	if (p) {
+		if (!p->policy || p->scope != RT_SCOPE_PROCESS)
+			return;
+		q = bpf_map_lookup_elem(&quotas, &tgid);
+		if (!q || q->layers != RT_Q_ROOT)
+			return;
+		/* What it has is where the merge starts: only a tighter quota replaces one. */
+		m.heap_policy = p->heap_policy;
+		m.files_policy = p->files_policy;
+		m.heap = q->heap;
+		m.files = q->files;
+		m.heap_warn = p->heap_warn;
+		m.files_warn = p->files_warn;
+		m.policy_flags = p->policy_flags & (RT_PE_INHERIT | RT_PE_AUDIT_HEAP | RT_PE_AUDIT_FILES);
+	}
+	/* One matching for both cases (it is most of what the verifier walks). */
+	if (!policy_match(task, &m))
+		return;
+	if (!p) {
+		hold(task, &m, false);
+		return;
+	}
+	if (!q)
+		return;
+	/* The same quota from another policy of the same mode is nothing tighter: its policy stays. */
+	if (m.heap == q->heap && !((m.policy_flags ^ p->policy_flags) & RT_PE_AUDIT_HEAP)) {
+		m.heap_policy = p->heap_policy;
+		m.heap_warn = p->heap_warn;
+	}
+	if (m.files == q->files && !((m.policy_flags ^ p->policy_flags) & RT_PE_AUDIT_FILES)) {
+		m.files_policy = p->files_policy;
+		m.files_warn = p->files_warn;
+	}
+	if (m.heap_policy == p->heap_policy)
+		keep |= RT_PE_NOTED_HEAP | RT_PE_WARNED_HEAP;
+	if (m.files_policy == p->files_policy)
+		keep |= RT_PE_NOTED_FILES | RT_PE_WARNED_FILES;
+	now = p->policy_flags;
+	if ((keep & (RT_PE_NOTED_HEAP | RT_PE_NOTED_FILES)) == (RT_PE_NOTED_HEAP | RT_PE_NOTED_FILES) &&
+	    m.policy_flags == (now & (RT_PE_INHERIT | RT_PE_AUDIT_HEAP | RT_PE_AUDIT_FILES)))
+		return;		/* nothing tighter */
+	quota_of_match(q, &m);
+	p->policy = holder(&m);
+	p->heap_policy = m.heap_policy;
+	p->files_policy = m.files_policy;
+	p->heap_warn = m.heap_warn;
+	p->files_warn = m.files_warn;
+	/* The notes of a quota that changed start anew; its own syscalls may set others meanwhile. */
+	__sync_fetch_and_and(&p->policy_flags, keep | m.policy_flags);
+	__sync_fetch_and_or(&p->policy_flags, m.policy_flags);
+}
+
 /* Logs an audit or warning event once per entity and quota (note: its RT_PE_NOTED_* or WARNED_* bit). */
 static __always_inline void notice(struct rt_entity *e, __u32 note, __u32 kind, __u32 reason, __s64 usage,
 				   __s64 limit, __u32 policy, int syscall_nr)
@@ -508,6 +582,55 @@ int on_fork(__u64 *ctx)
 	insert_entity(e, q ? &copy : NULL, child);
 	return 0;
 }
+
+/*
+ * A process moved into another cgroup v2 without an exec (its pid written to
+ * cgroup.procs by an operator or a container runtime): a cgroup policy may
+ * select it now. The tracepoint fires in the writer's context, after the
+ * move, for the moved thread-group leader (or a thread, through
+ * cgroup.threads: its process is matched by its leader, as at exec), and only
+ * at moves. A move in a cgroup v1 hierarchy (dst is not the task's cgroup v2
+ * cgroup) changes nothing policies see.
+ */
+SEC("tp_btf/cgroup_attach_task")
+int on_cgroup_attach(__u64 *ctx)
+{
+	struct cgroup *dst = (struct cgroup *)ctx[0];
+	struct task_struct *task = (struct task_struct *)ctx[2];
+
+	if (task->cgroups->dfl_cgrp != dst)
+		return 0;
+	policy_entered(task->group_leader);
+	return 0;
+}
+
+/*
+ * A change of the real uid without an exec (the UID_SYSCALL lines of
+ * syscalls.def): a uid policy may select the process now. At the syscall's
+ * exit, in the task that changed; only those syscalls fire it. The
+ * tracepoint variant attaches on_uid_change to the sys_exit_ tracepoint of
+ * each (the syscall slow path is on for every task already); the fentry
+ * variant has an fexit program on each one's __x64_sys_ function.
+ */
+SEC("tracepoint/syscalls/sys_exit_setresuid")
+int on_uid_change(struct sys_exit_args *ctx)
+{
+	if (!ctx->ret)
+		policy_entered(bpf_get_current_task_btf());
+	return 0;
+}
+
+#define UID_HOOK(name)								\
+SEC("fexit/__x64_sys_" #name)							\
+int fexit_##name(__u64 *ctx)							\
+{										\
+	if (!ctx[1])								\
+		policy_entered(bpf_get_current_task_btf());			\
+	return 0;								\
+}
+#define HOOKED_SYSCALL(name, nr, figs)
+#define UID_SYSCALL(name, nr)	UID_HOOK(name)
+#include "syscalls.def"
 
 /*
  * The processes already running when a policy is added: user space reads

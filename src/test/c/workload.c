@@ -1150,6 +1150,18 @@ static void run_command(char *line, char *out)
                 SYSERR("waitpid");
         }
         reply(out, "ok %d", (int)child);
+    } else if (!strcmp(cmd, "setuid") || !strcmp(cmd, "setreuid") || !strcmp(cmd, "setresuid")) {
+        /* That syscall itself, in this thread only (glibc's wrappers signal every thread); -1 keeps an id. */
+        long long ids[3] = { -1, -1, -1 };
+        int n = !strcmp(cmd, "setuid") ? 1 : !strcmp(cmd, "setreuid") ? 2 : 3;
+        for (int i = 0; i < n; i++) {
+            if (parse_long(next_tok(&args), -1, UINT32_MAX, &ids[i]))
+                BAD("setuid <uid> | setreuid <ruid> <euid> | setresuid <ruid> <euid> <suid> (-1: unchanged)");
+        }
+        long nr = n == 1 ? SYS_setuid : n == 2 ? SYS_setreuid : SYS_setresuid;
+        if (syscall(nr, (uid_t)ids[0], (uid_t)ids[1], (uid_t)ids[2]))
+            SYSERR(cmd);
+        reply(out, "ok %d", (int)getuid());
     } else if (!strcmp(cmd, "sleep_ms")) {
         if (parse_long(next_tok(&args), 0, INT_MAX, &v))
             BAD("sleep_ms <n>");

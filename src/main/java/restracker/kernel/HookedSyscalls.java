@@ -26,14 +26,23 @@ public final class HookedSyscalls {
     /** name -> x86-64 syscall number, in syscalls.def's order. */
     public static final Map<String, Integer> ALL;
 
+    /**
+     * name -> x86-64 syscall number of the syscalls that change the real uid (UID_SYSCALL lines):
+     * hooked at their exit only, so that a uid policy matches a process that changes uid without
+     * an exec.
+     */
+    public static final Map<String, Integer> UID_CHANGES;
+
     private static final Map<Integer, String> BY_NUMBER;
 
     private static final Pattern COMMENT = Pattern.compile("(?s)/\\*.*?\\*/");
     private static final Pattern HOOKED = Pattern.compile("HOOKED_SYSCALL\\((\\w+), (\\d+), (HEAP|FILES|BOTH)\\)");
     private static final Pattern EVENT = Pattern.compile("EVENT_SYSCALL\\((\\w+), (\\d+)\\)");
+    private static final Pattern UID = Pattern.compile("UID_SYSCALL\\((\\w+), (\\d+)\\)");
 
     static {
         Map<String, Integer> all = new LinkedHashMap<>();
+        Map<String, Integer> uidChanges = new LinkedHashMap<>();
         Map<Integer, String> byNumber = new LinkedHashMap<>();
         String text = read();
         int lineNumber = 0;
@@ -41,18 +50,22 @@ public final class HookedSyscalls {
             lineNumber++;
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#")) continue;
-            Matcher h = HOOKED.matcher(l), e = EVENT.matcher(l);
+            Matcher h = HOOKED.matcher(l), e = EVENT.matcher(l), u = UID.matcher(l);
             if (h.matches()) {
                 all.put(h.group(1), Integer.valueOf(h.group(2)));
                 byNumber.put(Integer.valueOf(h.group(2)), h.group(1));
             } else if (e.matches()) {
                 byNumber.put(Integer.valueOf(e.group(2)), e.group(1));
+            } else if (u.matches()) {
+                uidChanges.put(u.group(1), Integer.valueOf(u.group(2)));
+                byNumber.put(Integer.valueOf(u.group(2)), u.group(1));
             } else {
-                throw new IllegalStateException(RESOURCE + " line " + lineNumber + " is neither HOOKED_SYSCALL(name, nr, figures)"
-                        + " nor EVENT_SYSCALL(name, nr): " + l);
+                throw new IllegalStateException(RESOURCE + " line " + lineNumber + " is neither HOOKED_SYSCALL(name, nr, figures),"
+                        + " EVENT_SYSCALL(name, nr) nor UID_SYSCALL(name, nr): " + l);
             }
         }
         ALL = Collections.unmodifiableMap(all);
+        UID_CHANGES = Collections.unmodifiableMap(uidChanges);
         BY_NUMBER = Collections.unmodifiableMap(byNumber);
     }
 

@@ -45,6 +45,8 @@ public final class ResourceTracker implements AutoCloseable {
     public static final String HOLD_ITERATOR = "hold_policies";
     /** The fork hook: the child of a process entity that inherits, or that a policy holds, gets its own. */
     static final String FORK_HOOK = "on_fork";
+    /** tp_btf/cgroup_attach_task: a process moved into another cgroup is matched against the policies. */
+    static final String CGROUP_HOOK = "on_cgroup_attach";
     /** The program that kills a doomed process from any task's context, and the kfuncs it needs. */
     public static final String SIGNAL_ANY_TASK = "signal_doomed";
     static final List<String> SIGNAL_ANY_TASK_NEEDS = List.of("bpf_task_from_pid", "bpf_task_release", "bpf_send_signal_task");
@@ -100,6 +102,7 @@ public final class ResourceTracker implements AutoCloseable {
                 hooks.stream().distinct().map(TrackerHooks::variant).toList(),
                 List.of(new Blueprint.Program(BIND_ITERATOR, List.of()),
                         new Blueprint.Program(HOLD_ITERATOR, List.of()), new Blueprint.Program(FORK_HOOK, List.of()),
+                        new Blueprint.Program(CGROUP_HOOK, List.of()),
                         new Blueprint.Program(SIGNAL_ANY_TASK, SIGNAL_ANY_TASK_NEEDS)));
     }
 

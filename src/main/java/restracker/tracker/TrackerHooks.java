@@ -34,6 +34,13 @@ public enum TrackerHooks {
     /** Where both work, this order was measured to be the cheaper first (docs/hook-variants.md). */
     public static final List<TrackerHooks> DEFAULT_PREFERENCE = List.of(FENTRY, TRACEPOINT);
 
+    /**
+     * The tracepoint variant's program at the exit of each syscall that changes the real uid
+     * ({@link HookedSyscalls#UID_CHANGES}: a uid policy may select the process from then on); the
+     * fentry variant has fexit_NAME on each one's function. Only those syscalls fire them.
+     */
+    public static final String UID_CHANGE_HOOK = "on_uid_change";
+
     private final String label;
 
     TrackerHooks(String label) {
@@ -53,12 +60,18 @@ public enum TrackerHooks {
                     tps.add(new Blueprint.Attachment("on_enter", "syscalls", "sys_enter_" + sc));
                     tps.add(new Blueprint.Attachment("on_exit", "syscalls", "sys_exit_" + sc));
                 }
+                for (String sc : HookedSyscalls.UID_CHANGES.keySet()) {
+                    tps.add(new Blueprint.Attachment(UID_CHANGE_HOOK, "syscalls", "sys_exit_" + sc));
+                }
                 yield new Blueprint.Variant(label, List.copyOf(tps), List.of());
             }
             case FENTRY -> {
                 List<Blueprint.FunctionHook> fns = new ArrayList<>();
                 for (String sc : HookedSyscalls.ALL.keySet()) {
                     fns.add(new Blueprint.FunctionHook("fentry_" + sc, function(sc)));
+                    fns.add(new Blueprint.FunctionHook("fexit_" + sc, function(sc)));
+                }
+                for (String sc : HookedSyscalls.UID_CHANGES.keySet()) {
                     fns.add(new Blueprint.FunctionHook("fexit_" + sc, function(sc)));
                 }
                 yield new Blueprint.Variant(label, List.of(), List.copyOf(fns));

@@ -348,6 +348,17 @@ public final class Workload implements AutoCloseable {
         send("fdchurn " + n + " " + path);
     }
 
+    /**
+     * Changes this process's uids without an exec by syscall ("setuid", "setreuid" or "setresuid",
+     * issued as such, by the command loop's thread alone), with its ids (-1 keeps one); returns the
+     * real uid then.
+     */
+    public int changeUids(String syscall, long... ids) {
+        StringBuilder command = new StringBuilder(syscall);
+        for (long id : ids) command.append(' ').append(id);
+        return Integer.parseInt(send(command.toString()));
+    }
+
     /** Forks n children one after the other, each exiting at once and reaped (a fork storm). */
     public void forks(int n) {
         send("forks " + n);

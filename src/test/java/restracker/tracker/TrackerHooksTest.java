@@ -45,11 +45,13 @@ class TrackerHooksTest {
             programs = new HashSet<>(obj.programs());
         }
         Set<String> expected = new HashSet<>(List.of("on_enter", "on_exit", "on_exec", "on_task_exit", "on_switch",
-                "on_uring_complete", "bind_objects", "signal_doomed", "on_fork", "hold_policies"));
+                "on_uring_complete", "bind_objects", "signal_doomed", "on_fork", "hold_policies", "on_cgroup_attach",
+                "on_uid_change"));
         for (String sc : HookedSyscalls.ALL.keySet()) {
             expected.add("fentry_" + sc);
             expected.add("fexit_" + sc);
         }
+        for (String sc : HookedSyscalls.UID_CHANGES.keySet()) expected.add("fexit_" + sc);
         assertEquals(expected, programs, "tracker.bpf.o's fentry/fexit programs and HookedSyscalls both come from bpf/syscalls.def");
     }
 

@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,6 +41,7 @@ public final class PinnedState implements AutoCloseable {
     private final DirLock.Kept lock;
     /** Each pinned iterator's program, for runs over one process; empty where the kernel refused one. */
     private final Map<String, Optional<ProcessIterator>> processIterators = new HashMap<>();
+    private final List<ProcessIterator> refused = new ArrayList<>();
 
     /** What the meta record says of the restracker that loaded the state. */
     public record Meta(int abiVersion, String version, Instant loadedAt, int links) {}
@@ -172,10 +174,12 @@ public final class PinnedState implements AutoCloseable {
                 it.get().run(pid);
                 return true;
             } catch (NativeException e) {
+                // Refused by this kernel: every task from now on. Its descriptor stays open until
+                // close, as another thread may be using it.
                 synchronized (processIterators) {
                     processIterators.put(program, Optional.empty());
+                    refused.add(it.get());
                 }
-                it.get().close();
             }
         }
         return runIterator(program);
@@ -343,10 +347,12 @@ public final class PinnedState implements AutoCloseable {
     @Override
     public void close() {
         maps.values().forEach(BpfMap::close);
-        if (lock != null) lock.close();
+        lock.close();
         synchronized (processIterators) {
             processIterators.values().forEach(it -> it.ifPresent(ProcessIterator::close));
+            refused.forEach(ProcessIterator::close);
             processIterators.clear();
+            refused.clear();
         }
     }
 }

@@ -26,8 +26,8 @@ public final class ProcFs {
     /** In do_exit(), set before the exit tracepoint; the task still looks alive ('R'). */
     private static final long PF_EXITING = 0x4L;
 
-    /** Bytes asked for by the first read of a /proc file: more than stat and status take. */
-    private static final int READ_SIZE = 4096;
+    /** Bytes asked for by the first read of stat, and of status: more than either takes (a longer one: twice as many). */
+    private static final int STAT_SIZE = 1024, STATUS_SIZE = 4096;
 
     private ProcFs() {}
 
@@ -98,7 +98,7 @@ public final class ProcFs {
         public Optional<Stat> read() {
             if (channel == null) return Optional.empty();
             try {
-                return Optional.of(parseStat(ProcFs.read(channel)));
+                return Optional.of(parseStat(ProcFs.read(channel, STAT_SIZE)));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
             }
@@ -122,11 +122,26 @@ public final class ProcFs {
     /** The fields of /proc/PID/stat that {@link Stat} holds. */
     private static Stat parseStat(String stat) {
         int open = stat.indexOf('('), close = stat.lastIndexOf(')');
-        // f[0] is field 3 (state); f[6] field 9 (flags); f[19] field 22 (starttime).
-        String[] f = stat.substring(close + 2).split(" ", 21);
-        long flags = Long.parseUnsignedLong(f[6]);
-        return new Stat(f[0].charAt(0), Long.parseLong(f[19]), stat.substring(open + 1, close),
-                (flags & PF_KTHREAD) != 0, (flags & PF_EXITING) != 0);
+        // After the name, one field per space from field 3 (state): 9 is flags, 22 starttime.
+        int state = close + 2, flags = field(stat, state, 9 - 3), start = field(stat, flags, 22 - 9);
+        long f = Long.parseUnsignedLong(stat, flags, end(stat, flags), 10);
+        return new Stat(stat.charAt(state), Long.parseLong(stat, start, end(stat, start), 10), stat.substring(open + 1, close),
+                (f & PF_KTHREAD) != 0, (f & PF_EXITING) != 0);
+    }
+
+    /** Where the field n fields after the one at from begins. */
+    private static int field(String stat, int from, int n) {
+        int at = from;
+        for (int i = 0; i < n; i++) {
+            at = stat.indexOf(' ', at) + 1;
+            if (at == 0) throw new IllegalArgumentException("a short /proc/PID/stat");
+        }
+        return at;
+    }
+
+    private static int end(String stat, int from) {
+        int space = stat.indexOf(' ', from);
+        return space < 0 ? stat.length() : space;
     }
 
     /**
@@ -135,21 +150,26 @@ public final class ProcFs {
      * read of a /proc file shorter than asked for is the end of it (each answer is made whole,
      * then copied out), so the read that would return nothing is not made.
      */
-    private static String read(Path path) throws IOException {
+    private static String read(Path path, int size) throws IOException {
         try (FileChannel ch = FileChannel.open(path)) {
-            return read(ch);
+            return read(ch, size);
         }
     }
 
-    /** As {@link #read(Path)} on a file already open, from its start (a read of it anew). */
-    private static String read(FileChannel ch) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(READ_SIZE);
+    /** As {@link #read(Path, int)} on a file already open, from its start (a read of it anew). */
+    private static String read(FileChannel ch, int size) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(size);
         while (true) {
             int n = ch.read(buf, buf.position());
             if (n < 0 || buf.hasRemaining()) break;
             buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
         }
-        return StandardCharsets.UTF_8.newDecoder().decode(buf.flip()).toString();
+        buf.flip();
+        byte[] bytes = buf.array();
+        for (int i = 0; i < buf.limit(); i++) {
+            if (bytes[i] < 0) return StandardCharsets.UTF_8.newDecoder().decode(buf).toString();
+        }
+        return new String(bytes, 0, buf.limit(), StandardCharsets.US_ASCII); // ASCII: UTF-8 as it is
     }
 
     /**
@@ -170,7 +190,7 @@ public final class ProcFs {
     /** The task s of pid with what its /proc/PID/status says; empty when that cannot be read. */
     private static Optional<Task> status(int pid, Stat s) {
         try {
-            String status = read(PROC.resolve(Integer.toString(pid)).resolve("status"));
+            String status = read(PROC.resolve(Integer.toString(pid)).resolve("status"), STATUS_SIZE);
             String tgid = line(status, "Tgid:"), vmData = line(status, "VmData:"), vmStk = line(status, "VmStk:"),
                     shmem = line(status, "RssShmem:"), uid = line(status, "Uid:"), gid = line(status, "Gid:"),
                     capPrm = line(status, "CapPrm:"), capEff = line(status, "CapEff:");
@@ -267,10 +287,9 @@ public final class ProcFs {
     private static boolean onlyLiveThread(int tgid) {
         if (tgid < 1) return false;
         try {
-            String stat = read(PROC.resolve(Integer.toString(tgid)).resolve("stat"));
-            // f[0] is field 3 (state); f[17] field 20 (num_threads).
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 19);
-            return !zombie(f[0].charAt(0)) && Long.parseLong(f[17]) == 1;
+            String stat = read(PROC.resolve(Integer.toString(tgid)).resolve("stat"), STAT_SIZE);
+            int state = stat.lastIndexOf(')') + 2, threads = field(stat, state, 20 - 3);
+            return !zombie(stat.charAt(state)) && Long.parseLong(stat, threads, end(stat, threads), 10) == 1;
         } catch (IOException | RuntimeException e) {
             return false;
         }

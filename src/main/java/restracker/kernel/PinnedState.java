@@ -8,6 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import restracker.bpf.BpfMap;
+import restracker.bpf.ProcessIterator;
 import restracker.sys.Errno;
 import restracker.sys.Libc;
 import restracker.sys.NativeException;
@@ -36,6 +39,10 @@ public final class PinnedState implements AutoCloseable {
     private final Record typedMaps;
     private final Meta meta;
     private final Blueprint blueprint;
+    private final DirLock.Kept lock;
+    /** Each pinned iterator's program, for runs over one process; empty where the kernel refused one. */
+    private final Map<String, Optional<ProcessIterator>> processIterators = new HashMap<>();
+    private final List<ProcessIterator> refused = new ArrayList<>();
 
     /** What the meta record says of the restracker that loaded the state. */
     public record Meta(int abiVersion, String version, Instant loadedAt, int links) {}
@@ -44,6 +51,7 @@ public final class PinnedState implements AutoCloseable {
         this.dir = dir;
         this.meta = meta;
         this.blueprint = blueprint;
+        this.lock = new DirLock.Kept(dir);
         Record typed;
         try {
             ObjectMaps.requireDefined(blueprint);
@@ -145,9 +153,13 @@ public final class PinnedState implements AutoCloseable {
         return m;
     }
 
-    /** Serialises changes that read, then write (register, cap, deregister). */
+    /**
+     * Serialises changes that read, then write (register, cap, deregister): with other processes
+     * by the directory's flock, whose descriptor this state keeps for all its changes, and with
+     * the other threads of this process.
+     */
     public DirLock lock() {
-        return DirLock.acquire(dir);
+        return lock.lock();
     }
 
     /**
@@ -163,6 +175,44 @@ public final class PinnedState implements AutoCloseable {
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * As {@link #runIterator(String)}, over the threads of process pid alone where the kernel makes
+     * such an iterator (see {@link ProcessIterator}); elsewhere over every task, as the pinned link
+     * runs. A run over one process costs a few system calls, one over every task a visit per task.
+     */
+    public boolean runIterator(String program, int pid) {
+        Optional<ProcessIterator> it = processIterator(program);
+        if (it.isPresent()) {
+            try {
+                it.get().run(pid);
+                return true;
+            } catch (NativeException e) {
+                // Refused by this kernel: every task from now on. Its descriptor stays open until
+                // close, as another thread may be using it.
+                synchronized (processIterators) {
+                    processIterators.put(program, Optional.empty());
+                    refused.add(it.get());
+                }
+            }
+        }
+        return runIterator(program);
+    }
+
+    private Optional<ProcessIterator> processIterator(String program) {
+        synchronized (processIterators) {
+            Optional<ProcessIterator> it = processIterators.get(program);
+            if (it != null) return it;
+            try {
+                it = Optional.of(ProcessIterator.ofPinnedLink(dir.resolve("links").resolve(program).toString()));
+            } catch (NativeException e) {
+                if (e.errno() == Errno.ENOENT) return Optional.empty(); // not pinned (yet): asked again next time
+                it = Optional.empty();
+            }
+            processIterators.put(program, it);
+            return it;
         }
     }
 
@@ -314,5 +364,12 @@ public final class PinnedState implements AutoCloseable {
     @Override
     public void close() {
         maps.values().forEach(BpfMap::close);
+        lock.close();
+        synchronized (processIterators) {
+            processIterators.values().forEach(it -> it.ifPresent(ProcessIterator::close));
+            refused.forEach(ProcessIterator::close);
+            processIterators.clear();
+            refused.clear();
+        }
     }
 }

@@ -20,8 +20,8 @@ public final class DirFd {
     private static final int AT_FDCWD = -100;
     private static final int O_RDONLY = 0, O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
-    /** statx(2) mask bits: the type and mode, and the owner. */
-    private static final int STATX_MODE = 0x2 | 0x1, STATX_UID = 0x8;
+    /** statx(2) mask bits: the type and mode, the link count, and the owner. */
+    private static final int STATX_MODE = 0x2 | 0x1, STATX_NLINK = 0x4, STATX_UID = 0x8;
     private static final int S_IFMT = 0170000, S_IFDIR = 0040000, S_IFLNK = 0120000;
 
     private static final Native.Lazy OPENAT = Native.lazy(() -> Native.withErrno(Native.LIBC, "openat",
@@ -41,8 +41,8 @@ public final class DirFd {
 
     private DirFd() {}
 
-    /** An entry's type, permission bits and owner, as lstat(2) gives them. */
-    public record Stat(int mode, int uid) {
+    /** An entry's type, permission bits, owner and links (0: removed), as lstat(2) gives them. */
+    public record Stat(int mode, int uid, int nlink) {
         public boolean isDirectory() {
             return (mode & S_IFMT) == S_IFDIR;
         }
@@ -91,9 +91,10 @@ public final class DirFd {
         return Native.call(arena -> {
             MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(LibcStructs.STATX);
-            int rc = (int) STATX.get().invokeExact(err, dirFd, arena.allocateFrom(name), flags, STATX_MODE | STATX_UID, buf);
+            int rc = (int) STATX.get().invokeExact(err, dirFd, arena.allocateFrom(name), flags, STATX_MODE | STATX_NLINK | STATX_UID, buf);
             if (rc != 0) throw new NativeException(Native.errno(err), "cannot stat " + (name.isEmpty() ? "a directory" : name));
-            return new Stat(Short.toUnsignedInt((short) LibcStructs.STX_MODE.get(buf)), (int) LibcStructs.STX_UID.get(buf));
+            return new Stat(Short.toUnsignedInt((short) LibcStructs.STX_MODE.get(buf)), (int) LibcStructs.STX_UID.get(buf),
+                    (int) LibcStructs.STX_NLINK.get(buf));
         });
     }
 

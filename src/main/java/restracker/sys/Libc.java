@@ -16,7 +16,7 @@ public final class Libc {
 
     public static final int O_CLOEXEC = 02000000;
     private static final int O_RDONLY = 0, O_DIRECTORY = 0200000;
-    private static final int LOCK_EX = 2;
+    private static final int LOCK_EX = 2, LOCK_UN = 8;
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
 
     private static final Native.Lazy OPEN = Native.lazy(() -> Native.withErrno(Native.LIBC, "open",
@@ -95,6 +95,16 @@ public final class Libc {
             MemorySegment err = Native.errnoSegment(arena);
             if ((int) FLOCK.get().invokeExact(err, fd, LOCK_EX) != 0) {
                 throw new NativeException(Native.errno(err), "cannot lock the pin directory");
+            }
+        });
+    }
+
+    /** Releases this process's flock on fd (the descriptor stays open). */
+    public static void unlock(int fd) {
+        Native.run(arena -> {
+            MemorySegment err = Native.errnoSegment(arena);
+            if ((int) FLOCK.get().invokeExact(err, fd, LOCK_UN) != 0) {
+                throw new NativeException(Native.errno(err), "cannot unlock the pin directory");
             }
         });
     }

@@ -40,6 +40,7 @@ final class LibcStructs {
 
     static final VarHandle F_TYPE = field(STATFS, "f_type");
     static final VarHandle STX_UID = field(STATX, "stx_uid");
+    static final VarHandle STX_NLINK = field(STATX, "stx_nlink");
     static final VarHandle STX_MODE = field(STATX, "stx_mode");
     static final VarHandle TV_SEC = field(TIMESPEC, "tv_sec");
     static final VarHandle TV_NSEC = field(TIMESPEC, "tv_nsec");

@@ -47,7 +47,12 @@ final class EntityTables {
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
     static ProcFs.Task liveTask(int pid, String op) {
-        return live(ProcFs.task(pid), ProcFs.Task::isZombie, pid, op);
+        return liveTask(ProcFs.task(pid), pid, op);
+    }
+
+    /** As {@link #liveTask(int, String)} from what was read of pid's task. */
+    static ProcFs.Task liveTask(Optional<ProcFs.Task> task, int pid, String op) {
+        return live(task, ProcFs.Task::isZombie, pid, op);
     }
 
     /** As {@link #liveTask} from /proc/PID/stat alone (cap, reset). */
@@ -92,22 +97,26 @@ final class EntityTables {
      */
     void removeEntity(Arena arena, int pid, int tgid) {
         MemorySegment scratch = EntityRecord.allocate(arena);
-        maps.quotas().delete(key(arena, pid));
-        if (maps.entities().lookup(key(arena, pid), scratch)) {
+        MemorySegment key = key(arena, pid), group = key(arena, tgid);
+        maps.quotas().delete(key);
+        if (maps.entities().lookup(key, scratch)) {
             unbind(arena, pid, EntityRecord.mmKey(scratch));
             unbind(arena, pid, EntityRecord.filesKey(scratch));
-            if (maps.entities().delete(key(arena, pid))) {
+            if (maps.entities().delete(key)) {
                 memory.logs().addEntities(EntityRecord.log(scratch), -1);
                 if ((EntityRecord.flags(scratch) & Records.F_DOOMED) != 0) {
                     StateRecord.addDoomed(memory.sharedState(), -1);
                 }
             }
         }
-        if (maps.entities().lookup(key(arena, tgid), scratch)) return;
+        if (maps.entities().lookup(group, scratch)) return;
+        MemorySegment thread = arena.allocate(ValueLayout.JAVA_INT);
         for (int tid : ProcFs.threads(tgid)) {
-            if (maps.entities().lookup(key(arena, tid), scratch)) return;
+            if (tid == tgid) continue; // looked up just now
+            thread.set(ValueLayout.JAVA_INT, 0, tid);
+            if (maps.entities().lookup(thread, scratch)) return;
         }
-        maps.groups().delete(key(arena, tgid));
+        maps.groups().delete(group);
     }
 
     /** Takes an address out of the objects map if it is bound to entity id (the kernel side's unbind). */

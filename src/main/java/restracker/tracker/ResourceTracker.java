@@ -144,8 +144,9 @@ public final class ResourceTracker implements AutoCloseable {
      */
     public Scope register(int pid, boolean rebaseOnExec, boolean withChildren, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot register pid " + pid + ": a pid is a positive number");
-        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            ProcFs.Task task = EntityTables.liveTask(pid, "register");
+        // The stat file stays open: the check after the insert reads the same task again, with one system call.
+        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined(); ProcFs.StatFile stat = ProcFs.StatFile.open(pid)) {
+            ProcFs.Task task = EntityTables.liveTask(stat.task(), pid, "register");
             if (!by.isRoot() && !task.creds().signalableBy(by.uid())) {
                 throw new TrackerException(EPERM, "cannot register pid " + pid + ": it belongs to uid " + task.creds().uid()
                         + ", and uid " + by.uid() + " may track only its own processes");
@@ -174,9 +175,10 @@ public final class ResourceTracker implements AutoCloseable {
             if (withChildren && scope == Scope.PROCESS) EntityRecord.setPolicyFlags(e, PolicyRecords.PE_INHERIT);
             // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
             memory.logs().addEntities(log, 1);
-            int rc = maps.entities().update(key(arena, pid), e, BpfMap.NOEXIST);
+            MemorySegment key = key(arena, pid);
+            int rc = maps.entities().update(key, e, BpfMap.NOEXIST);
             if (rc == Errno.EEXIST.number() && tables.dropIfStale(arena, pid)) {
-                rc = maps.entities().update(key(arena, pid), e, BpfMap.NOEXIST);
+                rc = maps.entities().update(key, e, BpfMap.NOEXIST);
             }
             if (rc != 0) memory.logs().addEntities(log, -1);
             if (rc == Errno.EEXIST.number()) {
@@ -191,7 +193,7 @@ public final class ResourceTracker implements AutoCloseable {
             // The task may have exited, or begun to, before the entry existed (its exit hook then saw
             // nothing). PF_EXITING is set before that hook runs: if it is not set now, after the
             // insert, the hook is still to come and will delete the entry.
-            Optional<ProcFs.Stat> again = ProcFs.stat(pid);
+            Optional<ProcFs.Stat> again = stat.read();
             if (again.isEmpty() || again.get().isZombie() || again.get().exiting()
                     || again.get().startTicks() != task.startTicks()) {
                 tables.removeEntity(arena, pid, task.tgid());
@@ -199,7 +201,7 @@ public final class ResourceTracker implements AutoCloseable {
             }
             // Its mm and fd table, so that a task sharing either is seen (the kernel side also binds
             // them at the process's first hooked call, where the iterator is not pinned).
-            if (scope == Scope.PROCESS) state.runIterator(BIND_ITERATOR);
+            if (scope == Scope.PROCESS) state.runIterator(BIND_ITERATOR, pid);
             return scope;
         }
     }

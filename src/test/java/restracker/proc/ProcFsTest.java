@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import restracker.testing.Child;
 import restracker.testing.TempTrees;
+import restracker.testing.Workload;
 
 /** The one reader of /proc/PID/stat, on real processes: a live one, a kernel thread, one gone. */
 class ProcFsTest {
@@ -64,6 +66,32 @@ class ProcFsTest {
         assertEquals(-1, ProcFs.openFds(pid));
         assertTrue(ProcFs.stat(0).isEmpty());
         assertTrue(ProcFs.stat(-1).isEmpty());
+    }
+
+    /**
+     * A process's threads and descriptors as /proc lists them (the directories' entries), one
+     * thread and several: the threads read without a listing where stat says one, and the
+     * descriptors from the size of /proc/PID/fd where the kernel gives it.
+     */
+    @Test
+    void countsThreadsAndDescriptorsAsTheDirectoriesListThem() {
+        try (Workload w = Workload.start()) {
+            assertEquals(List.of(w.pid()), ProcFs.threads(w.pid()));
+            assertEquals(w.openFds(), ProcFs.openFds(w.pid()));
+            w.open("/dev/null");
+            w.open("/dev/null");
+            int t = w.thread();
+            assertEquals(w.tids(), ProcFs.threads(w.pid()).stream().sorted().toList());
+            assertTrue(ProcFs.threads(w.pid()).contains(t));
+            assertEquals(w.openFds(), ProcFs.openFds(w.pid()));
+            w.exitThread(t);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!w.tids().equals(List.of(w.pid()))) {
+                if (System.nanoTime() > deadline) throw new AssertionError("thread " + t + " never went: " + w.tids());
+                Thread.onSpinWait();
+            }
+            assertEquals(List.of(w.pid()), ProcFs.threads(w.pid()));
+        }
     }
 
     private static ProcFs.Stat waitForSleep(int pid) throws InterruptedException {

@@ -26,6 +26,22 @@ class ConcurrencyTest {
 
     @Test
     void racingClientsNeverRegisterTwiceOrLoseAnUpdate() throws Exception {
+        race(null);
+    }
+
+    /**
+     * The same race between the threads of one process sharing one tracker, so one descriptor of
+     * the pin directory (whose flock alone would not keep them apart): they take turns all the same.
+     */
+    @Test
+    void threadsSharingOneTrackerTakeTurnsAsSeparateClientsDo() throws Exception {
+        try (ResourceTracker shared = ResourceTracker.open(tracker.state().dir().getParent())) {
+            race(shared);
+        }
+    }
+
+    /** CLIENTS threads cycling over three processes, each with a tracker of its own, or all with shared if given. */
+    private static void race(ResourceTracker shared) throws Exception {
         List<Workload> workloads = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) workloads.add(Workload.start());
@@ -36,7 +52,8 @@ class ConcurrencyTest {
             for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
                 done.add(pool.submit(() -> {
-                    try (ResourceTracker own = ResourceTracker.open(tracker.state().dir().getParent())) {
+                    ResourceTracker own = shared != null ? shared : ResourceTracker.open(tracker.state().dir().getParent());
+                    try {
                         for (int r = 0; r < ROUNDS; r++) {
                             int pid = workloads.get((client + r) % workloads.size()).pid();
                             step(() -> { own.register(pid); registered.incrementAndGet(); }, Errno.ALREADY);
@@ -45,6 +62,8 @@ class ConcurrencyTest {
                             step(() -> own.fetch(pid), Errno.EINVAL);
                             step(() -> { own.deregister(pid); deregistered.incrementAndGet(); }, Errno.ESRCH);
                         }
+                    } finally {
+                        if (own != shared) own.close();
                     }
                     return null;
                 }));

@@ -5,19 +5,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 import restracker.control.Operation;
 import restracker.control.Request;
 import restracker.json.Json;
 import restracker.json.JsonViews;
-import restracker.sys.Errno;
 import restracker.kernelops.Counter;
-import restracker.kernelops.KernelTracer;
 import restracker.kernelops.KernelOpsException;
 import restracker.kernelops.KernelOpsSnapshot;
+import restracker.kernelops.KernelTracer;
+import restracker.sys.Errno;
 
 /**
  * `restracker tracer add PID | remove PID | show [--json] | watch`: the tracer module's /dev/tracer ioctls

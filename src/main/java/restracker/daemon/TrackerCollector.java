@@ -13,14 +13,14 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToLongFunction;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.ToLongFunction;
 import restracker.kernel.PinnedState;
 import restracker.kernelops.Counter;
 import restracker.kernelops.CounterSource;
-import restracker.kernelops.TracedProcess;
 import restracker.kernelops.KernelOpsSnapshot;
+import restracker.kernelops.TracedProcess;
 import restracker.tracker.EntityStats;
 
 /**

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 import restracker.kernel.Blueprint;
 import restracker.kernel.DirLock;
 import restracker.kernel.PinnedState;
-import restracker.sys.NativeException;
 import restracker.kernelops.CounterSource.Hook;
+import restracker.sys.NativeException;
 
 /**
  * The tracer's second stage: kernelops_hooks.bpf.o loaded onto the maps that the tracer's Blueprint

@@ -7,8 +7,8 @@ import restracker.control.Request;
 import restracker.sys.Errno;
 import restracker.sys.Libc;
 import restracker.sys.NativeException;
-import restracker.sys.SeccompListener.Notification;
 import restracker.sys.SeccompListener;
+import restracker.sys.SeccompListener.Notification;
 import restracker.tracker.Quota;
 
 /**

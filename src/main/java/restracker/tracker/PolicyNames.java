@@ -4,9 +4,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Optional;
+import restracker.kernel.EntityRecord;
 import restracker.kernel.PolicyRecord;
 import restracker.kernel.PolicyStateRecord;
-import restracker.kernel.EntityRecord;
 
 /**
  * What the tracker needs of the policies: a policy's name by id, the notices logged, and the

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import restracker.kernel.Blueprint;
 import restracker.kernel.PinnedState;
+import restracker.testing.Workload;
 import restracker.tracker.KillEvent;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerHooks;
-import restracker.testing.Workload;
 
 /**
  * How long a tracked process outlives a quota crossed by another process that shares its memory or

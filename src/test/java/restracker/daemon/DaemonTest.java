@@ -15,6 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.kernelops.KernelTracer;
 import restracker.testing.Child;
 import restracker.testing.JsonTree;
 import restracker.testing.KernelReach;
@@ -22,7 +23,6 @@ import restracker.testing.Loaded;
 import restracker.testing.TestKernel;
 import restracker.testing.TracerColumns;
 import restracker.testing.Workload;
-import restracker.kernelops.KernelTracer;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 

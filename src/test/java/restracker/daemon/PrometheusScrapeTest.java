@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import restracker.kernelops.KernelTracer;
 import restracker.policy.Match;
 import restracker.policy.Mode;
 import restracker.policy.Policy;
@@ -31,7 +32,6 @@ import restracker.testing.KernelReach;
 import restracker.testing.TempTrees;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
-import restracker.kernelops.KernelTracer;
 import restracker.tracker.Quota;
 import restracker.tracker.ResourceTracker;
 

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import restracker.kernelops.KernelOpsRecords;
 import restracker.testing.BpfMaps;
 import restracker.testing.BtfLayout;
-import restracker.kernelops.KernelOpsRecords;
 
 /**
  * Each constant of the C/Java contract is an enum constant of the C headers (bpf/restracker.h,

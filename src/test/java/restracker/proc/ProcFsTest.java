@@ -1,18 +1,17 @@
 package restracker.proc;
 
-import restracker.proc.ProcFs;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import restracker.proc.ProcFs;
 import restracker.testing.Child;
 import restracker.testing.TempTrees;
 import restracker.testing.Workload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The one reader of /proc/PID/stat, on real processes: a live one, a kernel thread, one gone. */
 class ProcFsTest {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.ModifierSupport;
 import restracker.cli.Environment;
-import restracker.sys.Libc;
 import restracker.kernelops.KernelTracer;
+import restracker.sys.Libc;
 import restracker.tracker.ResourceTracker;
 
 /**

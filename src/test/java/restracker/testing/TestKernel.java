@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import restracker.cli.Environment;
 import restracker.kernel.PinnedState;
-import restracker.sys.Libc;
 import restracker.kernelops.CounterSource;
 import restracker.kernelops.KernelTracer;
+import restracker.sys.Libc;
 import restracker.tracker.ResourceTracker;
 import restracker.tracker.TrackerHooks;
 

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import restracker.testing.Loaded;
-import restracker.testing.Workload.WorkloadDied;
 import restracker.testing.Workload;
+import restracker.testing.Workload.WorkloadDied;
 
 /** Quotas enforced in the kernel: the crossing operation never returns to user space. */
 class EnforcementTest {

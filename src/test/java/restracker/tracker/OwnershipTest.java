@@ -20,8 +20,8 @@ import restracker.testing.Loaded;
 import restracker.testing.PrivilegedPrograms;
 import restracker.testing.TestKernel;
 import restracker.testing.TestUser;
-import restracker.testing.Workload.WorkloadDied;
 import restracker.testing.Workload;
+import restracker.testing.Workload.WorkloadDied;
 
 /**
  * Who may change what: a user's quotas bind only the user's own unprivileged programs, a user

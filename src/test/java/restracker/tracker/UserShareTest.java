@@ -18,8 +18,8 @@ import restracker.sys.NativeException;
 import restracker.testing.Loaded;
 import restracker.testing.TempTrees;
 import restracker.testing.TestUser;
-import restracker.testing.Workload.WorkloadDied;
 import restracker.testing.Workload;
+import restracker.testing.Workload.WorkloadDied;
 
 /** One user's share of the tables is bounded: its floods cannot push out root's or another user's state. */
 class UserShareTest {

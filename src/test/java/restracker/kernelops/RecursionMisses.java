@@ -1,12 +1,8 @@
 package restracker.kernelops;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.time.Duration;
-import restracker.testing.Child;
-import restracker.testing.JsonTree;
+import restracker.testing.BpfMaps;
 
 /**
  * How often the kernel skipped a pinned link's program because that program was already running
@@ -18,19 +14,9 @@ final class RecursionMisses {
     private RecursionMisses() {}
 
     static long of(Path pinnedLink) {
-        JsonNode link = bpftool("link", "show", "pinned", pinnedLink.toString());
-        JsonNode prog = bpftool("prog", "show", "id", link.get("prog_id").asText());
+        JsonNode link = BpfMaps.bpftool("link", "show", "pinned", pinnedLink.toString());
+        JsonNode prog = BpfMaps.bpftool("prog", "show", "id", link.get("prog_id").asText());
         JsonNode misses = prog.get("recursion_misses");
         return misses == null ? 0 : misses.asLong();
-    }
-
-    private static JsonNode bpftool(String... args) {
-        String[] command = new String[args.length + 2];
-        command[0] = "bpftool";
-        command[1] = "-j";
-        System.arraycopy(args, 0, command, 2, args.length);
-        Child.Output o = Child.run(new ProcessBuilder(command), String.join(" ", command), Duration.ofSeconds(60));
-        assertEquals(0, o.status(), String.join(" ", command) + ": " + o.err());
-        return JsonTree.parse(o.out());
     }
 }

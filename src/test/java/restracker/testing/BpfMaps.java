@@ -98,7 +98,8 @@ public final class BpfMaps {
         return b;
     }
 
-    private static JsonNode bpftool(String... args) {
+    /** bpftool's JSON answer to args (`bpftool -j ARGS`); it must succeed. */
+    public static JsonNode bpftool(String... args) {
         String[] command = new String[args.length + 2];
         command[0] = "bpftool";
         command[1] = "-j";

@@ -37,11 +37,12 @@ class AccountingTest {
 
     /**
      * A resident-page figure grew by bytes: exactly on Linux 6.2 and later; before, each thread keeps
-     * the counts of up to 64 page faults of its own before it folds them into the mm's (split RSS
-     * counters), at either reading.
+     * the counts of its own page faults and folds them into the mm's (split RSS counters) at the
+     * fault after its 65th (mm/memory.c: {@code events++ > TASK_RSS_EVENTS_THRESH}, 64), so up to
+     * 65 pages are held back at either reading (seen on Debian's 6.1: exactly 65).
      */
     private static void assertGrewBy(long bytes, long before, long now, String what) {
-        long heldBack = 64 * 4096;
+        long heldBack = 65 * 4096;
         assertTrue(Math.abs(now - before - bytes) <= heldBack,
                 what + ": RssShmem grew by " + (now - before) + " bytes, expected " + bytes);
     }

@@ -121,20 +121,12 @@ function renderKills(data) {
     (data.overwritten > 0 ? `, ${data.overwritten} overwritten` : "") + ")";
 }
 
-function selects(p) {
-  const s = [];
-  if (p.exe !== null) s.push(`exe ${p.exe}` + (p.children ? " and children" : ""));
-  if (p.cgroup !== null) s.push(`cgroup ${p.cgroup}`);
-  if (p.uid !== null) s.push(`uid ${p.uid}`);
-  return s.join(", ");
-}
-
 function renderPolicies(data) {
   const body = document.querySelector("#policies tbody");
   body.replaceChildren();
   for (const p of data.policies) {
     const tr = el("tr", { "data-policy": p.name });
-    tr.append(el("td", {}, p.name), el("td", {}, p.mode), el("td", {}, selects(p)),
+    tr.append(el("td", {}, p.name), el("td", {}, p.mode),
       el("td", { class: "num" }, bytes(p.heap_quota_bytes)), el("td", { class: "num" }, count(p.file_quota)),
       el("td", { class: "num" }, p.warn_percent === null ? "-" : `${p.warn_percent}%`),
       el("td", { class: "num held" }, String(p.held)), el("td", { class: "num" }, String(p.killed)),

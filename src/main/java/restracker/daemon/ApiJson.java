@@ -7,10 +7,13 @@ import java.util.TreeMap;
 import restracker.json.Json;
 import restracker.json.JsonViews;
 import restracker.kernelops.KernelOpsSnapshot;
+import restracker.policy.PolicyTable;
 
 /** The daemon's own answers; the shapes it shares with the CLI are in {@link JsonViews}. */
 final class ApiJson {
     private static final KernelOpsSnapshot NO_TRACER = new KernelOpsSnapshot(List.of(), Map.of(), 0);
+    /** The keys of `policy list --json` that say what a policy selects. */
+    private static final List<String> SELECTORS = List.of("exe", "children", "cgroup", "uid");
 
     private ApiJson() {}
 
@@ -31,15 +34,26 @@ final class ApiJson {
     }
 
     /**
-     * `/api/policies`: the policies loaded (as `policy list --json`, each with the processes of the
-     * reading it holds) and, with {@code daemon --policies}, the outcome of the directory's reloads.
+     * `/api/policies`: the policies loaded (as `policy list --json` without their selectors, each
+     * with the processes of the reading it holds) and, with {@code daemon --policies}, the outcome
+     * of the directory's reloads.
      */
     static Map<String, Object> policies(KernelView.Reading r, Optional<PolicyReloads.Status> reloads) {
         Map<String, Object> m = Json.object();
         m.put("loaded", r.loaded());
         m.put("time", r.at().toString());
-        m.put("policies", r.policies().stream().map(JsonViews::policy).toList());
+        m.put("policies", r.policies().stream().map(ApiJson::policy).toList());
         m.put("reloads", reloads.map(ApiJson::reloads).orElse(null));
+        return m;
+    }
+
+    /**
+     * A policy as `policy list --json` shows it, without what it selects: the selectors (paths,
+     * uids) are root's to read, as `policy list` is, and anyone who reaches the API reads this.
+     */
+    private static Map<String, Object> policy(PolicyTable.Loaded l) {
+        Map<String, Object> m = JsonViews.policy(l);
+        for (String selector : SELECTORS) m.remove(selector);
         return m;
     }
 

@@ -24,6 +24,7 @@ import restracker.testing.Child;
 import restracker.testing.JsonTree;
 import restracker.testing.Loaded;
 import restracker.testing.TempTrees;
+import restracker.testing.TestUser;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.testing.Workload.WorkloadDied;
@@ -108,6 +109,12 @@ class DaemonPoliciesTest {
             assertTrue(loaded.get("exe") == null && loaded.get("uid") == null && loaded.get("cgroup") == null,
                     "what a policy selects is root's to read (policy list), and anyone who reaches the API reads it: " + loaded);
             assertEquals(3, loaded.get("file_quota").asLong());
+            try (TestUser user = TestUser.create()) { // what a local user without privileges reads
+                TestUser.Shell asUser = user.sh("curl -sf " + listening.group(1) + "/api/policies");
+                assertEquals(0, asUser.status(), asUser.err());
+                assertTrue(asUser.out().contains("\"worker\"") && !asUser.out().contains(worker.toString()),
+                        "a user reads the policy but not what it selects: " + asUser.out());
+            }
             assertEquals("enforce", loaded.get("mode").asText());
             try (Workload w = Workload.start(List.of(), worker)) {
                 for (int i = 0; i < 3; i++) w.open("/dev/null");

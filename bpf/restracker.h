@@ -186,6 +186,7 @@ struct rt_state {
 	__u64 doomed;		/* entities marked RT_F_DOOMED and not yet gone */
 	__u64 doomed_queued;	/* owners in the doomed queue, to be signalled from any task's context */
 	__u64 objects;		/* entries in objects */
+	__u64 threads;		/* thread entities in entities: added by user space, taken away by the delete that succeeds */
 };
 
 /*

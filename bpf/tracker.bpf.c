@@ -268,13 +268,14 @@ static __always_inline __s64 open_files_btf(struct task_struct *task)
  */
 static __always_inline void forget(__u32 id, struct rt_entity *e)
 {
-	__u32 log = e->log, flags;
+	__u32 log = e->log, flags, scope;
 	struct rt_state *st;
 	struct rt_log *lg;
 
 	bpf_map_delete_elem(&quotas, &id);
 	unbind(e);
 	flags = e->flags;
+	scope = e->scope;
 	if (bpf_map_delete_elem(&entities, &id))
 		return;
 	lg = bpf_map_lookup_elem(&logs, &log);
@@ -283,6 +284,8 @@ static __always_inline void forget(__u32 id, struct rt_entity *e)
 	st = shared_state();
 	if (st && (flags & RT_F_DOOMED))
 		__sync_fetch_and_add(&st->doomed, -1);
+	if (st && scope == RT_SCOPE_THREAD)
+		__sync_fetch_and_add(&st->threads, -1);
 }
 
 /* As forget, looking the entity up first (no entity: nothing to do). */

@@ -195,6 +195,15 @@ public final class BpfObject implements AutoCloseable {
         return null;
     }
 
+    /** Pins program (loaded) at pinPath, to be attached later by {@link PinnedProgram}. */
+    public void pinProgram(String program, String pinPath) {
+        MemorySegment prog = program(program);
+        Native.run(call -> {
+            int rc = (int) Libbpf.PROGRAM_PIN.invokeExact(prog, call.allocateFrom(pinPath));
+            if (rc < 0) throw new NativeException(-rc, "cannot pin the program " + program + " at " + pinPath);
+        });
+    }
+
     public void pinMap(String map, String pinPath) {
         MemorySegment m = map(map);
         Native.run(call -> {

@@ -34,6 +34,7 @@ final class Libbpf {
             FunctionDescriptor.ofVoid(PTR));
     static final MethodHandle LINK_DESTROY = fn("bpf_link__destroy", INT, PTR);
     static final MethodHandle MAP_PIN = fn("bpf_map__pin", INT, PTR, PTR);
+    static final MethodHandle PROGRAM_PIN = fn("bpf_program__pin", INT, PTR, PTR);
     static final MethodHandle MAP_FD = fn("bpf_map__fd", INT, PTR);
     static final MethodHandle NEXT_PROGRAM = fn("bpf_object__next_program", PTR, PTR, PTR);
     static final MethodHandle PROGRAM_NAME = fn("bpf_program__name", PTR, PTR);

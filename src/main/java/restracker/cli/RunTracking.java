@@ -68,7 +68,13 @@ interface RunTracking extends AutoCloseable {
 
         @Override
         public void close() {
-            tracker.close();
+            try {
+                tracker.fitHooks(); // the program has exited: hooks nothing else needs go
+            } catch (RuntimeException e) {
+                // kept attached until the next change: costs time, never counts wrong
+            } finally {
+                tracker.close();
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package restracker.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,7 +44,8 @@ final class StatusCommand implements Runnable, ControlCommand {
             out.append("loaded at " + s.dir() + " by restracker " + s.meta().version() + " (ABI "
                     + s.meta().abiVersion() + ") on " + s.meta().loadedAt()).append('\n');
             out.append("syscall hooks: " + t.hooks().map(h -> h.label() + " (" + describe(h) + ")").orElse("none found")
-                    + "; links pinned: " + s.links().size() + " (`restracker doctor` names any syscall this kernel lacks)")
+                    + "; attached now (each only while something needs it): " + attached(s)
+                    + "; other links pinned: " + s.links().size() + " (`restracker doctor` names any syscall this kernel lacks)")
                     .append('\n');
             var all = t.list();
             out.append("tracked: ").append(all.size()).append('\n');
@@ -62,6 +65,15 @@ final class StatusCommand implements Runnable, ControlCommand {
                     ? " (" + log.overwritten() + " overwritten in the log)" : "")).append('\n');
         }
         return out.append(TracerCommand.statusLine(dir)).append('\n').toString();
+    }
+
+    /** "syscall-exit 68 links, syscall-entry none, uid-change none". */
+    private static String attached(PinnedState s) {
+        List<String> sets = new ArrayList<>();
+        for (String set : List.of(TrackerHooks.EXIT_HOOKS, TrackerHooks.ENTRY_HOOKS, TrackerHooks.UID_HOOKS)) {
+            sets.add(set + " " + (s.hooksAttached(set) ? s.hookLinks(set).size() + " links" : "none"));
+        }
+        return String.join(", ", sets);
     }
 
     static String describe(TrackerHooks h) {

@@ -101,6 +101,8 @@ final class KernelView implements AutoCloseable {
             if (t.isEmpty()) {
                 r = new Reading(false, List.of(), NO_EVENTS, List.of(), at, elapsed(start));
             } else {
+                // Hooks whose entities the kernel removed since (processes that exited) go here.
+                t.get().fitHooks();
                 List<EntityStats> entities = t.get().list();
                 EventLog log = t.get().events();
                 List<PolicyTable.Loaded> policies = new PolicyTable(t.get()).list(heldByPolicy(entities));

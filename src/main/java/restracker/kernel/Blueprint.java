@@ -37,7 +37,17 @@ public record Blueprint(String name, String object, int abiVersion, Class<? exte
         return MapRecord.names(maps);
     }
 
-    public record Attachment(String program, String category, String event) {}
+    /**
+     * A program on a tracepoint.
+     *
+     * @param onDemand the set of hooks it belongs to: its program is pinned under progs/ at load and
+     *     attached only while the set is wanted ({@link PinnedState#setHooks}); "" when it is always attached
+     */
+    public record Attachment(String program, String category, String event, String onDemand) {
+        public Attachment(String program, String category, String event) {
+            this(program, category, event, "");
+        }
+    }
 
     /**
      * A program attached where its SEC() says, loaded only where the kernel's BTF has every function
@@ -49,7 +59,11 @@ public record Blueprint(String name, String object, int abiVersion, Class<? exte
      * A program attached where its SEC() says (fentry/fexit), to a kernel function that may be
      * missing from a kernel: then it is left out, as a missing tracepoint is.
      */
-    public record FunctionHook(String program, String function) {}
+    public record FunctionHook(String program, String function, String onDemand) {
+        public FunctionHook(String program, String function) {
+            this(program, function, "");
+        }
+    }
 
     /**
      * One way of hooking: its tracepoints and function hooks. A variant is used whole or not at
@@ -63,6 +77,19 @@ public record Blueprint(String name, String object, int abiVersion, Class<? exte
         public List<String> programs() {
             return java.util.stream.Stream.concat(tracepoints.stream().map(Attachment::program),
                     functions.stream().map(FunctionHook::program)).distinct().toList();
+        }
+
+        /** The programs pinned under progs/ to be attached on demand, each once. */
+        public List<String> onDemandPrograms() {
+            return java.util.stream.Stream.concat(
+                    tracepoints.stream().filter(a -> !a.onDemand().isEmpty()).map(Attachment::program),
+                    functions.stream().filter(f -> !f.onDemand().isEmpty()).map(FunctionHook::program)).distinct().toList();
+        }
+
+        /** The names of the sets of hooks attached on demand, each once, in the order they appear. */
+        public List<String> onDemandSets() {
+            return java.util.stream.Stream.concat(tracepoints.stream().map(Attachment::onDemand),
+                    functions.stream().map(FunctionHook::onDemand)).filter(n -> !n.isEmpty()).distinct().toList();
         }
     }
 
@@ -100,11 +127,13 @@ public record Blueprint(String name, String object, int abiVersion, Class<? exte
      */
     public record Stage(String object, List<String> sharedMaps, Map<String, String> programs, List<EntryHook> hooks) {}
 
-    /** The names of the links this blueprint pins under links/ (in any of its variants). */
+    /** The names of the links this blueprint pins under links/ at load (in any of its variants). */
     public Set<String> linkNames() {
         return Stream.of(attachments.stream().map(Attachment::event), programs.stream().map(Program::name),
-                variants.stream().flatMap(v -> v.tracepoints().stream().map(Attachment::event)),
-                variants.stream().flatMap(v -> v.functions().stream().map(FunctionHook::program)))
+                variants.stream().flatMap(v -> v.tracepoints().stream().filter(a -> a.onDemand().isEmpty())
+                        .map(Attachment::event)),
+                variants.stream().flatMap(v -> v.functions().stream().filter(f -> f.onDemand().isEmpty())
+                        .map(FunctionHook::program)))
                 .flatMap(s -> s).collect(Collectors.toSet());
     }
 

@@ -104,10 +104,14 @@ final class Loader {
             }
             obj.load();
             for (Blueprint.Attachment a : tracepoints) {
+                if (!a.onDemand().isEmpty()) continue;
                 if (!Mounts.tracepointExists(a.category(), a.event())) continue; // reported by `doctor`
                 obj.attachTracepointPinned(a.program(), a.category(), a.event(), links.resolve(a.event()).toString());
             }
-            for (Blueprint.FunctionHook f : functions) obj.attachPinned(f.program(), links.resolve(f.program()).toString());
+            for (Blueprint.FunctionHook f : functions) {
+                if (f.onDemand().isEmpty()) obj.attachPinned(f.program(), links.resolve(f.program()).toString());
+            }
+            if (variant != null) pinOnDemand(dir, obj, variant, tracepoints, functions);
             for (Blueprint.Program p : programs) obj.attachPinned(p.name(), links.resolve(p.name()).toString());
             for (String m : blueprint.mapNames()) obj.pinMap(m, dir.resolve(m).toString());
             obj.pinMap("meta", dir.resolve("meta").toString());
@@ -115,6 +119,27 @@ final class Loader {
             PinDir.removeContents(dir);
             throw e;
         }
+    }
+
+    /**
+     * Pins the programs of variant's hooks that are attached on demand under progs/ (those of
+     * functions this kernel lacks are left out), after one program of each set was attached and
+     * detached: a kernel that loads such programs but refuses to attach them refuses the variant
+     * here, at load, where the next variant can be tried, not at the first change that wants them.
+     */
+    private static void pinOnDemand(Path dir, BpfObject obj, Blueprint.Variant variant,
+            List<Blueprint.Attachment> tracepoints, List<Blueprint.FunctionHook> functions) {
+        Map<String, String> programs = new LinkedHashMap<>(); // program -> its set
+        for (Blueprint.Attachment a : tracepoints) {
+            if (!a.onDemand().isEmpty() && Mounts.tracepointExists(a.category(), a.event())) programs.putIfAbsent(a.program(), a.onDemand());
+        }
+        for (Blueprint.FunctionHook f : functions) if (!f.onDemand().isEmpty()) programs.putIfAbsent(f.program(), f.onDemand());
+        if (programs.isEmpty()) return;
+        Path progs = dir.resolve(OnDemandHooks.PROGRAMS);
+        PinDir.create(dir.getParent(), progs);
+        Set<String> tried = new HashSet<>();
+        for (var p : programs.entrySet()) if (tried.add(p.getValue())) obj.attachAndDetach(p.getKey());
+        for (String p : programs.keySet()) obj.pinProgram(p, progs.resolve(p).toString());
     }
 
     /**

@@ -218,11 +218,7 @@ public final class PinnedState implements AutoCloseable {
 
     /** The names of the pinned links (one per attached hook). */
     public List<String> links() {
-        try (Stream<Path> s = Files.list(dir.resolve("links"))) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+        return names(dir.resolve("links"));
     }
 
     /** The pins are root's alone (bpffs mode 0700); without root nothing can be read or changed. */
@@ -326,12 +322,42 @@ public final class PinnedState implements AutoCloseable {
      */
     public Optional<Blueprint.Variant> attachedVariant(Blueprint blueprint) {
         Set<String> pinned = new HashSet<>(links());
+        Set<String> programs = new HashSet<>(names(dir.resolve(OnDemandHooks.PROGRAMS)));
         for (Blueprint.Variant v : blueprint.variants()) {
-            boolean any = v.tracepoints().stream().anyMatch(a -> pinned.contains(a.event()))
-                    || v.functions().stream().anyMatch(f -> pinned.contains(f.program()));
+            boolean any = v.tracepoints().stream().anyMatch(a -> a.onDemand().isEmpty() ? pinned.contains(a.event())
+                    : programs.contains(a.program()))
+                    || v.functions().stream().anyMatch(f -> f.onDemand().isEmpty() ? pinned.contains(f.program())
+                            : programs.contains(f.program()));
             if (any) return Optional.of(v);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Attaches (wanted) or detaches variant's hooks that belong to set (see
+     * {@link Blueprint.Attachment#onDemand}); variant is the one loaded here ({@link #attachedVariant}).
+     * Nothing to do costs a system call or two. The caller holds {@link #lock}.
+     */
+    public void setHooks(Blueprint.Variant variant, String set, boolean wanted) {
+        OnDemandHooks.set(dir, variant, set, wanted);
+    }
+
+    /** Whether set's hooks are attached, all of them. */
+    public boolean hooksAttached(String set) {
+        return OnDemandHooks.attached(dir, set);
+    }
+
+    /** The names of the links pinned for set while it is attached. */
+    public List<String> hookLinks(String set) {
+        return names(dir.resolve(OnDemandHooks.HOOKS).resolve(set));
+    }
+
+    private static List<String> names(Path d) {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private static void writeMeta(Path dir, Blueprint blueprint, Instant now, int links) {

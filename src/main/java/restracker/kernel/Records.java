@@ -12,7 +12,7 @@ public final class Records {
      * The layout version the meta record shows, user space's alone (the BPF programs never read
      * meta): bump it whenever a pinned map's layout or meaning changes.
      */
-    public static final int ABI_VERSION = 6;
+    public static final int ABI_VERSION = 7;
     /** The meta record's first field in a complete pin set: "RTRC". */
     public static final int MAGIC = 0x52545243;
     public static final int MAX_ENTITIES = 65536;

@@ -15,6 +15,7 @@ public final class StateRecord {
     private static final VarHandle EVENTS_RECLAIMED = TrackerStructs.RT_STATE.field("events_reclaimed");
     private static final VarHandle DOOMED = TrackerStructs.RT_STATE.field("doomed");
     private static final VarHandle OBJECTS = TrackerStructs.RT_STATE.field("objects");
+    private static final VarHandle THREADS = TrackerStructs.RT_STATE.field("threads");
 
     private StateRecord() {}
 
@@ -57,5 +58,15 @@ public final class StateRecord {
     /** Adds n to objects atomically; returns the value before. */
     public static long addObjects(MemorySegment shared, long n) {
         return (long) OBJECTS.getAndAdd(shared, n);
+    }
+
+    /** Thread entities in the entities map (signed: a delete may be counted before the insert it follows). */
+    public static long threads(MemorySegment shared) {
+        return (long) THREADS.getVolatile(shared);
+    }
+
+    /** Adds n to threads atomically; returns the value before. */
+    public static long addThreads(MemorySegment shared, long n) {
+        return (long) THREADS.getAndAdd(shared, n);
     }
 }

@@ -176,10 +176,13 @@ public final class PolicyTable {
             kept.forEach(l -> keptIds.add(l.id()));
             removed = new HashSet<>();
             for (Loaded l : current.values()) if (!keptIds.contains(l.id())) removed.add(l.id());
+            // What a policy needs is hooked before it can match anything.
+            if (!next.isEmpty()) tracker.fitHooks(true);
             write(arena, current, kept, added, resolved, removed);
         }
         release(removed);
         state.runIterator(ResourceTracker.HOLD_ITERATOR);
+        tracker.fitHooks();
     }
 
     /** p as it reads back from the kernel: a user name is kept as its uid. */

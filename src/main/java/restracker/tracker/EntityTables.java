@@ -107,6 +107,7 @@ final class EntityTables {
                 if ((EntityRecord.flags(scratch) & Records.F_DOOMED) != 0) {
                     StateRecord.addDoomed(memory.sharedState(), -1);
                 }
+                if (EntityRecord.scope(scratch) == Scope.THREAD.code()) StateRecord.addThreads(memory.sharedState(), -1);
             }
         }
         if (maps.entities().lookup(group, scratch)) return;

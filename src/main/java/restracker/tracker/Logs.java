@@ -58,6 +58,13 @@ final class Logs {
         return LogRecord.logged(heads, log);
     }
 
+    /** The entities of every log: every entity tracked (each is counted in the log of who made it). */
+    long allEntities() {
+        long n = 0;
+        for (int log = 0; log < Records.LOGS; log++) n += entities(log);
+        return n;
+    }
+
     void addEntities(int log, int delta) {
         LogRecord.addEntities(heads, log, delta);
     }

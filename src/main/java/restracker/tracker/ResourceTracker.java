@@ -20,7 +20,9 @@ import restracker.kernel.DirLock;
 import restracker.kernel.EntityRecord;
 import restracker.kernel.PinnedState;
 import restracker.kernel.PolicyRecords;
+import restracker.kernel.PolicyStateRecord;
 import restracker.kernel.Records;
+import restracker.kernel.StateRecord;
 import restracker.proc.ProcFs;
 import restracker.sys.Errno;
 import restracker.sys.Libc;
@@ -56,6 +58,10 @@ public final class ResourceTracker implements AutoCloseable {
     private final TrackerMemory memory;
     private final EntityTables tables;
     private final KillLog killLog;
+    /** The hook variant loaded, found on first use (null: not looked for yet). */
+    private Optional<Blueprint.Variant> variant;
+    /** A change here may have left hooks that nothing needs: {@link #close} fits them. */
+    private volatile boolean hooksMayGo;
 
     private ResourceTracker(PinnedState state) {
         this.state = state;
@@ -106,9 +112,60 @@ public final class ResourceTracker implements AutoCloseable {
                         new Blueprint.Program(SIGNAL_ANY_TASK, SIGNAL_ANY_TASK_NEEDS)));
     }
 
-    /** The syscall hooks attached in the kernel, by the names of the pinned links. */
+    /** The syscall hooks loaded in the kernel, by the names of the pinned links and programs. */
     public Optional<TrackerHooks> hooks() {
-        return state.attachedVariant(BLUEPRINT).flatMap(v -> TrackerHooks.of(v.name()));
+        return variant().flatMap(v -> TrackerHooks.of(v.name()));
+    }
+
+    private Optional<Blueprint.Variant> variant() {
+        if (variant == null) variant = state.attachedVariant(BLUEPRINT);
+        return variant;
+    }
+
+    /**
+     * Attaches the syscall hooks the tables need now and detaches those nothing needs: the entry
+     * hooks while a thread entity is tracked, the exit hooks while any entity is tracked or any
+     * policy is loaded, the uid-change hooks while any policy is loaded. A register attaches what
+     * its entity needs at once; what nothing needs any more (after a deregister, or once a tracked
+     * process exited) stays attached until this is called: by {@link #close} after a deregister
+     * (so a CLI call leaves nothing unneeded behind, while a program that registers and deregisters
+     * in a loop does not detach and attach again each time), by the daemon at each reading, by
+     * `run` when its program has exited. Costs a few memory reads and a system call or two when
+     * nothing changes.
+     */
+    public void fitHooks() {
+        try (DirLock lock = state.lock()) {
+            fitHooks(PolicyStateRecord.policies(memory.policyState()) > 0);
+        }
+    }
+
+    /**
+     * As {@link #fitHooks()}, with policiesLoaded saying whether policies will be loaded once the
+     * caller's change is done (the hooks a policy needs are attached before it is written). The
+     * caller holds the state's lock.
+     */
+    public void fitHooks(boolean policiesLoaded) {
+        Optional<Blueprint.Variant> v = variant();
+        if (v.isEmpty()) return;
+        boolean threads = StateRecord.threads(memory.sharedState()) > 0;
+        boolean entities = threads || memory.logs().allEntities() > 0;
+        setHooks(v.get(), threads, entities || policiesLoaded, policiesLoaded);
+    }
+
+    /** Attaches the hooks an entity of scope needs before it is inserted (a change meanwhile would go uncounted). */
+    private void hooksFor(Scope scope) {
+        Optional<Blueprint.Variant> v = variant();
+        if (v.isEmpty()) return;
+        state.setHooks(v.get(), TrackerHooks.EXIT_HOOKS, true);
+        if (scope == Scope.THREAD) state.setHooks(v.get(), TrackerHooks.ENTRY_HOOKS, true);
+    }
+
+    private void setHooks(Blueprint.Variant v, boolean entry, boolean exit, boolean uid) {
+        // Attached from the exit side inward, detached from the entry side: an entry hook never runs without its exit.
+        if (exit) state.setHooks(v, TrackerHooks.EXIT_HOOKS, true);
+        state.setHooks(v, TrackerHooks.ENTRY_HOOKS, entry);
+        if (!exit) state.setHooks(v, TrackerHooks.EXIT_HOOKS, false);
+        state.setHooks(v, TrackerHooks.UID_HOOKS, uid);
     }
 
     public PinnedState state() {
@@ -173,21 +230,32 @@ public final class ResourceTracker implements AutoCloseable {
             EntityRecord.setOwnerUid(e, by.uid());
             EntityRecord.setLog(e, log);
             if (withChildren && scope == Scope.PROCESS) EntityRecord.setPolicyFlags(e, PolicyRecords.PE_INHERIT);
-            // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
-            memory.logs().addEntities(log, 1);
-            MemorySegment key = key(arena, pid);
-            int rc = maps.entities().update(key, e, BpfMap.NOEXIST);
-            if (rc == Errno.EEXIST.number() && tables.dropIfStale(arena, pid)) {
+            hooksFor(scope);
+            boolean inserted = false;
+            int rc;
+            try {
+                // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
+                memory.logs().addEntities(log, 1);
+                MemorySegment key = key(arena, pid);
                 rc = maps.entities().update(key, e, BpfMap.NOEXIST);
+                if (rc == Errno.EEXIST.number() && tables.dropIfStale(arena, pid)) {
+                    rc = maps.entities().update(key, e, BpfMap.NOEXIST);
+                }
+                if (rc != 0) memory.logs().addEntities(log, -1);
+                if (rc == Errno.EEXIST.number()) {
+                    throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
+                }
+                EntityTables.checkSpace(rc, pid);
+                // Counted as the delete that succeeds (here or the kernel's) takes it away.
+                if (scope == Scope.THREAD) StateRecord.addThreads(memory.sharedState(), 1);
+                inserted = true;
+            } finally {
+                if (!inserted) hooksMayGo = true;
             }
-            if (rc != 0) memory.logs().addEntities(log, -1);
-            if (rc == Errno.EEXIST.number()) {
-                throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
-            }
-            EntityTables.checkSpace(rc, pid);
             rc = maps.groups().update(key(arena, task.tgid()), arena.allocate(ValueLayout.JAVA_INT), BpfMap.NOEXIST);
             if (rc != 0 && rc != Errno.EEXIST.number()) {
                 tables.removeEntity(arena, pid, task.tgid());
+                hooksMayGo = true;
                 EntityTables.checkSpace(rc, pid);
             }
             // The task may have exited, or begun to, before the entry existed (its exit hook then saw
@@ -197,6 +265,7 @@ public final class ResourceTracker implements AutoCloseable {
             if (again.isEmpty() || again.get().isZombie() || again.get().exiting()
                     || again.get().startTicks() != task.startTicks()) {
                 tables.removeEntity(arena, pid, task.tgid());
+                hooksMayGo = true;
                 throw new TrackerException(ESRCH, "cannot register pid " + pid + ": it exited meanwhile");
             }
             // Its mm and fd table, so that a task sharing either is seen (the kernel side also binds
@@ -248,6 +317,7 @@ public final class ResourceTracker implements AutoCloseable {
                 if (q.isPresent()) notOthers(q.get(), by, "deregister", pid);
             }
             tables.removeEntity(arena, pid, EntityRecord.tgid(e));
+            hooksMayGo = true;
         }
     }
 
@@ -397,6 +467,13 @@ public final class ResourceTracker implements AutoCloseable {
     /** Releases the descriptors and the mapped memory (the kernel state stays as it is). */
     @Override
     public void close() {
+        if (hooksMayGo) {
+            try {
+                fitHooks();
+            } catch (RuntimeException e) {
+                // left attached until the next fit: costs time, never counts wrong
+            }
+        }
         memory.unmap();
         state.close();
     }

@@ -41,6 +41,18 @@ public enum TrackerHooks {
      */
     public static final String UID_CHANGE_HOOK = "on_uid_change";
 
+    /*
+     * Every hook on a syscall is attached only while something needs it (each costs every task's
+     * calls of that syscall, and a tracepoint puts every syscall of every task on the kernel's slow
+     * path): the programs are loaded and pinned once, their links made and removed as the tables change.
+     */
+    /** The hooks at each hooked syscall's entry: only thread entities need them (their figures before the call). */
+    public static final String ENTRY_HOOKS = "syscall-entry";
+    /** The hooks at each hooked syscall's exit: while any entity is tracked or any policy is loaded. */
+    public static final String EXIT_HOOKS = "syscall-exit";
+    /** The hooks at the exit of each syscall that changes the real uid: while any policy is loaded. */
+    public static final String UID_HOOKS = "uid-change";
+
     private final String label;
 
     TrackerHooks(String label) {
@@ -57,22 +69,22 @@ public enum TrackerHooks {
             case TRACEPOINT -> {
                 List<Blueprint.Attachment> tps = new ArrayList<>();
                 for (String sc : HookedSyscalls.ALL.keySet()) {
-                    tps.add(new Blueprint.Attachment("on_enter", "syscalls", "sys_enter_" + sc));
-                    tps.add(new Blueprint.Attachment("on_exit", "syscalls", "sys_exit_" + sc));
+                    tps.add(new Blueprint.Attachment("on_enter", "syscalls", "sys_enter_" + sc, ENTRY_HOOKS));
+                    tps.add(new Blueprint.Attachment("on_exit", "syscalls", "sys_exit_" + sc, EXIT_HOOKS));
                 }
                 for (String sc : HookedSyscalls.UID_CHANGES.keySet()) {
-                    tps.add(new Blueprint.Attachment(UID_CHANGE_HOOK, "syscalls", "sys_exit_" + sc));
+                    tps.add(new Blueprint.Attachment(UID_CHANGE_HOOK, "syscalls", "sys_exit_" + sc, UID_HOOKS));
                 }
                 yield new Blueprint.Variant(label, List.copyOf(tps), List.of());
             }
             case FENTRY -> {
                 List<Blueprint.FunctionHook> fns = new ArrayList<>();
                 for (String sc : HookedSyscalls.ALL.keySet()) {
-                    fns.add(new Blueprint.FunctionHook("fentry_" + sc, function(sc)));
-                    fns.add(new Blueprint.FunctionHook("fexit_" + sc, function(sc)));
+                    fns.add(new Blueprint.FunctionHook("fentry_" + sc, function(sc), ENTRY_HOOKS));
+                    fns.add(new Blueprint.FunctionHook("fexit_" + sc, function(sc), EXIT_HOOKS));
                 }
                 for (String sc : HookedSyscalls.UID_CHANGES.keySet()) {
-                    fns.add(new Blueprint.FunctionHook("fexit_" + sc, function(sc)));
+                    fns.add(new Blueprint.FunctionHook("fexit_" + sc, function(sc), UID_HOOKS));
                 }
                 yield new Blueprint.Variant(label, List.of(), List.copyOf(fns));
             }

@@ -11,6 +11,7 @@ final class TrackerMemory {
     private final TrackerMaps maps;
     private MemorySegment sharedState;
     private Logs logs;
+    private MemorySegment policyState;
 
     TrackerMemory(TrackerMaps maps) {
         this.maps = maps;
@@ -22,6 +23,12 @@ final class TrackerMemory {
         return sharedState;
     }
 
+    /** The `policy_state` map's memory (rt_policy_state, see PolicyStateRecord). */
+    MemorySegment policyState() {
+        if (policyState == null) policyState = maps.policyState().mapShared(Libc.pageSize());
+        return policyState;
+    }
+
     Logs logs() {
         if (logs == null) logs = new Logs(maps.logs().mapShared(Logs.mappedSize()));
         return logs;
@@ -31,7 +38,9 @@ final class TrackerMemory {
     void unmap() {
         if (sharedState != null) Libc.unmap(sharedState);
         if (logs != null) Libc.unmap(logs.mapped());
+        if (policyState != null) Libc.unmap(policyState);
         sharedState = null;
         logs = null;
+        policyState = null;
     }
 }

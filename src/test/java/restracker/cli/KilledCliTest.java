@@ -17,6 +17,7 @@ import restracker.testing.Cli;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
 import restracker.tracker.ResourceTracker;
+import restracker.tracker.TrackerHooks;
 
 /**
  * A CLI call SIGKILLed at some point of its first call, which loads and pins everything (a
@@ -26,16 +27,21 @@ import restracker.tracker.ResourceTracker;
  */
 class KilledCliTest {
     private static Path dir;
-    private static int hooks;
+    /** The links the load pins, those the register attaches (the syscall exit hooks), both. */
+    private static int loadLinks, exitLinks, hooks;
 
     @BeforeAll
     static void cleanLoad() {
         TestKernel.requireBpf();
         dir = TestKernel.pinDir(KilledCliTest.class);
         PinnedState.unload(dir);
-        try (ResourceTracker t = ResourceTracker.open(dir)) {
-            hooks = t.state().links().size();
+        try (ResourceTracker t = ResourceTracker.open(dir); Workload w = Workload.start()) {
+            loadLinks = t.state().links().size();
+            t.register(w.pid());
+            exitLinks = t.state().hookLinks(TrackerHooks.EXIT_HOOKS).size();
+            t.deregister(w.pid());
         }
+        hooks = loadLinks + exitLinks;
     }
 
     @AfterAll
@@ -48,7 +54,8 @@ class KilledCliTest {
         try (Workload w = Workload.start()) {
             String pid = Integer.toString(w.pid());
             // kill points: at once, then once so many hooks are pinned (polled), then all of them
-            for (int pinned : List.of(0, 1, 40, 100, hooks)) {
+            // kill points: at once, during the load's links, during the register's exit hooks, all done
+            for (int pinned : List.of(0, 1, loadLinks / 2, loadLinks + 1, loadLinks + exitLinks / 2, hooks)) {
                 PinnedState.unload(dir);
                 Process first = cli(dir, "register", pid);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -62,7 +69,10 @@ class KilledCliTest {
                 assertTrue(again.status() == 0 || again.status() == 23, "killed leaving " + left + ", then: "
                         + again.status() + " " + again.err());
                 Cli.Result status = Cli.run(dir, "", "status");
-                assertTrue(status.out().contains("links pinned: " + hooks + " "), status.out());
+                assertTrue(status.out().contains("other links pinned: " + loadLinks + " "), status.out());
+                assertTrue(status.out().contains(TrackerHooks.EXIT_HOOKS + " " + exitLinks + " links"), status.out());
+                assertEquals(List.of(TrackerHooks.EXIT_HOOKS), names(dir.resolve("tracker").resolve("hooks")),
+                        "the exit hooks attached in full, nothing half-made left");
                 assertTrue(status.out().contains("tracked: 1\n"), status.out());
                 Cli.Result fetch = Cli.run(dir, "", "fetch", pid);
                 assertEquals(0, fetch.status(), fetch.err());
@@ -70,11 +80,19 @@ class KilledCliTest {
         }
     }
 
+    /** Links pinned so far: the load's under links/, then the syscall hooks' under hooks/SET/. */
     private static long pinnedHooks() {
-        try (var s = Files.list(dir.resolve("tracker").resolve("links"))) {
-            return s.count();
+        Path tracker = dir.resolve("tracker");
+        long n = names(tracker.resolve("links")).size();
+        for (String set : names(tracker.resolve("hooks"))) n += names(tracker.resolve("hooks").resolve(set)).size();
+        return n;
+    }
+
+    private static List<String> names(Path d) {
+        try (var s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
-            return 0; // not created yet
+            return List.of(); // not created yet
         }
     }
 

@@ -56,7 +56,9 @@ class UnloadCliTest {
             cli("tracer", "add", pid);
             long linkFiles;
             try (Stream<Path> files = Files.walk(pinDir)) {
-                linkFiles = files.filter(f -> f.getParent().getFileName().toString().equals("links")).count();
+                // links/: what the load attached; hooks/SET/: the syscall hooks attached while something is tracked
+                linkFiles = files.filter(f -> f.getParent().getFileName().toString().equals("links")
+                        || f.getParent().getParent().getFileName().toString().equals("hooks")).count();
             }
             JsonNode links = pinnedHere(bpftool("link", "show")), maps = pinnedHere(bpftool("map", "show"));
             assertEquals(linkFiles, links.size(), "bpftool sees each link pinned under " + pinDir + ": " + links);

@@ -60,8 +60,9 @@ class PinnedStateTest {
             assertEquals(Records.ABI_VERSION, s.meta().abiVersion());
             for (String m : BP.mapNames()) assertTrue(Files.exists(dir.resolve(m)), m + " pinned");
             assertTrue(Files.exists(dir.resolve("meta")));
-            assertTrue(s.links().contains("sys_exit_openat"));
             assertTrue(s.links().contains("sched_process_exit"));
+            assertTrue(Files.exists(dir.resolve("progs").resolve("on_exit")), "the syscall hooks' programs are pinned");
+            assertFalse(s.links().contains("sys_exit_openat"), "and attached only when something is tracked");
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root)),
                     "only root may reach the pins");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("quotas"))));
@@ -183,7 +184,7 @@ class PinnedStateTest {
         try (PinnedState s = PinnedState.openOrLoad(root, BP)) {
             assertEquals(s.links().size(), s.meta().links(), "the meta record counts the hooks the load pinned");
         }
-        Files.delete(dir.resolve("links").resolve("sys_exit_openat"));
+        Files.delete(dir.resolve("links").resolve("sched_process_exit"));
         StateException e = assertThrows(StateException.class, () -> PinnedState.openOrLoad(root, BP));
         assertTrue(e.getMessage().startsWith("1 of the ") && e.getMessage().contains("restracker unload"), e.getMessage());
         assertThrows(StateException.class, () -> PinnedState.openExisting(root, BP), "a reader is told too");

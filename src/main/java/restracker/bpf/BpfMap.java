@@ -36,11 +36,9 @@ public final class BpfMap implements AutoCloseable {
 
     /** Opens a pinned map; ENOENT when nothing is pinned at path. */
     public static BpfMap openPinned(String path) {
-        return Native.call(arena -> {
-            int fd = (int) BpfSyscalls.OBJ_GET.get().invokeExact(arena.allocateFrom(path));
-            if (fd < 0) throw new NativeException(-fd, "cannot open the pinned BPF map " + path);
-            return new BpfMap(path, fd);
-        });
+        int fd = BpfSyscalls.objGet(path);
+        if (fd < 0) throw new NativeException(-fd, "cannot open the pinned BPF map " + path);
+        return new BpfMap(path, fd);
     }
 
     public int fd() {
@@ -49,7 +47,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Copies the value at key into value; false when the key is absent. */
     public boolean lookup(MemorySegment key, MemorySegment value) {
-        int rc = call(() -> (int) BpfSyscalls.LOOKUP.get().invokeExact(fd, key, value));
+        int rc = BpfSyscalls.lookup(fd, key, value);
         if (rc == -Errno.ENOENT.number()) return false;
         check(rc, "look up an element of");
         return true;
@@ -188,7 +186,7 @@ public final class BpfMap implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(BpfStructs.MAP_INFO_HEAD);
             MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) BpfStructs.MAP_INFO_HEAD.byteSize());
-            check(call(() -> (int) BpfSyscalls.OBJ_GET_INFO.get().invokeExact(fd, info, len)), "read the definition of");
+            check(BpfSyscalls.objGetInfo(fd, info, len), "read the definition of");
             return new MapDefinition((int) BpfStructs.MAP_INFO_TYPE.get(info), (int) BpfStructs.MAP_INFO_KEY_SIZE.get(info),
                     (int) BpfStructs.MAP_INFO_VALUE_SIZE.get(info), (int) BpfStructs.MAP_INFO_MAX_ENTRIES.get(info));
         }

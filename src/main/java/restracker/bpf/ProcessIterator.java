@@ -39,12 +39,12 @@ public final class ProcessIterator implements AutoCloseable {
     /** The program of the iterator link pinned at path; ENOENT when nothing is pinned there. */
     public static ProcessIterator ofPinnedLink(String path) {
         return Native.call(arena -> {
-            int link = (int) BpfSyscalls.OBJ_GET.get().invokeExact(arena.allocateFrom(path));
+            int link = BpfSyscalls.objGet(path);
             if (link < 0) throw new NativeException(-link, "cannot open the pinned BPF link " + path);
             try {
                 MemorySegment info = arena.allocate(BpfStructs.LINK_INFO_HEAD);
                 MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) BpfStructs.LINK_INFO_HEAD.byteSize());
-                int rc = (int) BpfSyscalls.OBJ_GET_INFO.get().invokeExact(link, info, len);
+                int rc = BpfSyscalls.objGetInfo(link, info, len);
                 if (rc < 0) throw new NativeException(-rc, "cannot read what the BPF link " + path + " runs");
                 int prog = (int) PROG_GET_FD_BY_ID.get().invokeExact((int) BpfStructs.LINK_INFO_PROG_ID.get(info));
                 if (prog < 0) throw new NativeException(-prog, "cannot open the program of the BPF link " + path);

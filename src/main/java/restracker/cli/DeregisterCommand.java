@@ -1,11 +1,14 @@
 package restracker.cli;
 
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import restracker.control.Operation;
 import restracker.control.Request;
 
-@Command(name = "deregister", description = "Stop tracking PID (its quotas go with it).")
 final class DeregisterCommand extends PidCommand {
+    static CommandSpec model() {
+        return new DeregisterCommand().model("deregister", "Stop tracking PID (its quotas go with it).");
+    }
+
     @Override
     public Request request() {
         return Request.of(Operation.DEREGISTER, pid);

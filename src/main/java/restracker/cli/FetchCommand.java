@@ -1,8 +1,7 @@
 package restracker.cli;
 
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import restracker.control.Operation;
 import restracker.control.Request;
 import restracker.json.Json;
@@ -12,10 +11,14 @@ import restracker.tracker.EntityStats;
 import restracker.tracker.Quota;
 import restracker.tracker.Sizes;
 
-@Command(name = "fetch", description = "Print the usage and quotas of a tracked PID.")
 final class FetchCommand extends PidCommand {
-    @Option(names = "--json", description = "Print JSON.")
     boolean json;
+
+    static CommandSpec model() {
+        FetchCommand c = new FetchCommand();
+        return c.model("fetch", "Print the usage and quotas of a tracked PID.",
+                Models.flag("--json", "Print JSON.", false, v -> c.json = v));
+    }
 
     @Override
     public Request request() {

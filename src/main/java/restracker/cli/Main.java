@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import restracker.bpf.BpfObject;
 import restracker.control.ControlClient;
 import restracker.kernel.PinnedState;
@@ -19,45 +20,24 @@ import restracker.text.Untrusted;
  * namespace), the commands that {@link ControlCommand} marks go through the daemon's control socket
  * instead (see {@link Forwarding}).
  */
-@Command(name = "restracker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Per-process heap and open-file tracking with quotas enforced in the kernel.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            "0:success",
-            "1:EPERM: not allowed (e.g. a quota on init, another user's process)",
-            "2:usage error (unknown command, missing or malformed argument)",
-            "3:ESRCH: no such process, or not tracked (deregister)",
-            "13:EACCES: permission denied",
-            "19:ENODEV: the pinned state is gone (bpffs unmounted, a pin removed)",
-            "22:EINVAL: invalid pid, or not tracked",
-            "23:already monitored, or quotas already set",
-            "28:ENOSPC: a table is full",
-            "95:EOPNOTSUPP: incompatible pinned state, or the kernel cannot run restracker",
-            "137:run: the program was killed for a quota (128 + SIGKILL)"},
-        footerHeading = "%nEnvironment:%n",
-        footer = {
-            "RESTRACKER_PIN_DIR         the pin directory on bpffs (default /sys/fs/bpf/restracker)",
-            "RESTRACKER_CONTROL_SOCKET  the daemon's control socket (default /run/restracker/control.sock)",
-            "RESTRACKER_TRACKER_HOOKS   fentry, tracepoint, or both in the order to try (default fentry,tracepoint)",
-            "RESTRACKER_LOCK_HOOKS      the tracer's lock counters: fentry, kprobe, both, or none (default fentry,kprobe)",
-            "RESTRACKER_DEBUG=1         echo libbpf's log (the verifier's included) to stderr"})
 public final class Main implements Runnable {
     static final int USAGE = 2;
 
     /**
-     * The subcommands, in the order help lists them. picocli reads each one's annotations by
-     * reflection when it is added, a cost every call would pay for all of them: a command line
-     * that names one gets only that one (help and unknown names get all, and `help`).
+     * The subcommands, in the order help lists them: an annotated command or the model of one
+     * (see {@link Models}). picocli reads an annotated one by reflection when it is added, a cost
+     * every call would pay for all of them: a command line that names one gets only that one (help
+     * and unknown names get all, and `help`).
      */
     private static final Map<String, Supplier<Object>> COMMANDS = commands();
 
     private static Map<String, Supplier<Object>> commands() {
         Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-        m.put("register", RegisterCommand::new);
-        m.put("fetch", FetchCommand::new);
-        m.put("deregister", DeregisterCommand::new);
+        m.put("register", RegisterCommand::model);
+        m.put("fetch", FetchCommand::model);
+        m.put("deregister", DeregisterCommand::model);
         m.put("cap", CapCommand::new);
-        m.put("reset", ResetCommand::new);
+        m.put("reset", ResetCommand::model);
         m.put("run", RunCommand::new);
         m.put("events", EventsCommand::new);
         m.put("policy", PolicyCommand::new);
@@ -74,11 +54,45 @@ public final class Main implements Runnable {
     /** Where the kernel-resident state is pinned (the daemon passes its own to the requests it runs). */
     private final Path pinDir;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    /** This command's model (see {@link #model}). */
+    private CommandSpec spec;
 
     Main(Path pinDir) {
         this.pinDir = pinDir;
+    }
+
+    /**
+     * The root command's model, built with picocli's programmatic API rather than read by
+     * reflection from annotations (see {@link Models}).
+     */
+    private static CommandSpec model(Path pinDir) {
+        Main main = new Main(pinDir);
+        CommandSpec spec = Models.command(main, "restracker",
+                "Per-process heap and open-file tracking with quotas enforced in the kernel.");
+        spec.versionProvider(new Version());
+        spec.usageMessage()
+                .exitCodeListHeading("%nExit status:%n")
+                .exitCodeList(UsageMessageSpec.keyValuesMap(
+                        "0:success",
+                        "1:EPERM: not allowed (e.g. a quota on init, another user's process)",
+                        "2:usage error (unknown command, missing or malformed argument)",
+                        "3:ESRCH: no such process, or not tracked (deregister)",
+                        "13:EACCES: permission denied",
+                        "19:ENODEV: the pinned state is gone (bpffs unmounted, a pin removed)",
+                        "22:EINVAL: invalid pid, or not tracked",
+                        "23:already monitored, or quotas already set",
+                        "28:ENOSPC: a table is full",
+                        "95:EOPNOTSUPP: incompatible pinned state, or the kernel cannot run restracker",
+                        "137:run: the program was killed for a quota (128 + SIGKILL)"))
+                .footerHeading("%nEnvironment:%n")
+                .footer(
+                        "RESTRACKER_PIN_DIR         the pin directory on bpffs (default /sys/fs/bpf/restracker)",
+                        "RESTRACKER_CONTROL_SOCKET  the daemon's control socket (default /run/restracker/control.sock)",
+                        "RESTRACKER_TRACKER_HOOKS   fentry, tracepoint, or both in the order to try (default fentry,tracepoint)",
+                        "RESTRACKER_LOCK_HOOKS      the tracer's lock counters: fentry, kprobe, both, or none (default fentry,kprobe)",
+                        "RESTRACKER_DEBUG=1         echo libbpf's log (the verifier's included) to stderr");
+        main.spec = spec;
+        return spec;
     }
 
     public static void main(String[] args) {
@@ -113,7 +127,7 @@ public final class Main implements Runnable {
      * parsed.
      */
     static CommandLine commandLine(Path pinDir, CommandLine.IExecutionStrategy strategy, String... args) {
-        CommandLine cli = new CommandLine(new Main(pinDir));
+        CommandLine cli = new CommandLine(model(pinDir));
         Supplier<Object> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (named != null) {
             cli.addSubcommand(args[0], named.get());
@@ -141,7 +155,7 @@ public final class Main implements Runnable {
 
     /** -h/--help and -V/--version on every command and subcommand, however deep. */
     private static void withHelpOptions(CommandLine cli) {
-        cli.getCommandSpec().mixinStandardHelpOptions(true);
+        Models.addHelpOptions(cli.getCommandSpec());
         cli.getSubcommands().values().forEach(Main::withHelpOptions);
     }
 

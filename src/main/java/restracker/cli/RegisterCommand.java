@@ -1,15 +1,18 @@
 package restracker.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import restracker.control.Operation;
 import restracker.control.Request;
 
-@Command(name = "register", description = "Start tracking PID: a whole process if PID leads its thread group, else that thread.")
 final class RegisterCommand extends PidCommand {
-    /** How `run` registers its program: usage counts from the process's next exec. */
-    @Option(names = "--from-exec", hidden = true)
+    /** How `run` registers its program (a hidden option): usage counts from the process's next exec. */
     boolean fromExec;
+
+    static CommandSpec model() {
+        RegisterCommand c = new RegisterCommand();
+        return c.model("register", "Start tracking PID: a whole process if PID leads its thread group, else that thread.",
+                Models.flag("--from-exec", "", true, v -> c.fromExec = v));
+    }
 
     @Override
     public Request request() {

@@ -1,11 +1,14 @@
 package restracker.cli;
 
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import restracker.control.Operation;
 import restracker.control.Request;
 
-@Command(name = "reset", description = "Lift the quotas of a tracked PID; its usage keeps counting.")
 final class ResetCommand extends PidCommand {
+    static CommandSpec model() {
+        return new ResetCommand().model("reset", "Lift the quotas of a tracked PID; its usage keeps counting.");
+    }
+
     @Override
     public Request request() {
         return Request.of(Operation.RESET, pid);

@@ -23,14 +23,10 @@ public final class Libc {
             FunctionDescriptor.of(INT, PTR, INT)));
     private static final Native.Lazy MEMFD_CREATE = Native.lazy(() -> Native.withErrno(Native.LIBC, "memfd_create",
             FunctionDescriptor.of(INT, PTR, INT)));
-    private static final Native.Lazy CLOSE = Native.lazy(() -> Native.plain(Native.LIBC, "close",
-            FunctionDescriptor.of(INT, INT)));
     private static final Native.Lazy FLOCK = Native.lazy(() -> Native.withErrno(Native.LIBC, "flock",
             FunctionDescriptor.of(INT, INT, INT)));
     private static final Native.Lazy MOUNT = Native.lazy(() -> Native.withErrno(Native.LIBC, "mount",
             FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR)));
-    private static final Native.Lazy STATFS = Native.lazy(() -> Native.withErrno(Native.LIBC, "statfs",
-            FunctionDescriptor.of(INT, PTR, PTR)));
     private static final Native.Lazy KILL = Native.lazy(() -> Native.withErrno(Native.LIBC, "kill",
             FunctionDescriptor.of(INT, INT, INT)));
     private static final Native.Lazy MMAP = Native.lazy(() -> Native.withErrno(Native.LIBC, "mmap",
@@ -39,15 +35,10 @@ public final class Libc {
             FunctionDescriptor.of(INT, PTR, LONG)));
     private static final Native.Lazy CLOCK_GETTIME = Native.lazy(() -> Native.plain(Native.LIBC, "clock_gettime",
             FunctionDescriptor.of(INT, INT, PTR)));
-    private static final Native.Lazy GETEUID = Native.lazy(() -> Native.plain(Native.LIBC, "geteuid",
-            FunctionDescriptor.of(INT)));
     private static final Native.Lazy SYSCONF = Native.lazy(() -> Native.plain(Native.LIBC, "sysconf",
             FunctionDescriptor.of(LONG, INT)));
     private static final int CLOCK_BOOTTIME = 7, SC_PAGESIZE = 30;
 
-    private static final Native.Lazy SYSCALL = Native.lazy(() -> Native.variadicWithErrno(Native.LIBC, "syscall",
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG), 1));
-    private static final long SYS_PIDFD_OPEN = 434;
     /** pidfd_open flag (Linux 6.9): a pidfd for any thread, not only a thread-group leader. */
     private static final long PIDFD_THREAD = 0200;
 
@@ -83,10 +74,9 @@ public final class Libc {
         });
     }
 
+    /** close(2), through {@link SystemCall} (every CLI call closes descriptors: one stub for all). */
     public static void close(int fd) {
-        Native.run(() -> {
-            int unused = (int) CLOSE.get().invokeExact(fd);
-        });
+        SystemCall.call(SystemCall.CLOSE, fd, 0, 0);
     }
 
     /** Blocks until this process holds the exclusive flock on fd (released by close). */
@@ -129,12 +119,9 @@ public final class Libc {
     /** The filesystem magic number (statfs f_type) of path, or -errno. */
     public static long fileSystemType(String path) {
         return Native.call(arena -> {
-            MemorySegment err = Native.errnoSegment(arena);
             MemorySegment buf = arena.allocate(LibcStructs.STATFS);
-            if ((int) STATFS.get().invokeExact(err, arena.allocateFrom(path), buf) != 0) {
-                return (long) -Native.errno(err);
-            }
-            return (long) LibcStructs.F_TYPE.get(buf);
+            long rc = SystemCall.call(arena, SystemCall.STATFS, arena.allocateFrom(path).address(), buf.address(), 0);
+            return rc < 0 ? rc : (long) LibcStructs.F_TYPE.get(buf);
         });
     }
 
@@ -190,19 +177,12 @@ public final class Libc {
      * that task in every pid namespace: the control socket passes it to say which task is meant.
      */
     public static int pidfdOpen(int pid) {
-        return Native.call(arena -> {
-            MemorySegment err = Native.errnoSegment(arena);
-            long fd = (long) SYSCALL.get().invokeExact(err, SYS_PIDFD_OPEN, (long) pid, PIDFD_THREAD);
-            if (fd < 0 && Native.errno(err) == Errno.EINVAL.number()) { // a kernel before 6.9
-                fd = (long) SYSCALL.get().invokeExact(err, SYS_PIDFD_OPEN, (long) pid, 0L);
-            }
-            return fd >= 0 ? (int) fd : -Native.errno(err);
-        });
+        long fd = SystemCall.call(SystemCall.PIDFD_OPEN, pid, PIDFD_THREAD, 0);
+        if (fd == -Errno.EINVAL.number()) fd = SystemCall.call(SystemCall.PIDFD_OPEN, pid, 0, 0); // a kernel before 6.9
+        return (int) fd;
     }
 
     public static int geteuid() {
-        return Native.call(() -> {
-            return (int) GETEUID.get().invokeExact();
-        });
+        return (int) SystemCall.call(SystemCall.GETEUID, 0, 0, 0);
     }
 }

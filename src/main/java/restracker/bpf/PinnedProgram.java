@@ -42,7 +42,7 @@ public final class PinnedProgram implements AutoCloseable {
 
     /** The program pinned at path; ENOENT when nothing is pinned there. */
     public static PinnedProgram open(String path) {
-        int fd = Native.call(arena -> (int) BpfSyscalls.OBJ_GET.get().invokeExact(arena.allocateFrom(path)));
+        int fd = BpfSyscalls.objGet(path);
         if (fd < 0) throw new NativeException(-fd, "cannot open the pinned BPF program " + path + ": " + Errno.of(-fd).label());
         return new PinnedProgram(path, fd);
     }

@@ -63,14 +63,16 @@ final class EntityListing {
     /**
      * An entity's figures from its record e. A process entity's absolute figures are the kernel
      * side's own (baseline + change: it recounts them at every call that can change them, as /proc
-     * would show them), so it costs only /proc/PID/stat, to tell the same live process and its
-     * name. A thread entity has no baseline: its process's figures come from /proc (statusOf, by tgid).
+     * would show them), so it costs only the task's stat (/proc/TGID/task/PID/stat: see
+     * {@link ProcFs#stat(int, int)}), to tell the same live task and its name. A thread entity has no
+     * baseline: its process's figures come from /proc (statusOf, by tgid), its open descriptors
+     * from its own fd table.
      * Empty when the task exited, or the entry is a stale one of an earlier task with that pid.
      */
     static Optional<EntityStats> stats(int pid, MemorySegment e, Supplier<Optional<QuotaLayers>> layers,
             IntFunction<Optional<ProcFs.Task>> statusOf, IntFunction<Optional<String>> policyName) {
         int tgid = EntityRecord.tgid(e);
-        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
+        Optional<ProcFs.Stat> stat = ProcFs.stat(tgid, pid);
         if (stat.isEmpty() || stat.get().startTicks() != EntityRecord.startTicks(e)) {
             return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
         }

@@ -1,6 +1,5 @@
 package restracker.tracker;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -36,26 +35,27 @@ final class EntityListing {
         // Listed first: a process started after this reading of /proc is in the next listing.
         Set<Integer> processes = ProcFs.processIds();
         List<EntityStats> all = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            Map<Integer, MemorySegment> entities = new HashMap<>();
-            long size = TrackerStructs.RT_ENTITY.size();
-            maps.entities().forEach(Integer.BYTES, size, (k, v) -> {
-                if (!processes.contains(v.get(ValueLayout.JAVA_INT, TGID))) return; // gone, or a placeholder
-                entities.put(k.get(ValueLayout.JAVA_INT, 0), arena.allocate(size, 8).copyFrom(v));
+        Map<Integer, MemorySegment> entities = new HashMap<>();
+        long size = TrackerStructs.RT_ENTITY.size();
+        int words = Math.toIntExact((size + Long.BYTES - 1) / Long.BYTES);
+        maps.entities().forEach(Integer.BYTES, size, (k, v) -> {
+            if (!processes.contains(v.get(ValueLayout.JAVA_INT, TGID))) return; // gone, or a placeholder
+            // On the Java heap (a long[]: aligned for every field), not one native allocation
+            // per record: up to 65,536 a listing, which the C heap keeps once freed.
+            entities.put(k.get(ValueLayout.JAVA_INT, 0), MemorySegment.ofArray(new long[words]).copyFrom(v));
+        });
+        Map<Integer, QuotaLayers> quotas = new HashMap<>();
+        if (!entities.isEmpty()) {
+            maps.quotas().forEach(Integer.BYTES, TrackerStructs.RT_QUOTA.size(), (k, v) -> {
+                int pid = k.get(ValueLayout.JAVA_INT, 0);
+                if (entities.containsKey(pid)) quotas.put(pid, QuotaLayers.read(v));
             });
-            Map<Integer, QuotaLayers> quotas = new HashMap<>();
-            if (!entities.isEmpty()) {
-                maps.quotas().forEach(Integer.BYTES, TrackerStructs.RT_QUOTA.size(), (k, v) -> {
-                    int pid = k.get(ValueLayout.JAVA_INT, 0);
-                    if (entities.containsKey(pid)) quotas.put(pid, QuotaLayers.read(v));
-                });
-            }
-            Map<Integer, Optional<ProcFs.Task>> statusOf = new HashMap<>();
-            Map<Integer, Optional<String>> policyNames = new HashMap<>();
-            entities.forEach((pid, e) -> stats(pid, e, () -> Optional.ofNullable(quotas.get(pid)),
-                    tgid -> statusOf.computeIfAbsent(tgid, ProcFs::task),
-                    id -> policyNames.computeIfAbsent(id, i -> PolicyNames.of(maps, i))).ifPresent(all::add));
         }
+        Map<Integer, Optional<ProcFs.Task>> statusOf = new HashMap<>();
+        Map<Integer, Optional<String>> policyNames = new HashMap<>();
+        entities.forEach((pid, e) -> stats(pid, e, () -> Optional.ofNullable(quotas.get(pid)),
+                tgid -> statusOf.computeIfAbsent(tgid, ProcFs::task),
+                id -> policyNames.computeIfAbsent(id, i -> PolicyNames.of(maps, i))).ifPresent(all::add));
         all.sort(Comparator.comparingInt(EntityStats::pid));
         return all;
     }

@@ -113,6 +113,7 @@ public final class Daemon implements AutoCloseable {
         if (listen.loopbackOnly()) {
             for (HttpContext c : contexts) c.getFilters().add(new LoopbackHostFilter());
         }
+        for (HttpContext c : contexts) c.getFilters().add(new PieceWrites());
         try {
             server.bind(address, 0);
             jetty.start();

@@ -56,19 +56,20 @@ final class TrackerCollector implements MultiCollector {
                 null, loaded ? 1 : 0));
         if (r != null) {
             List<EntityStats> es = r.entities();
+            List<Labels> labels = es.stream().map(TrackerCollector::labels).toList(); // once per entity, for all its series
             out.add(gauge("restracker_tracked_entities", "Processes and threads tracked now", null, es.size()));
             out.add(perEntity("restracker_heap_bytes", "Heap (data segment) growth since registration",
-                    Unit.BYTES, es, EntityStats::heapBytes, false));
+                    Unit.BYTES, es, labels, EntityStats::heapBytes, false));
             out.add(perEntity("restracker_heap_quota_bytes", "Heap quota; absent when unlimited",
-                    Unit.BYTES, es, s -> s.quota().heapBytes(), true));
+                    Unit.BYTES, es, labels, s -> s.quota().heapBytes(), true));
             out.add(perEntity("restracker_open_files", "Open file descriptors gained since registration",
-                    null, es, EntityStats::openFiles, false));
+                    null, es, labels, EntityStats::openFiles, false));
             out.add(perEntity("restracker_open_files_quota", "Open file quota; absent when unlimited",
-                    null, es, s -> s.quota().files(), true));
+                    null, es, labels, s -> s.quota().files(), true));
             out.add(perEntity("restracker_vmdata_bytes", "VmData of the process now (absolute)",
-                    Unit.BYTES, es, EntityStats::vmDataBytes, false));
+                    Unit.BYTES, es, labels, EntityStats::vmDataBytes, false));
             out.add(perEntity("restracker_open_fds", "Open file descriptors of the process now (absolute)",
-                    null, es, EntityStats::openFds, false));
+                    null, es, labels, EntityStats::openFds, false));
             out.add(counter("restracker_events_overwritten", "Kill events overwritten in the kernel's ring before anyone read them",
                     r.log().overwritten()));
         }
@@ -163,14 +164,15 @@ final class TrackerCollector implements MultiCollector {
                 .dataPoint(CounterDataPointSnapshot.builder().value(value).build()).build();
     }
 
+    /** One series per entity; labels.get(i) are those of entities.get(i). */
     private static GaugeSnapshot perEntity(String name, String help, Unit unit, List<EntityStats> entities,
-            ToLongFunction<EntityStats> value, boolean skipUnlimited) {
+            List<Labels> labels, ToLongFunction<EntityStats> value, boolean skipUnlimited) {
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
         if (unit != null) b.unit(unit);
-        for (EntityStats s : entities) {
-            long v = value.applyAsLong(s);
+        for (int i = 0; i < entities.size(); i++) {
+            long v = value.applyAsLong(entities.get(i));
             if (skipUnlimited && v < 0) continue;
-            b.dataPoint(GaugeDataPointSnapshot.builder().value(v).labels(labels(s)).build());
+            b.dataPoint(GaugeDataPointSnapshot.builder().value(v).labels(labels.get(i)).build());
         }
         return b.build();
     }

@@ -72,6 +72,27 @@ public final class ProcFs {
     }
 
     /**
+     * The stat of task tid of process tgid, read at /proc/TGID/task/TID/stat: the thread's own
+     * file, a read of constant cost. /proc/TID/stat is its process's (the kernel sums the figures
+     * of all the threads for it: one walk of every thread per read, so a table of all the threads
+     * of a large process cost the square of its size), but what {@link Stat} holds (state, name,
+     * flags, start time) is the task's own in both. Where tid is no thread of tgid (exited; or,
+     * after its process's exec, under the pid of its leader) it is what {@link #stat(int)} says.
+     */
+    public static Optional<Stat> stat(int tgid, int tid) {
+        if (tgid < 1 || tid < 1) return stat(tid);
+        try {
+            return Optional.of(parseStat(read(taskDir(tgid, tid).resolve("stat"), STAT_SIZE)));
+        } catch (IOException | RuntimeException e) {
+            return stat(tid);
+        }
+    }
+
+    private static Path taskDir(int tgid, int tid) {
+        return Path.of("/proc/" + tgid + "/task/" + tid);
+    }
+
+    /**
      * /proc/PID/stat held open, for a caller that reads it more than once: each {@link #read} is
      * one system call, and of the task that had the pid at the opening (empty once that task is
      * reaped, whatever task has the pid by then).

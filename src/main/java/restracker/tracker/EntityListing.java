@@ -1,6 +1,5 @@
 package restracker.tracker;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -36,26 +35,27 @@ final class EntityListing {
         // Listed first: a process started after this reading of /proc is in the next listing.
         Set<Integer> processes = ProcFs.processIds();
         List<EntityStats> all = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            Map<Integer, MemorySegment> entities = new HashMap<>();
-            long size = TrackerStructs.RT_ENTITY.size();
-            maps.entities().forEach(Integer.BYTES, size, (k, v) -> {
-                if (!processes.contains(v.get(ValueLayout.JAVA_INT, TGID))) return; // gone, or a placeholder
-                entities.put(k.get(ValueLayout.JAVA_INT, 0), arena.allocate(size, 8).copyFrom(v));
+        Map<Integer, MemorySegment> entities = new HashMap<>();
+        long size = TrackerStructs.RT_ENTITY.size();
+        int words = Math.toIntExact((size + Long.BYTES - 1) / Long.BYTES);
+        maps.entities().forEach(Integer.BYTES, size, (k, v) -> {
+            if (!processes.contains(v.get(ValueLayout.JAVA_INT, TGID))) return; // gone, or a placeholder
+            // On the Java heap (a long[]: aligned for every field), not one native allocation
+            // per record: up to 65,536 a listing, which the C heap keeps once freed.
+            entities.put(k.get(ValueLayout.JAVA_INT, 0), MemorySegment.ofArray(new long[words]).copyFrom(v));
+        });
+        Map<Integer, QuotaLayers> quotas = new HashMap<>();
+        if (!entities.isEmpty()) {
+            maps.quotas().forEach(Integer.BYTES, TrackerStructs.RT_QUOTA.size(), (k, v) -> {
+                int pid = k.get(ValueLayout.JAVA_INT, 0);
+                if (entities.containsKey(pid)) quotas.put(pid, QuotaLayers.read(v));
             });
-            Map<Integer, QuotaLayers> quotas = new HashMap<>();
-            if (!entities.isEmpty()) {
-                maps.quotas().forEach(Integer.BYTES, TrackerStructs.RT_QUOTA.size(), (k, v) -> {
-                    int pid = k.get(ValueLayout.JAVA_INT, 0);
-                    if (entities.containsKey(pid)) quotas.put(pid, QuotaLayers.read(v));
-                });
-            }
-            Map<Integer, Optional<ProcFs.Task>> statusOf = new HashMap<>();
-            Map<Integer, Optional<String>> policyNames = new HashMap<>();
-            entities.forEach((pid, e) -> stats(pid, e, () -> Optional.ofNullable(quotas.get(pid)),
-                    tgid -> statusOf.computeIfAbsent(tgid, ProcFs::task),
-                    id -> policyNames.computeIfAbsent(id, i -> PolicyNames.of(maps, i))).ifPresent(all::add));
         }
+        Map<Integer, Optional<ProcFs.Task>> statusOf = new HashMap<>();
+        Map<Integer, Optional<String>> policyNames = new HashMap<>();
+        entities.forEach((pid, e) -> stats(pid, e, () -> Optional.ofNullable(quotas.get(pid)),
+                tgid -> statusOf.computeIfAbsent(tgid, ProcFs::task),
+                id -> policyNames.computeIfAbsent(id, i -> PolicyNames.of(maps, i))).ifPresent(all::add));
         all.sort(Comparator.comparingInt(EntityStats::pid));
         return all;
     }
@@ -63,14 +63,16 @@ final class EntityListing {
     /**
      * An entity's figures from its record e. A process entity's absolute figures are the kernel
      * side's own (baseline + change: it recounts them at every call that can change them, as /proc
-     * would show them), so it costs only /proc/PID/stat, to tell the same live process and its
-     * name. A thread entity has no baseline: its process's figures come from /proc (statusOf, by tgid).
+     * would show them), so it costs only the task's stat (/proc/TGID/task/PID/stat: see
+     * {@link ProcFs#stat(int, int)}), to tell the same live task and its name. A thread entity has no
+     * baseline: its process's figures come from /proc (statusOf, by tgid), its open descriptors
+     * from its own fd table.
      * Empty when the task exited, or the entry is a stale one of an earlier task with that pid.
      */
     static Optional<EntityStats> stats(int pid, MemorySegment e, Supplier<Optional<QuotaLayers>> layers,
             IntFunction<Optional<ProcFs.Task>> statusOf, IntFunction<Optional<String>> policyName) {
         int tgid = EntityRecord.tgid(e);
-        Optional<ProcFs.Stat> stat = ProcFs.stat(pid);
+        Optional<ProcFs.Stat> stat = ProcFs.stat(tgid, pid);
         if (stat.isEmpty() || stat.get().startTicks() != EntityRecord.startTicks(e)) {
             return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
         }

@@ -93,6 +93,53 @@ class ProcFsTest {
         }
     }
 
+    /**
+     * A thread's stat read under its process (/proc/TGID/task/TID/stat): its own name and start
+     * time, as that directory and its comm file say, for every thread of this JVM (whose threads
+     * have names of their own); a tid of another process, or the process itself, what stat(tid)
+     * says; a reaped task, nothing.
+     */
+    @Test
+    void readsAThreadUnderItsProcess() throws Exception {
+        int jvm = (int) ProcessHandle.current().pid();
+        Path tasks = Path.of("/proc", Integer.toString(jvm), "task");
+        List<Path> threads;
+        try (var s = Files.list(tasks)) {
+            threads = s.toList();
+        }
+        int checked = 0, named = 0;
+        String processName = Files.readString(Path.of("/proc", Integer.toString(jvm), "comm")).strip();
+        for (Path dir : threads) {
+            int tid = Integer.parseInt(dir.getFileName().toString());
+            String comm, stat;
+            try {
+                comm = Files.readString(dir.resolve("comm"));
+                stat = Files.readString(dir.resolve("stat"));
+            } catch (java.io.IOException gone) {
+                continue; // a thread that ended meanwhile
+            }
+            comm = comm.substring(0, comm.length() - 1); // the name, then a newline
+            // After the name's closing parenthesis: state (field 3) first, start time field 22.
+            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            java.util.Optional<ProcFs.Stat> s = ProcFs.stat(jvm, tid);
+            if (s.isEmpty() && !Files.exists(dir)) continue;
+            assertEquals(comm, s.orElseThrow().comm(), "the name of thread " + tid);
+            assertEquals(Long.parseLong(after[22 - 3]), s.get().startTicks(), "the start time of thread " + tid);
+            assertFalse(s.get().kernelThread());
+            checked++;
+            if (!comm.equals(processName)) named++;
+        }
+        assertTrue(checked > 1 && named > 0, checked + " threads checked, " + named + " named apart from the process");
+        try (Workload w = Workload.start()) {
+            int t = w.thread();
+            assertEquals(ProcFs.stat(t), ProcFs.stat(jvm, t), "no thread of this JVM: what stat(tid) says");
+            assertEquals(ProcFs.stat(w.pid()), ProcFs.stat(w.pid(), w.pid()), "the leader");
+            assertEquals(ProcFs.stat(t).orElseThrow().startTicks(), ProcFs.stat(w.pid(), t).orElseThrow().startTicks());
+            w.exitThread(t);
+            assertTrue(ProcFs.stat(w.pid(), t).isEmpty(), "a thread that was joined");
+        }
+    }
+
     private static ProcFs.Stat waitForSleep(int pid) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         for (;;) {

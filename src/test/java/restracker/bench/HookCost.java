@@ -19,8 +19,10 @@ import restracker.tracker.TrackerHooks;
  * Not a test: no assertion, only figures.
  *
  * <p>For each round, in an order that rotates from round to round: nothing loaded; then, for each
- * variant, the tracker loaded with it (0 tracked) and the loop run untracked, and then tracked
- * (started waiting on stdin, registered as a process, then let go). ns per iteration of
+ * variant, the tracker loaded with it and this JVM tracked (the syscall hooks are attached only
+ * while something is tracked: this keeps them attached, as they are whenever anything is) and the
+ * loop run untracked, and then tracked (started waiting on stdin, registered as a process, then
+ * let go). ns per iteration of
  * bench/syscall-loop.c's getppid, openclose and mmap loops; medians and ratios to nothing loaded
  * of the same run. Iterations are calibrated once, with nothing loaded, to about TARGET_MS a run.
  *
@@ -87,6 +89,7 @@ public final class HookCost {
                         continue;
                     }
                     add(loadMs, config, (System.nanoTime() - t0) / 1e6);
+                    t.register((int) ProcessHandle.current().pid());
                     try (t) {
                         for (int k = 0; k < repeat; k++) {
                             for (String l : LOOPS) {

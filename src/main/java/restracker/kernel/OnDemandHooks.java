@@ -57,6 +57,8 @@ final class OnDemandHooks {
 
     private static void attach(Path dir, Blueprint.Variant variant, String set) {
         Path partial = dir.resolve(HOOKS).resolve(set + PARTIAL);
+        // The tracepoints are found by tracefs: unmounted since the load, none would be attached.
+        if (!variant.tracepoints().isEmpty()) Mounts.ensureTracefs();
         PinDir.create(dir.getParent(), partial);
         Map<String, PinnedProgram> programs = new HashMap<>();
         try {

@@ -250,15 +250,35 @@ static __always_inline void bind(struct rt_entity *p, struct task_struct *task)
 	bind_key((__u64)files, p->id, RT_OBJ_FILES, 0, (__u64)task->group_leader);
 }
 
+/*
+ * A table of up to FD_WORDS_AT_ONCE words of bitmap (512 descriptors; a new
+ * process has 64) is read with one probe read; a larger one a word at a time.
+ * A word that cannot be read counts as empty either way.
+ */
+#define FD_WORDS_AT_ONCE	8
+
 static __always_inline __s64 open_files_btf(struct task_struct *task)
 {
 	struct fdtable *fdt = task->files->fdt;
+	unsigned long words[FD_WORDS_AT_ONCE] = {};
 	struct fd_scan scan = {};
+	__u32 n, i;
 
 	if (!fdt)
 		return 0;
+	n = fdt->max_fds / BITS_PER_LONG;
+	barrier_var(n);		/* the bound below must be checked on n itself */
+	if (n <= FD_WORDS_AT_ONCE) {
+		if (bpf_probe_read_kernel(words, n * sizeof(words[0]), fdt->open_fds))
+			goto word_by_word;
+#pragma unroll
+		for (i = 0; i < FD_WORDS_AT_ONCE; i++)
+			scan.count += __builtin_popcountl(words[i]);
+		return scan.count;
+	}
+word_by_word:
 	scan.bits = fdt->open_fds;
-	bpf_loop(fdt->max_fds / BITS_PER_LONG, count_fd_word, &scan, 0);
+	bpf_loop(n, count_fd_word, &scan, 0);
 	return scan.count;
 }
 

@@ -421,12 +421,15 @@ public final class Workload implements AutoCloseable {
 
     /** A "kB" field of /proc/PID/status (VmData, VmRSS, VmStk, ...), in bytes. */
     public long statusBytes(String field) {
+        return statusNumber(field) * 1024;
+    }
+
+    /** The number a field of /proc/PID/status starts with ("VmData:	   20756 kB": 20756; "FDSize:	64": 64). */
+    public long statusNumber(String field) {
         try (Stream<String> lines = Files.lines(proc("status"))) {
             String line = lines.filter(l -> l.startsWith(field + ":")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no " + field + " in /proc/" + pid() + "/status"));
-            // e.g. "VmData:	   20756 kB"
-            String kb = line.substring(field.length() + 1).trim().split("\\s+")[0];
-            return Long.parseLong(kb) * 1024;
+            return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -208,6 +208,34 @@ class AccountingTest {
         }
     }
 
+    /**
+     * The descriptor count is exact whatever the size of the descriptor table: the kernel grows it
+     * in powers of two (FDSize in /proc/PID/status) as higher descriptors are taken, and the recount
+     * reads a table of up to 512 descriptors at once, a larger one a word at a time.
+     */
+    @Test
+    void filesExactAtEveryTableSize() {
+        try (Workload w = Workload.start()) {
+            Runnable check = registerAndCheck(w);
+            int f = w.open("/dev/null");
+            check.run();
+            long firstTable = w.statusNumber("FDSize");
+            for (int fd : new int[] {63, 64, 127, 128, 255, 256, 511, 512, 1023, 1024, 2047, 4095}) {
+                w.send("dup2 " + f + " " + fd);
+                check.run();
+            }
+            assertTrue(firstTable <= 512, "the table started at " + firstTable + " descriptors");
+            assertEquals(4096, w.statusNumber("FDSize"), "the table grew to 4096 descriptors");
+            assertEquals(13, tracker.fetch(w.pid()).openFiles());
+            w.closeRange(f, 1000);
+            check.run();
+            assertEquals(4, tracker.fetch(w.pid()).openFiles());
+            w.closeRange(f, -1);
+            check.run();
+            assertEquals(0, tracker.fetch(w.pid()).openFiles());
+        }
+    }
+
     @Test
     void filesNeverBelowZero() {
         try (Workload w = Workload.start()) {

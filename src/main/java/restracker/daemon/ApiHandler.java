@@ -56,8 +56,7 @@ final class ApiHandler implements HttpHandler {
                 Map<String, Object> m = Json.object();
                 m.put("loaded", r.loaded());
                 m.put("time", r.at().toString());
-                m.put("processes", r.entities().stream().map(JsonViews::entity).toList());
-                Http.json(ex, 200, m);
+                Http.jsonList(ex, m, "processes", r.entities(), JsonViews::entity);
             } else if (path.startsWith("/api/processes/")) {
                 process(ex, r, path.substring("/api/processes/".length()));
             } else if (path.equals("/api/events")) {

@@ -2,7 +2,6 @@ package restracker.daemon;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -25,7 +24,7 @@ import restracker.tracker.TrackerHooks;
  *   <li>{@code /api/processes}, {@code /api/processes/{pid}}, {@code /api/events},
  *       {@code /api/tracer}, {@code /api/history}: JSON, read-only;
  *   <li>{@code /api/stream}: server-sent events of registrations and kills;
- *   <li>{@code /metrics}: Prometheus metrics (the official client's exposition);
+ *   <li>{@code /metrics}: Prometheus metrics (the official client's exposition, streamed: see {@link MetricsStream});
  *   <li>{@code /}: the dashboard.
  * </ul>
  * Every answer comes from one shared reading of the pinned maps at most a second old (see
@@ -108,7 +107,7 @@ public final class Daemon implements AutoCloseable {
         List<HttpContext> contexts = List.of(
                 server.createContext("/api", new Guarded(api)),
                 server.createContext("/api/stream", new Guarded(stream)),
-                server.createContext("/metrics", new Guarded(new MetricsHandler(registry))),
+                server.createContext("/metrics", new Guarded(new MetricsStream(registry))),
                 server.createContext("/", new Guarded(new StaticHandler())));
         if (listen.loopbackOnly()) {
             for (HttpContext c : contexts) c.getFilters().add(new LoopbackHostFilter());

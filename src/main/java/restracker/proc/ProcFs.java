@@ -116,6 +116,25 @@ public final class ProcFs {
             }
         }
 
+        /**
+         * As {@link #open}, the task's own file, /proc/PID/task/PID/stat (a thread's tid works
+         * there too): the same fields, without the walk of every thread that /proc/PID/stat makes
+         * for a process's figures (see {@link ProcFs#stat(int, int)}).
+         */
+        public static StatFile openOwn(int pid) {
+            if (pid < 1) return new StatFile(pid, null);
+            try {
+                return new StatFile(pid, FileChannel.open(taskDir(pid, pid).resolve("stat")));
+            } catch (IOException | RuntimeException e) {
+                return new StatFile(pid, null);
+            }
+        }
+
+        /** Whether a task had the pid at the opening (else every read is empty). */
+        public boolean opened() {
+            return channel != null;
+        }
+
         public Optional<Stat> read() {
             if (channel == null) return Optional.empty();
             try {

@@ -27,10 +27,12 @@ import static restracker.tracker.TrackerMaps.key;
 final class EntityTables {
     private final TrackerMaps maps;
     private final TrackerMemory memory;
+    private final StatFiles statFiles;
 
-    EntityTables(TrackerMaps maps, TrackerMemory memory) {
+    EntityTables(TrackerMaps maps, TrackerMemory memory, StatFiles statFiles) {
         this.maps = maps;
         this.memory = memory;
+        this.statFiles = statFiles;
     }
 
     /**
@@ -42,7 +44,7 @@ final class EntityTables {
     Optional<EntityStats> stats(Arena arena, int pid) {
         MemorySegment e = EntityRecord.allocate(arena);
         if (!maps.entities().lookup(key(arena, pid), e)) return Optional.empty();
-        return EntityListing.stats(pid, e, () -> layers(arena, pid), ProcFs::task, id -> PolicyNames.of(maps, id));
+        return EntityListing.stats(pid, e, statFiles::stat, () -> layers(arena, pid), ProcFs::task, id -> PolicyNames.of(maps, id));
     }
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
@@ -55,9 +57,9 @@ final class EntityTables {
         return live(task, ProcFs.Task::isZombie, pid, op);
     }
 
-    /** As {@link #liveTask} from /proc/PID/stat alone (cap, reset). */
-    static ProcFs.Stat liveStat(int pid, String op) {
-        return live(ProcFs.stat(pid), ProcFs.Stat::isZombie, pid, op);
+    /** As {@link #liveTask} from what was read of pid's stat alone (cap, reset). */
+    static ProcFs.Stat liveStat(Optional<ProcFs.Stat> stat, int pid, String op) {
+        return live(stat, ProcFs.Stat::isZombie, pid, op);
     }
 
     private static <T> T live(Optional<T> task, java.util.function.Predicate<T> zombie, int pid, String op) {
@@ -111,13 +113,22 @@ final class EntityTables {
             }
         }
         if (maps.entities().lookup(group, scratch)) return;
-        MemorySegment thread = arena.allocate(ValueLayout.JAVA_INT);
-        for (int tid : ProcFs.threads(tgid)) {
-            if (tid == tgid) continue; // looked up just now
-            thread.set(ValueLayout.JAVA_INT, 0, tid);
-            if (maps.entities().lookup(thread, scratch)) return;
-        }
+        // No thread entity anywhere (register counts one before it inserts it): none of this group either.
+        if (StateRecord.threads(memory.sharedState()) > 0 && otherThreadTracked(tgid, scratch)) return;
         maps.groups().delete(group);
+    }
+
+    /** Whether a thread of process tgid other than its leader has an entity (read into scratch). */
+    private boolean otherThreadTracked(int tgid, MemorySegment scratch) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment thread = arena.allocate(ValueLayout.JAVA_INT);
+            for (int tid : ProcFs.threads(tgid)) {
+                if (tid == tgid) continue; // looked up just now
+                thread.set(ValueLayout.JAVA_INT, 0, tid);
+                if (maps.entities().lookup(thread, scratch)) return true;
+            }
+            return false;
+        }
     }
 
     /** Takes an address out of the objects map if it is bound to entity id (the kernel side's unbind). */

@@ -98,20 +98,38 @@ final class EntityTables {
      * the entity back to its owner's share), and its group marker once no entity of the group is left.
      */
     void removeEntity(Arena arena, int pid, int tgid) {
-        MemorySegment scratch = EntityRecord.allocate(arena);
-        MemorySegment key = key(arena, pid), group = key(arena, tgid);
+        MemorySegment e = EntityRecord.allocate(arena);
+        MemorySegment key = key(arena, pid);
         maps.quotas().delete(key);
-        if (maps.entities().lookup(key, scratch)) {
-            unbind(arena, pid, EntityRecord.mmKey(scratch));
-            unbind(arena, pid, EntityRecord.filesKey(scratch));
+        remove(arena, pid, tgid, maps.entities().lookup(key, e) ? e : null);
+    }
+
+    /**
+     * As {@link #removeEntity(Arena, int, int)} for pid's entity e as the caller read it under the
+     * lock (deregister): not read again. A figure or binding the kernel side changed since is no
+     * different from one it changes after a second read; an entity it deleted since is not
+     * deleted twice (only the delete that succeeds gives it back).
+     */
+    void removeEntity(Arena arena, int pid, MemorySegment e) {
+        maps.quotas().delete(key(arena, pid));
+        remove(arena, pid, EntityRecord.tgid(e), e);
+    }
+
+    /** The entity under pid (its record e; null: none), then its group marker if nothing else of tgid is tracked. */
+    private void remove(Arena arena, int pid, int tgid, MemorySegment e) {
+        MemorySegment key = key(arena, pid), group = key(arena, tgid);
+        if (e != null) {
+            unbind(arena, pid, EntityRecord.mmKey(e));
+            unbind(arena, pid, EntityRecord.filesKey(e));
             if (maps.entities().delete(key)) {
-                memory.logs().addEntities(EntityRecord.log(scratch), -1);
-                if ((EntityRecord.flags(scratch) & Records.F_DOOMED) != 0) {
+                memory.logs().addEntities(EntityRecord.log(e), -1);
+                if ((EntityRecord.flags(e) & Records.F_DOOMED) != 0) {
                     StateRecord.addDoomed(memory.sharedState(), -1);
                 }
-                if (EntityRecord.scope(scratch) == Scope.THREAD.code()) StateRecord.addThreads(memory.sharedState(), -1);
+                if (EntityRecord.scope(e) == Scope.THREAD.code()) StateRecord.addThreads(memory.sharedState(), -1);
             }
         }
+        MemorySegment scratch = EntityRecord.allocate(arena);
         if (maps.entities().lookup(group, scratch)) return;
         // No thread entity anywhere (register counts one before it inserts it): none of this group either.
         if (StateRecord.threads(memory.sharedState()) > 0 && otherThreadTracked(tgid, scratch)) return;

@@ -330,7 +330,7 @@ public final class ResourceTracker implements AutoCloseable {
                 Optional<QuotaLayers> q = tables.layers(arena, pid);
                 if (q.isPresent()) notOthers(q.get(), by, "deregister", pid);
             }
-            tables.removeEntity(arena, pid, EntityRecord.tgid(e));
+            tables.removeEntity(arena, pid, e);
             statFiles.drop(pid);
             hooksMayGo = true;
         }

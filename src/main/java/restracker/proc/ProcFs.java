@@ -29,6 +29,14 @@ public final class ProcFs {
     /** Bytes asked for by the first read of stat, and of status: more than either takes (a longer one: twice as many). */
     private static final int STAT_SIZE = 1024, STATUS_SIZE = 4096;
 
+    /**
+     * What separates the figures of a status line, compiled once (String.split would compile it at
+     * each call), on first use (a holder: a CLI call that reads no status loads no regex classes).
+     */
+    private static final class Blanks {
+        static final java.util.regex.Pattern PATTERN = java.util.regex.Pattern.compile("\\s+");
+    }
+
     private ProcFs() {}
 
     /** What /proc says of one task (a process, or a thread by its tid). */
@@ -114,6 +122,25 @@ public final class ProcFs {
             } catch (IOException | RuntimeException e) {
                 return new StatFile(pid, null);
             }
+        }
+
+        /**
+         * As {@link #open}, the task's own file, /proc/PID/task/PID/stat (a thread's tid works
+         * there too): the same fields, without the walk of every thread that /proc/PID/stat makes
+         * for a process's figures (see {@link ProcFs#stat(int, int)}).
+         */
+        public static StatFile openOwn(int pid) {
+            if (pid < 1) return new StatFile(pid, null);
+            try {
+                return new StatFile(pid, FileChannel.open(taskDir(pid, pid).resolve("stat")));
+            } catch (IOException | RuntimeException e) {
+                return new StatFile(pid, null);
+            }
+        }
+
+        /** Whether a task had the pid at the opening (else every read is empty). */
+        public boolean opened() {
+            return channel != null;
         }
 
         public Optional<Stat> read() {
@@ -318,12 +345,12 @@ public final class ProcFs {
 
     /** The four ids of a Uid: or Gid: line: real, effective, saved, filesystem. */
     private static int[] ids(String field) {
-        String[] f = field.strip().split("\\s+");
+        String[] f = Blanks.PATTERN.split(field.strip());
         return new int[] {Integer.parseUnsignedInt(f[0]), Integer.parseUnsignedInt(f[1]), Integer.parseUnsignedInt(f[2]),
                 Integer.parseUnsignedInt(f[3])};
     }
 
     private static long kib(String field) {
-        return Long.parseLong(field.strip().split("\\s+")[0]);
+        return Long.parseLong(Blanks.PATTERN.split(field.strip(), 2)[0]);
     }
 }

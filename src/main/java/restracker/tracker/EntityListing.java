@@ -30,6 +30,12 @@ final class EntityListing {
 
     private EntityListing() {}
 
+    /** How a task's stat is read: task tid of process tgid (see {@link ProcFs#stat(int, int)}). */
+    @FunctionalInterface
+    interface TaskStat {
+        Optional<ProcFs.Stat> of(int tgid, int tid);
+    }
+
     /** Every tracked entity of a live task, by pid. */
     static List<EntityStats> read(TrackerMaps maps) {
         // Listed first: a process started after this reading of /proc is in the next listing.
@@ -53,7 +59,7 @@ final class EntityListing {
         }
         Map<Integer, Optional<ProcFs.Task>> statusOf = new HashMap<>();
         Map<Integer, Optional<String>> policyNames = new HashMap<>();
-        entities.forEach((pid, e) -> stats(pid, e, () -> Optional.ofNullable(quotas.get(pid)),
+        entities.forEach((pid, e) -> stats(pid, e, ProcFs::stat, () -> Optional.ofNullable(quotas.get(pid)),
                 tgid -> statusOf.computeIfAbsent(tgid, ProcFs::task),
                 id -> policyNames.computeIfAbsent(id, i -> PolicyNames.of(maps, i))).ifPresent(all::add));
         all.sort(Comparator.comparingInt(EntityStats::pid));
@@ -66,13 +72,13 @@ final class EntityListing {
      * would show them), so it costs only the task's stat (/proc/TGID/task/PID/stat: see
      * {@link ProcFs#stat(int, int)}), to tell the same live task and its name. A thread entity has no
      * baseline: its process's figures come from /proc (statusOf, by tgid), its open descriptors
-     * from its own fd table.
+     * from its own fd table. statOf reads the stat (a fetch through the file its register kept open).
      * Empty when the task exited, or the entry is a stale one of an earlier task with that pid.
      */
-    static Optional<EntityStats> stats(int pid, MemorySegment e, Supplier<Optional<QuotaLayers>> layers,
+    static Optional<EntityStats> stats(int pid, MemorySegment e, TaskStat statOf, Supplier<Optional<QuotaLayers>> layers,
             IntFunction<Optional<ProcFs.Task>> statusOf, IntFunction<Optional<String>> policyName) {
         int tgid = EntityRecord.tgid(e);
-        Optional<ProcFs.Stat> stat = ProcFs.stat(tgid, pid);
+        Optional<ProcFs.Stat> stat = statOf.of(tgid, pid);
         if (stat.isEmpty() || stat.get().startTicks() != EntityRecord.startTicks(e)) {
             return Optional.empty(); // exited this instant, or a stale entry the kernel drops on sight
         }

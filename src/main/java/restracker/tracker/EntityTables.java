@@ -27,10 +27,12 @@ import static restracker.tracker.TrackerMaps.key;
 final class EntityTables {
     private final TrackerMaps maps;
     private final TrackerMemory memory;
+    private final StatFiles statFiles;
 
-    EntityTables(TrackerMaps maps, TrackerMemory memory) {
+    EntityTables(TrackerMaps maps, TrackerMemory memory, StatFiles statFiles) {
         this.maps = maps;
         this.memory = memory;
+        this.statFiles = statFiles;
     }
 
     /**
@@ -42,7 +44,7 @@ final class EntityTables {
     Optional<EntityStats> stats(Arena arena, int pid) {
         MemorySegment e = EntityRecord.allocate(arena);
         if (!maps.entities().lookup(key(arena, pid), e)) return Optional.empty();
-        return EntityListing.stats(pid, e, () -> layers(arena, pid), ProcFs::task, id -> PolicyNames.of(maps, id));
+        return EntityListing.stats(pid, e, statFiles::stat, () -> layers(arena, pid), ProcFs::task, id -> PolicyNames.of(maps, id));
     }
 
     /** What /proc says of pid (stat and status: what register needs), or ESRCH when it is gone or a zombie. */
@@ -55,9 +57,9 @@ final class EntityTables {
         return live(task, ProcFs.Task::isZombie, pid, op);
     }
 
-    /** As {@link #liveTask} from /proc/PID/stat alone (cap, reset). */
-    static ProcFs.Stat liveStat(int pid, String op) {
-        return live(ProcFs.stat(pid), ProcFs.Stat::isZombie, pid, op);
+    /** As {@link #liveTask} from what was read of pid's stat alone (cap, reset). */
+    static ProcFs.Stat liveStat(Optional<ProcFs.Stat> stat, int pid, String op) {
+        return live(stat, ProcFs.Stat::isZombie, pid, op);
     }
 
     private static <T> T live(Optional<T> task, java.util.function.Predicate<T> zombie, int pid, String op) {
@@ -96,28 +98,55 @@ final class EntityTables {
      * the entity back to its owner's share), and its group marker once no entity of the group is left.
      */
     void removeEntity(Arena arena, int pid, int tgid) {
-        MemorySegment scratch = EntityRecord.allocate(arena);
-        MemorySegment key = key(arena, pid), group = key(arena, tgid);
+        MemorySegment e = EntityRecord.allocate(arena);
+        MemorySegment key = key(arena, pid);
         maps.quotas().delete(key);
-        if (maps.entities().lookup(key, scratch)) {
-            unbind(arena, pid, EntityRecord.mmKey(scratch));
-            unbind(arena, pid, EntityRecord.filesKey(scratch));
+        remove(arena, pid, tgid, maps.entities().lookup(key, e) ? e : null);
+    }
+
+    /**
+     * As {@link #removeEntity(Arena, int, int)} for pid's entity e as the caller read it under the
+     * lock (deregister): not read again. A figure or binding the kernel side changed since is no
+     * different from one it changes after a second read; an entity it deleted since is not
+     * deleted twice (only the delete that succeeds gives it back).
+     */
+    void removeEntity(Arena arena, int pid, MemorySegment e) {
+        maps.quotas().delete(key(arena, pid));
+        remove(arena, pid, EntityRecord.tgid(e), e);
+    }
+
+    /** The entity under pid (its record e; null: none), then its group marker if nothing else of tgid is tracked. */
+    private void remove(Arena arena, int pid, int tgid, MemorySegment e) {
+        MemorySegment key = key(arena, pid), group = key(arena, tgid);
+        if (e != null) {
+            unbind(arena, pid, EntityRecord.mmKey(e));
+            unbind(arena, pid, EntityRecord.filesKey(e));
             if (maps.entities().delete(key)) {
-                memory.logs().addEntities(EntityRecord.log(scratch), -1);
-                if ((EntityRecord.flags(scratch) & Records.F_DOOMED) != 0) {
+                memory.logs().addEntities(EntityRecord.log(e), -1);
+                if ((EntityRecord.flags(e) & Records.F_DOOMED) != 0) {
                     StateRecord.addDoomed(memory.sharedState(), -1);
                 }
-                if (EntityRecord.scope(scratch) == Scope.THREAD.code()) StateRecord.addThreads(memory.sharedState(), -1);
+                if (EntityRecord.scope(e) == Scope.THREAD.code()) StateRecord.addThreads(memory.sharedState(), -1);
             }
         }
+        MemorySegment scratch = EntityRecord.allocate(arena);
         if (maps.entities().lookup(group, scratch)) return;
-        MemorySegment thread = arena.allocate(ValueLayout.JAVA_INT);
-        for (int tid : ProcFs.threads(tgid)) {
-            if (tid == tgid) continue; // looked up just now
-            thread.set(ValueLayout.JAVA_INT, 0, tid);
-            if (maps.entities().lookup(thread, scratch)) return;
-        }
+        // No thread entity anywhere (register counts one before it inserts it): none of this group either.
+        if (StateRecord.threads(memory.sharedState()) > 0 && otherThreadTracked(tgid, scratch)) return;
         maps.groups().delete(group);
+    }
+
+    /** Whether a thread of process tgid other than its leader has an entity (read into scratch). */
+    private boolean otherThreadTracked(int tgid, MemorySegment scratch) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment thread = arena.allocate(ValueLayout.JAVA_INT);
+            for (int tid : ProcFs.threads(tgid)) {
+                if (tid == tgid) continue; // looked up just now
+                thread.set(ValueLayout.JAVA_INT, 0, tid);
+                if (maps.entities().lookup(thread, scratch)) return true;
+            }
+            return false;
+        }
     }
 
     /** Takes an address out of the objects map if it is bound to entity id (the kernel side's unbind). */

@@ -35,15 +35,17 @@ final class PolicyNames {
     }
 
     /**
-     * Makes pid's entity (read into e) an explicit one if a policy holds it: the policy's fields are
-     * cleared, so that what root sets now binds, and exec no longer matches it anew. The entry is
-     * written back whole; a figure the kernel side recounted meanwhile is recounted again at the
-     * process's next call. False when no policy held it.
+     * Makes pid's entity an explicit one if a policy holds it: the policy's fields are cleared, so
+     * that what root sets now binds, and exec no longer matches it anew. e is the entity as the
+     * caller read it under the lock: one no policy held then is left as it is (the kernel side may
+     * match it at any later instant, this read or the next); one held is read into e again and
+     * written back whole (a figure the kernel side recounted meanwhile is recounted again at the
+     * process's next call). False when no policy held it.
      */
     static boolean takeOver(TrackerMaps maps, Arena arena, int pid, MemorySegment e) {
+        if (!held(e)) return false;
         MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, pid);
-        if (!maps.entities().lookup(key, e)) return false;
-        if (EntityRecord.policy(e) == 0 && EntityRecord.heapPolicy(e) == 0 && EntityRecord.filesPolicy(e) == 0) return false;
+        if (!maps.entities().lookup(key, e) || !held(e)) return false;
         EntityRecord.setPolicy(e, 0);
         EntityRecord.setPolicyFlags(e, 0);
         EntityRecord.setHeapPolicy(e, 0);
@@ -52,5 +54,9 @@ final class PolicyNames {
         EntityRecord.setFilesWarn(e, 0);
         maps.entities().update(key, e, restracker.bpf.BpfMap.EXIST);
         return true;
+    }
+
+    private static boolean held(MemorySegment e) {
+        return EntityRecord.policy(e) != 0 || EntityRecord.heapPolicy(e) != 0 || EntityRecord.filesPolicy(e) != 0;
     }
 }

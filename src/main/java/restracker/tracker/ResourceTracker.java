@@ -58,6 +58,8 @@ public final class ResourceTracker implements AutoCloseable {
     private final TrackerMemory memory;
     private final EntityTables tables;
     private final KillLog killLog;
+    /** The stat files of the tasks registered here, read again by cap and fetch. */
+    private final StatFiles statFiles = new StatFiles();
     /** The hook variant loaded, found on first use (null: not looked for yet). */
     private Optional<Blueprint.Variant> variant;
     /** A change here may have left hooks that nothing needs: {@link #close} fits them. */
@@ -67,7 +69,7 @@ public final class ResourceTracker implements AutoCloseable {
         this.state = state;
         this.maps = TrackerMaps.of(state);
         this.memory = new TrackerMemory(maps);
-        this.tables = new EntityTables(maps, memory);
+        this.tables = new EntityTables(maps, memory, statFiles);
         this.killLog = new KillLog(maps, memory);
     }
 
@@ -201,8 +203,11 @@ public final class ResourceTracker implements AutoCloseable {
      */
     public Scope register(int pid, boolean rebaseOnExec, boolean withChildren, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot register pid " + pid + ": a pid is a positive number");
-        // The stat file stays open: the check after the insert reads the same task again, with one system call.
-        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined(); ProcFs.StatFile stat = ProcFs.StatFile.open(pid)) {
+        // The stat file stays open: the check after the insert reads the same task again, with one
+        // system call, and once registered it is kept for the cap and fetch of the task (StatFiles).
+        ProcFs.StatFile stat = null;
+        try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
+            stat = ProcFs.StatFile.openOwn(pid);
             ProcFs.Task task = EntityTables.liveTask(stat.task(), pid, "register");
             if (!by.isRoot() && !task.creds().signalableBy(by.uid())) {
                 throw new TrackerException(EPERM, "cannot register pid " + pid + ": it belongs to uid " + task.creds().uid()
@@ -235,19 +240,24 @@ public final class ResourceTracker implements AutoCloseable {
             int rc;
             try {
                 // Counted before it exists: the kernel's exit hook gives it back once it deleted it.
+                // A thread too (a call killed in between leaves a count too high: hooks attached and
+                // groups scanned for nothing, never a thread entity that nothing counts).
                 memory.logs().addEntities(log, 1);
+                if (scope == Scope.THREAD) StateRecord.addThreads(memory.sharedState(), 1);
                 MemorySegment key = key(arena, pid);
                 rc = maps.entities().update(key, e, BpfMap.NOEXIST);
                 if (rc == Errno.EEXIST.number() && tables.dropIfStale(arena, pid)) {
                     rc = maps.entities().update(key, e, BpfMap.NOEXIST);
                 }
-                if (rc != 0) memory.logs().addEntities(log, -1);
+                if (rc != 0) {
+                    memory.logs().addEntities(log, -1);
+                    if (scope == Scope.THREAD) StateRecord.addThreads(memory.sharedState(), -1);
+                }
                 if (rc == Errno.EEXIST.number()) {
                     throw new TrackerException(ALREADY, "pid " + pid + " is already monitored");
                 }
                 EntityTables.checkSpace(rc, pid);
-                // Counted as the delete that succeeds (here or the kernel's) takes it away.
-                if (scope == Scope.THREAD) StateRecord.addThreads(memory.sharedState(), 1);
+                // Given back by the delete that succeeds (here or the kernel's).
                 inserted = true;
             } finally {
                 if (!inserted) hooksMayGo = true;
@@ -271,7 +281,11 @@ public final class ResourceTracker implements AutoCloseable {
             // Its mm and fd table, so that a task sharing either is seen (the kernel side also binds
             // them at the process's first hooked call, where the iterator is not pinned).
             if (scope == Scope.PROCESS) state.runIterator(BIND_ITERATOR, pid);
+            statFiles.keep(pid, stat);
+            stat = null;
             return scope;
+        } finally {
+            if (stat != null) stat.close();
         }
     }
 
@@ -316,7 +330,8 @@ public final class ResourceTracker implements AutoCloseable {
                 Optional<QuotaLayers> q = tables.layers(arena, pid);
                 if (q.isPresent()) notOthers(q.get(), by, "deregister", pid);
             }
-            tables.removeEntity(arena, pid, EntityRecord.tgid(e));
+            tables.removeEntity(arena, pid, e);
+            statFiles.drop(pid);
             hooksMayGo = true;
         }
     }
@@ -338,7 +353,8 @@ public final class ResourceTracker implements AutoCloseable {
     public void cap(int pid, Quota quota, boolean replace, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot cap pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            ProcFs.Stat task = by.isRoot() ? EntityTables.liveStat(pid, "cap") : userCappable(EntityTables.liveTask(pid, "cap"), by);
+            ProcFs.Stat task = by.isRoot() ? EntityTables.liveStat(statFiles.stat(pid), pid, "cap")
+                    : userCappable(EntityTables.liveTask(pid, "cap"), by);
             MemorySegment e = tables.trackedEntity(arena, pid, "cap");
             int tgid = EntityRecord.tgid(e);
             if (pid == 1 || tgid == 1 || task.kernelThread()) {
@@ -392,14 +408,14 @@ public final class ResourceTracker implements AutoCloseable {
      */
     public void reset(int pid, Actor by) {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            EntityTables.liveStat(pid, "reset");
-            tables.trackedEntity(arena, pid, "reset");
+            EntityTables.liveStat(statFiles.stat(pid), pid, "reset");
+            MemorySegment e = tables.trackedEntity(arena, pid, "reset");
             if (!by.isRoot()) {
                 Optional<QuotaLayers> q = tables.layers(arena, pid);
                 if (q.isEmpty()) return;
                 notOthers(q.get(), by, "reset", pid);
             } else {
-                PolicyNames.takeOver(maps, arena, pid, EntityRecord.allocate(arena));
+                PolicyNames.takeOver(maps, arena, pid, e);
             }
             maps.quotas().delete(key(arena, pid));
         }
@@ -475,6 +491,7 @@ public final class ResourceTracker implements AutoCloseable {
             }
         }
         memory.unmap();
+        statFiles.close();
         state.close();
     }
 }

@@ -149,4 +149,35 @@ class ProcFsTest {
             Thread.sleep(10);
         }
     }
+
+    /**
+     * A task's own stat file held open (a thread's by its tid too) reads what a fresh open reads
+     * while its task lives, and nothing once the task is reaped, though the file stays open.
+     */
+    @Test
+    void aStatFileHeldOpenReadsItsTaskUntilItIsReaped() throws Exception {
+        try (Workload w = Workload.start()) {
+            int tid = w.thread();
+            try (ProcFs.StatFile process = ProcFs.StatFile.openOwn(w.pid()); ProcFs.StatFile thread = ProcFs.StatFile.openOwn(tid)) {
+                assertTrue(process.opened() && thread.opened());
+                assertEquals(ProcFs.stat(w.pid()), process.read());
+                assertEquals(ProcFs.stat(w.pid(), tid), thread.read());
+                w.exitThread(tid);
+                Path gone = Path.of("/proc/" + w.pid() + "/task/" + tid);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (Files.exists(gone) && System.nanoTime() < deadline) Thread.sleep(1);
+                assertFalse(Files.exists(gone), "the thread exited and was reaped");
+                assertTrue(thread.read().isEmpty(), "a reaped thread reads as nothing");
+                assertEquals(ProcFs.stat(w.pid()), process.read(), "its process lives on");
+            }
+        }
+        Process p = new ProcessBuilder("sleep", "30").start();
+        try (ProcFs.StatFile f = ProcFs.StatFile.openOwn((int) p.pid())) {
+            assertTrue(f.read().isPresent());
+            p.destroyForcibly();
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "sleep is killed and reaped");
+            assertTrue(f.read().isEmpty(), "a reaped process reads as nothing");
+        }
+        assertFalse(ProcFs.StatFile.openOwn(0).opened());
+    }
 }

@@ -305,4 +305,21 @@ class AccountingTest {
             assertEquals(0, tracker.fetch(w.pid()).openFiles(), "a new registration counts from zero");
         }
     }
+
+    @Test
+    void aThreadEntityKeepsItsGroupWhenItsProcessIsDeregistered() {
+        try (Workload w = Workload.start()) {
+            int tid = w.thread();
+            tracker.register(w.pid());
+            tracker.register(tid);
+            tracker.deregister(w.pid());
+            assertTrue(TrackerMaps.of(tracker.state()).groups().intKeys().contains(w.pid()),
+                    "a thread entity of the process is still tracked: its group marker stays");
+            w.on(tid, "open /dev/null");
+            assertEquals(1, tracker.fetch(tid).openFiles(), "the thread is still counted");
+            tracker.deregister(tid);
+            assertFalse(TrackerMaps.of(tracker.state()).groups().intKeys().contains(w.pid()),
+                    "the group's last entity takes the marker with it");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package restracker.cli;
 
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +15,10 @@ public final class Training {
     private Training() {}
 
     public static void main(String[] args) {
+        // The standard output of a call in the C locale (scripts, cron, units that set no LANG) is
+        // US-ASCII, which a training run in a UTF-8 locale never looks up: the lookup and the encoder
+        // are loaded here, so that the cache holds them whatever the training's own locale.
+        Charset.forName("ANSI_X3.4-1968").newEncoder();
         int first = -1;
         for (String[] line : lines(args)) {
             int status = Main.execute(line);

@@ -4,6 +4,7 @@ import static restracker.sys.Native.LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -14,8 +15,15 @@ import java.lang.foreign.MemorySegment;
  * Pointers are passed as their addresses; unused arguments as 0.
  */
 public final class SystemCall {
-    private static final Native.Lazy SYSCALL = Native.lazy(() -> Native.variadicWithErrno(Native.LIBC, "syscall",
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), 1));
+    /**
+     * The handle takes the function's address as its first argument rather than having it bound:
+     * binding it is one more method handle species (and its lambda forms) spun per JVM.
+     */
+    private static final Native.Lazy SYSCALL = Native.lazy(() -> Native.LINKER.downcallHandle(
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), Linker.Option.captureCallState("errno"),
+            Linker.Option.firstVariadicArg(1)));
+    private static final MemorySegment SYSCALL_ADDRESS =
+            Native.LIBC.find("syscall").orElseThrow(() -> Native.missing("syscall"));
 
     /** The numbers of this machine's system calls (they differ between architectures). */
     public static final long CLOSE, GETEUID, STATFS, BPF;
@@ -41,7 +49,7 @@ public final class SystemCall {
     /** As {@link #call(long, long, long, long)}, with the errno capture allocated in arena. */
     public static long call(Arena arena, long nr, long a, long b, long c) throws Throwable {
         MemorySegment err = Native.errnoSegment(arena);
-        long rc = (long) SYSCALL.get().invokeExact(err, nr, a, b, c);
+        long rc = (long) SYSCALL.get().invokeExact(SYSCALL_ADDRESS, err, nr, a, b, c);
         return rc == -1 ? -Native.errno(err) : rc;
     }
 }

@@ -26,6 +26,7 @@ struct file {
 } __attribute__((preserve_access_index));
 
 struct mm_struct {
+	atomic_t mm_users;		/* tasks using it: every live thread of each group that has it, and more */
 	struct file *exe_file;		/* the executable exec mapped */
 	unsigned long data_vm;		/* VM_WRITE & ~VM_SHARED & ~VM_STACK pages */
 	unsigned long stack_vm;		/* VM_STACK (VM_GROWSDOWN) pages */
@@ -38,7 +39,9 @@ struct fdtable {
 } __attribute__((preserve_access_index));
 
 struct files_struct {
+	atomic_t count;			/* tasks using it (each holds a reference), and more */
 	struct fdtable *fdt;
+	unsigned long open_fds_init[1];	/* the bitmap of the table a process starts with (64 fds) */
 } __attribute__((preserve_access_index));
 
 struct signal_struct {

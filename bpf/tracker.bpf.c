@@ -34,8 +34,11 @@
  * (on_uring_complete).
  *
  * Cost for a task that is not tracked, at a hooked syscall: one hash lookup
- * (groups, by tgid) at its entry; at its exit that and one more (objects, by
- * the mm or the fd table the syscall can change) while any process is tracked.
+ * (groups, by tgid; entities, while no thread entity exists) at its exit, and
+ * one more (objects, by the mm or the fd table the syscall can change) while
+ * any process is tracked and that mm or table has users outside the task's
+ * thread group; the entry hooks are attached only while a thread entity
+ * exists, and cost one lookup (groups) then.
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
@@ -259,13 +262,17 @@ static __always_inline void bind(struct rt_entity *p, struct task_struct *task)
 
 static __always_inline __s64 open_files_btf(struct task_struct *task)
 {
-	struct fdtable *fdt = task->files->fdt;
+	struct files_struct *files = task->files;
+	struct fdtable *fdt = files->fdt;
 	unsigned long words[FD_WORDS_AT_ONCE] = {};
 	struct fd_scan scan = {};
 	__u32 n, i;
 
 	if (!fdt)
 		return 0;
+	/* The table a process starts with (64 fds) is part of files_struct: a plain load reads it. */
+	if ((unsigned long)fdt->open_fds == (unsigned long)files->open_fds_init)
+		return __builtin_popcountl(files->open_fds_init[0]);
 	n = fdt->max_fds / BITS_PER_LONG;
 	barrier_var(n);		/* the bound below must be checked on n itself */
 	if (n <= FD_WORDS_AT_ONCE) {
@@ -273,7 +280,8 @@ static __always_inline __s64 open_files_btf(struct task_struct *task)
 			goto word_by_word;
 #pragma unroll
 		for (i = 0; i < FD_WORDS_AT_ONCE; i++)
-			scan.count += __builtin_popcountl(words[i]);
+			if (words[i])
+				scan.count += __builtin_popcountl(words[i]);
 		return scan.count;
 	}
 word_by_word:
@@ -320,10 +328,12 @@ static __always_inline void forget_id(__u32 id)
 /* An entry whose pid now names another task is stale: drop it (owner: a BTF-typed task). */
 static __always_inline bool is_stale(struct rt_entity *e, struct task_struct *owner)
 {
+	__u64 started = owner->start_boottime, tick = e->start_ticks * NSEC_PER_TICK;
 	struct rt_state *st;
 	__u32 zero = 0;
 
-	if (e->start_ticks == owner->start_boottime / NSEC_PER_TICK)
+	/* started / NSEC_PER_TICK == start_ticks, without a division on every syscall */
+	if (started >= tick && started - tick < NSEC_PER_TICK)
 		return false;
 	forget(e->id, e);
 	st = bpf_map_lookup_elem(&state, &zero);
@@ -525,6 +535,30 @@ static __noinline int syscall_enter(__u32 figs)
 	return 0;
 }
 
+/* A syscall's exit in process entity p's group (task: the caller): recount figs (files: the count), enforce. */
+static __always_inline void process_exit(struct rt_entity *p, struct task_struct *task, int syscall_nr, __u32 figs,
+					 __s64 files)
+{
+	if (p->scope != RT_SCOPE_PROCESS || is_stale(p, task->group_leader))
+		return;
+	if (!(p->flags & RT_F_BOUND))
+		bind(p, task);	/* registration's own bind (bind_objects) did not run */
+	if (figs & FIG_HEAP)
+		recount_heap(p, task->mm);
+	if (figs & FIG_FILES)
+		p->files = files - p->base_files;
+	enforce(p, syscall_nr);
+}
+
+/* As syscall_exit while no thread entity exists: p is the caller's process entity (a subprogram). */
+static __noinline int process_only_exit(struct rt_entity *p, int syscall_nr, __u32 figs)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	process_exit(p, task, syscall_nr, figs, figs & FIG_FILES ? open_files_btf(task) : 0);
+	return 0;
+}
+
 /* At a hooked syscall's exit, in a tracked group: recount figs, then enforce (a subprogram too). */
 static __noinline int syscall_exit(int syscall_nr, __u32 figs)
 {
@@ -541,16 +575,8 @@ static __noinline int syscall_exit(int syscall_nr, __u32 figs)
 		files = open_files_btf(task);
 
 	p = bpf_map_lookup_elem(&entities, &tgid);
-	if (p && p->scope == RT_SCOPE_PROCESS &&
-	    !is_stale(p, task->group_leader)) {
-		if (!(p->flags & RT_F_BOUND))
-			bind(p, task);	/* registration's own bind (bind_objects) did not run */
-		if (figs & FIG_HEAP)
-			recount_heap(p, task->mm);
-		if (figs & FIG_FILES)
-			p->files = files - p->base_files;
-		enforce(p, syscall_nr);
-	}
+	if (p)
+		process_exit(p, task, syscall_nr, figs, files);
 
 	if (tid == tgid)
 		return 0;
@@ -618,7 +644,13 @@ static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
 	if (!st || !st->objects)
 		return 0;
 	task = bpf_get_current_task_btf();
-	if (figs & FIG_HEAP) {
+	/*
+	 * Each live thread of a group holds a reference to its mm (all of them the
+	 * same: threads share it), and each task one to its fd table: an mm with no
+	 * more users than the caller's group has live threads, or a table with one,
+	 * is no other process's, so it needs no lookup. Other references only add.
+	 */
+	if ((figs & FIG_HEAP) && task->mm->mm_users.counter > task->signal->live.counter) {
 		struct mm_struct *mm = task->mm;
 
 		key = (__u64)mm;
@@ -632,7 +664,7 @@ static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
 			enforce_as(p, syscall_nr, true);
 		}
 	}
-	if (figs & FIG_FILES) {
+	if ((figs & FIG_FILES) && task->files->count.counter > 1) {
 		key = (__u64)task->files;
 		o = bpf_map_lookup_elem(&objects, &key);
 		if (o && (p = owner_of(o, key))) {
@@ -643,6 +675,34 @@ static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Every exit hook: syscall_nr, or read from regs (the fentry variant's
+ * pt_regs, an address) where needed. While no thread entity exists, a group
+ * is tracked exactly when its process is: the process entity's own lookup
+ * then stands for the group's.
+ */
+static __always_inline int exit_hook(int syscall_nr, __u64 regs, __u32 figs)
+{
+	struct rt_state *st = shared_state();
+	struct rt_entity *p;
+	__u32 tgid;
+
+	if (st && !st->threads) {
+		tgid = bpf_get_current_pid_tgid() >> 32;
+		p = bpf_map_lookup_elem(&entities, &tgid);
+		if (!p)
+			return shared_exit(syscall_nr, regs, figs);
+		if (regs)
+			syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
+		return process_only_exit(p, syscall_nr, figs);
+	}
+	if (!in_tracked_group())
+		return shared_exit(syscall_nr, regs, figs);
+	if (regs)
+		syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
+	return syscall_exit(syscall_nr, figs);
 }
 
 /* The tracepoint variant: attached to every sys_enter_* / sys_exit_* of syscalls.def. */
@@ -657,9 +717,7 @@ int on_enter(struct sys_enter_args *ctx)
 SEC("tracepoint/syscalls/sys_exit_openat")
 int on_exit(struct sys_exit_args *ctx)
 {
-	if (!in_tracked_group())
-		return shared_exit(ctx->syscall_nr, 0, figures_of(ctx->syscall_nr));
-	return syscall_exit(ctx->syscall_nr, figures_of(ctx->syscall_nr));
+	return exit_hook(ctx->syscall_nr, 0, figures_of(ctx->syscall_nr));
 }
 
 /*
@@ -679,9 +737,7 @@ int fentry_##name(__u64 *ctx)							\
 SEC("fexit/__x64_sys_" #name)							\
 int fexit_##name(__u64 *ctx)							\
 {										\
-	if (!in_tracked_group())						\
-		return shared_exit(0, ctx[0], figs);				\
-	return syscall_exit(BPF_CORE_READ((struct pt_regs *)ctx[0], orig_ax), figs);	\
+	return exit_hook(0, ctx[0], figs);					\
 }
 #define HOOKED_SYSCALL(name, nr, figs)	HOOK(name, FIG_##figs)
 #include "syscalls.def"
@@ -848,9 +904,7 @@ int bind_objects(struct bpf_iter__task *ctx)
 SEC("tracepoint/io_uring/io_uring_complete")
 int on_uring_complete(void *ctx)
 {
-	if (!in_tracked_group())
-		return shared_exit(RT_NR_IO_URING, 0, FIG_FILES);
-	return syscall_exit(RT_NR_IO_URING, FIG_FILES);
+	return exit_hook(RT_NR_IO_URING, 0, FIG_FILES);
 }
 
 /*

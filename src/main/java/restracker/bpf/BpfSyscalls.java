@@ -34,7 +34,7 @@ final class BpfSyscalls {
     static int objGet(String path) {
         return Native.call(arena -> {
             MemorySegment attr = arena.allocate(16, 8); // pathname, bpf_fd, file_flags
-            attr.set(ValueLayout.JAVA_LONG, 0, arena.allocateFrom(path).address());
+            attr.set(ValueLayout.JAVA_LONG, 0, Native.cString(arena, path).address());
             return (int) SystemCall.call(arena, SystemCall.BPF, BPF_OBJ_GET, attr.address(), attr.byteSize());
         });
     }

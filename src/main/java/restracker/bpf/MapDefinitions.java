@@ -19,8 +19,9 @@ import static restracker.sys.Native.PTR;
 /**
  * The maps a BPF object file defines, as libbpf reads them from the object without loading it
  * (bpf_map__type, __key_size, __value_size, __max_entries). Apart from {@link Libbpf}, whose many
- * handles a CLI call on pinned maps never creates. The build writes what this reads into the jar
- * ({@link MapDefinitionFiles}), which is what pins are checked against at run time.
+ * handles a CLI call on pinned maps never creates. The build compiles what this reads into the jar
+ * ({@link MapDefinitionSource}, {@link MapDefinitionFiles}), which is what pins are checked against
+ * at run time.
  */
 public final class MapDefinitions {
     private static final MethodHandle OPEN_MEM = Native.withErrno(LibbpfLibrary.LOOKUP, "bpf_object__open_mem",

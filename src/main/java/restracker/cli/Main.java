@@ -23,6 +23,19 @@ import restracker.text.Untrusted;
 public final class Main implements Runnable {
     static final int USAGE = 2;
 
+    static {
+        // picocli's default factory looks for Groovy's Closure class when it is first used, unless
+        // told not to: a class the AOT cache does not hold, so the class path is searched for it,
+        // and opening the jar (its ~3,300 entries' central directory, read by interpreted code) took
+        // a CLI call ~14 ms. restracker has no Groovy scripts.
+        if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
+        // Nor does any option take a java.time or java.sql type, whose converters picocli registers
+        // by Class.forName, which initialises those classes: java.time's formatters took ~8 ms.
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
+        }
+    }
+
     /**
      * The subcommands, in the order help lists them: an annotated command or the model of one
      * (see {@link Models}). picocli reads an annotated one by reflection when it is added, a cost
@@ -96,7 +109,24 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int status = execute(args);
+        // A success returns from main when no other thread would keep the JVM up: System.exit logs
+        // the exit through System.Logger, whose first use looks for a logging service on the class
+        // path, which opens the jar (the central directory of its ~3,300 entries, read by
+        // interpreted code: ~15-20 ms of a CLI call, the only reason a `fetch` opened it).
+        if (status == 0 && noOtherLiveThread()) return;
+        System.exit(status);
+    }
+
+    /** Whether the threads of this one's group, besides itself, are all daemons (or none). */
+    private static boolean noOtherLiveThread() {
+        Thread[] threads = new Thread[Thread.activeCount() + 8];
+        int n = Thread.enumerate(threads);
+        if (n == threads.length) return false; // more than it could list: do not guess
+        for (int i = 0; i < n; i++) {
+            if (threads[i] != Thread.currentThread() && !threads[i].isDaemon()) return false;
+        }
+        return true;
     }
 
     /** Runs one command line and returns its exit status (used by tests in-process too). */

@@ -1,6 +1,7 @@
 package restracker.cli;
 
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +17,12 @@ public final class Training {
 
     public static void main(String[] args) {
         // The standard output of a call in the C locale (scripts, cron, units that set no LANG) is
-        // US-ASCII, which a training run in a UTF-8 locale never looks up: the lookup and the encoder
-        // are loaded here, so that the cache holds them whatever the training's own locale.
+        // US-ASCII, which a training run in a UTF-8 locale never looks up, and that of a call in a
+        // UTF-8 locale is UTF-8, whose encoder a training run in the C locale never makes: both
+        // lookups and encoders are loaded here, so that the cache holds them whatever the
+        // training's own locale.
         Charset.forName("ANSI_X3.4-1968").newEncoder();
+        StandardCharsets.UTF_8.newEncoder();
         int first = -1;
         for (String[] line : lines(args)) {
             int status = Main.execute(line);

@@ -1,9 +1,12 @@
 package restracker.kernel;
 
+import java.util.AbstractList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -30,6 +33,40 @@ public record Blueprint(String name, String object, int abiVersion, Class<? exte
 
     public Blueprint(String name, String object, int abiVersion, Class<? extends Record> maps, List<Attachment> attachments) {
         this(name, object, abiVersion, maps, attachments, List.of(), List.of());
+    }
+
+    /**
+     * A list of the variants {@code make} returns, called at the list's first use (and kept): a
+     * blueprint that only opens the pinned state to read it, as most CLI calls do, never looks at
+     * its variants, and listing their hooks may take reading and parsing a file (the tracker's:
+     * one per hooked syscall).
+     */
+    public static List<Variant> variantsOnFirstUse(Supplier<List<Variant>> make) {
+        return new OnFirstUse<>(make);
+    }
+
+    private static final class OnFirstUse<T> extends AbstractList<T> implements RandomAccess {
+        private final Supplier<List<T>> make;
+        private List<T> list;
+
+        OnFirstUse(Supplier<List<T>> make) {
+            this.make = make;
+        }
+
+        private synchronized List<T> list() {
+            if (list == null) list = List.copyOf(make.get());
+            return list;
+        }
+
+        @Override
+        public T get(int index) {
+            return list().get(index);
+        }
+
+        @Override
+        public int size() {
+            return list().size();
+        }
     }
 
     /** The names of the maps to pin (besides "meta"), as the object names them. */

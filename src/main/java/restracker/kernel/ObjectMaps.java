@@ -12,7 +12,7 @@ import restracker.sys.Errno;
 
 /**
  * The maps a blueprint's object defines (type, key and value size, max_entries, as libbpf reads
- * the jar's object; the build writes them into the jar beside it, see {@link MapDefinitionFiles}):
+ * the jar's object; the build compiles them into the jar, see {@link MapDefinitionFiles}):
  * each map of the blueprint's record of maps must be one of them, checked before anything is pinned
  * or opened, and every pinned map is checked against its definition when it is opened: a map pinned
  * by a restracker built otherwise is refused, never misread, whatever ABI number its meta shows.

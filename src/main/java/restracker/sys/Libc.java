@@ -120,7 +120,7 @@ public final class Libc {
     public static long fileSystemType(String path) {
         return Native.call(arena -> {
             MemorySegment buf = arena.allocate(LibcStructs.STATFS);
-            long rc = SystemCall.call(arena, SystemCall.STATFS, arena.allocateFrom(path).address(), buf.address(), 0);
+            long rc = SystemCall.call(arena, SystemCall.STATFS, Native.cString(arena, path).address(), buf.address(), 0);
             return rc < 0 ? rc : (long) LibcStructs.F_TYPE.get(buf);
         });
     }

@@ -9,6 +9,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 
 /** Shared plumbing of the native bindings: the linker, symbol lookup, errno capture. */
 public final class Native {
@@ -68,6 +69,19 @@ public final class Native {
     public static MethodHandle plain(SymbolLookup lib, String name, FunctionDescriptor fd) {
         MemorySegment symbol = lib.find(name).orElseThrow(() -> missing(name));
         return LINKER.downcallHandle(symbol, fd);
+    }
+
+    /**
+     * s as a NUL-terminated UTF-8 string allocated in arena, as {@code arena.allocateFrom(s)} makes
+     * it, but copied segment to segment: allocateFrom copies from the array through a pattern
+     * switch on the array's type, whose class the JDK spins at its first use (one more class a CLI
+     * call loads from outside the AOT cache).
+     */
+    public static MemorySegment cString(Arena arena, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        MemorySegment c = arena.allocate(bytes.length + 1L); // zeroed: the last byte is the NUL
+        c.copyFrom(MemorySegment.ofArray(bytes));
+        return c;
     }
 
     public static MemorySegment errnoSegment(Arena arena) {

@@ -18,10 +18,18 @@ public final class SystemCall {
     /**
      * The handle takes the function's address as its first argument rather than having it bound:
      * binding it is one more method handle species (and its lambda forms) spun per JVM.
+     *
+     * <p>It is linked as a function of four named longs, not as the variadic function syscall(2)
+     * is declared: on amd64 a variadic call differs only in %al (an upper bound on the vector
+     * registers that carry arguments, which the callee may use to skip saving them), and on
+     * aarch64 Linux not at all, while glibc's syscall() is written in assembly and moves the six
+     * integer registers only. Linked as variadic, the JDK binds that count into the handle: one
+     * method handle species more, whose binding makes the two after it (errno capture, allocator)
+     * new species too, each spun with its lambda forms at every start (~9 classes); the shapes of
+     * the non-variadic handle are among those the JDK's own archive holds.
      */
     private static final Native.Lazy SYSCALL = Native.lazy(() -> Native.LINKER.downcallHandle(
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), Linker.Option.captureCallState("errno"),
-            Linker.Option.firstVariadicArg(1)));
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), Linker.Option.captureCallState("errno")));
     private static final MemorySegment SYSCALL_ADDRESS =
             Native.LIBC.find("syscall").orElseThrow(() -> Native.missing("syscall"));
 

@@ -96,9 +96,15 @@ public final class ResourceTracker implements AutoCloseable {
         return PinnedState.openExisting(pinDir, BLUEPRINT).map(ResourceTracker::new);
     }
 
-    /** The tracker's Blueprint with the given hook variants, tried in that order. */
+    /**
+     * The tracker's Blueprint with the given hook variants, tried in that order. The variants list a
+     * hook per syscall of {@link restracker.kernel.HookedSyscalls} (read from the jar's syscalls.def),
+     * so they are made when first needed (a load, the variant attached), not by every call that
+     * opens the tracker.
+     */
     public static Blueprint blueprint(List<TrackerHooks> hooks) {
         if (hooks.isEmpty()) throw new IllegalArgumentException("no tracker hooks to load");
+        List<TrackerHooks> order = List.copyOf(hooks);
         return new Blueprint("tracker", "tracker.bpf.o", Records.ABI_VERSION,
                 TrackerMaps.class,
                 List.of(new Blueprint.Attachment("on_exec", "sched", "sched_process_exec"),
@@ -107,7 +113,7 @@ public final class ResourceTracker implements AutoCloseable {
                         new Blueprint.Attachment("on_uring_complete", "io_uring", "io_uring_complete"),
                         new Blueprint.Attachment("on_uring_complete", "io_uring", "io_uring_submit_req"),
                         new Blueprint.Attachment("on_uring_complete", "io_uring", "io_uring_submit_sqe")),
-                hooks.stream().distinct().map(TrackerHooks::variant).toList(),
+                Blueprint.variantsOnFirstUse(() -> order.stream().distinct().map(TrackerHooks::variant).toList()),
                 List.of(new Blueprint.Program(BIND_ITERATOR, List.of()),
                         new Blueprint.Program(HOLD_ITERATOR, List.of()), new Blueprint.Program(FORK_HOOK, List.of()),
                         new Blueprint.Program(CGROUP_HOOK, List.of()),

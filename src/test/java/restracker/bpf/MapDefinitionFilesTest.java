@@ -20,8 +20,9 @@ import restracker.testing.Child;
 import restracker.testing.JsonTree;
 
 /**
- * The map definitions the build writes beside each BPF object (what pinned maps are checked against)
- * are the object's own: as libbpf reads them from the object, and as its BTF declares them.
+ * The map definitions the build writes for each BPF object (what pinned maps are checked against;
+ * compiled in, see MapDefinitionSource) are the object's own: as libbpf reads them from the object,
+ * and as its BTF declares them.
  */
 class MapDefinitionFilesTest {
     private static final Path OBJECTS = Path.of("target/classes/bpf");
@@ -57,8 +58,9 @@ class MapDefinitionFilesTest {
     @Test
     void aMalformedLineIsReportedWithItsNumber() {
         assertEquals(Map.of("m", new MapDefinition(1, 4, 8, 16)), MapDefinitionFiles.parse("f", "# c\nm 1 4 8 16\n"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> MapDefinitionFiles.parse("bpf/x.maps", "# c\nm 1 4 8\n"));
-        assertTrue(e.getMessage().contains("line 2 of the jar's bpf/x.maps"), e.getMessage());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> MapDefinitionFiles.parse("map definitions of x.bpf.o", "# c\nm 1 4 8\n"));
+        assertTrue(e.getMessage().contains("line 2 of the map definitions of x.bpf.o"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> MapDefinitionFiles.parse("f", "m 1 4 8 x\n"));
         assertThrows(IllegalStateException.class, () -> MapDefinitionFiles.parse("f", "m/../x 1 4 8 16\n"));
     }

@@ -125,7 +125,11 @@ struct {
 	__type(value, struct doomed_owner);
 } doomed SEC(".maps");
 
-/* Linux 6.13+ (bpf_send_signal_task), 6.2+ (the others); signal_doomed is loaded only where all exist. */
+/*
+ * Linux 6.13+ (bpf_send_signal_task), 6.2+ (the others); signal_doomed is loaded
+ * only where all exist, bind_process where the first two do and a syscall
+ * program may call them.
+ */
 extern struct task_struct *bpf_task_from_pid(int pid) __ksym __weak;
 extern void bpf_task_release(struct task_struct *p) __ksym __weak;
 extern int bpf_send_signal_task(struct task_struct *task, int sig, enum pid_type type, __u64 value) __ksym __weak;
@@ -891,6 +895,41 @@ int bind_objects(struct bpf_iter__task *ctx)
 		return 0;
 	bind(p, task);
 	return 0;
+}
+
+/* What user space passes bind_process: BPF_PROG_TEST_RUN's context. */
+struct bind_args {
+	__u32 pid;
+};
+
+/*
+ * Registration's bind in one bpf(2) call, where the kernel runs syscall
+ * programs with bpf_task_from_pid: user space runs it (BPF_PROG_TEST_RUN, no
+ * link, no iterator) after it put process entity pid in entities, and the
+ * process's leader binds it as bind_objects would. 1 when it is left unbound
+ * (the leader had no mm or fd table: it is exiting), for user space to run
+ * bind_objects over the other threads; 0 otherwise.
+ */
+SEC("syscall")
+int bind_process(struct bind_args *args)
+{
+	struct task_struct *task;
+	struct rt_entity *p;
+	__u32 tgid;
+	int unbound = 0;
+
+	task = bpf_task_from_pid(args->pid);
+	if (!task)
+		return 0;
+	tgid = task->tgid;
+	p = bpf_map_lookup_elem(&entities, &tgid);
+	if (p && p->scope == RT_SCOPE_PROCESS && !(p->flags & RT_F_BOUND) &&
+	    p->start_ticks == task->group_leader->start_boottime / NSEC_PER_TICK) {
+		bind(p, task);
+		unbound = !(p->flags & RT_F_BOUND);
+	}
+	bpf_task_release(task);
+	return unbound;
 }
 
 /*

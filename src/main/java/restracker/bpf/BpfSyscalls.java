@@ -20,7 +20,7 @@ import static restracker.sys.Native.PTR;
  * Each returns 0 (or the descriptor) or -errno, as libbpf 1.x does.
  */
 final class BpfSyscalls {
-    private static final int BPF_MAP_LOOKUP_ELEM = 1, BPF_OBJ_GET = 7, BPF_OBJ_GET_INFO_BY_FD = 15;
+    private static final int BPF_MAP_LOOKUP_ELEM = 1, BPF_OBJ_GET = 7, BPF_PROG_TEST_RUN = 10, BPF_OBJ_GET_INFO_BY_FD = 15;
 
     static final Native.Lazy UPDATE = fn("bpf_map_update_elem", INT, INT, PTR, PTR, LONG);
     static final Native.Lazy DELETE = fn("bpf_map_delete_elem", INT, INT, PTR);
@@ -63,6 +63,23 @@ final class BpfSyscalls {
             int rc = (int) SystemCall.call(arena, SystemCall.BPF, BPF_OBJ_GET_INFO_BY_FD, attr.address(), attr.byteSize());
             if (rc == 0) len.set(ValueLayout.JAVA_INT, 0, attr.get(ValueLayout.JAVA_INT, 4));
             return rc;
+        });
+    }
+
+    /**
+     * BPF_PROG_TEST_RUN of a syscall program with ctx as its context (as bpf_prog_test_run_opts
+     * with ctx_in alone): the program's return value (an unsigned int), or -errno as a negative long.
+     */
+    static long testRun(int progFd, MemorySegment ctx) {
+        return Native.call(arena -> {
+            // prog_fd, retval, data_size_in, data_size_out, data_in, data_out, repeat, duration,
+            // ctx_size_in (40), ctx_size_out, ctx_in (48), ctx_out, flags, cpu, batch_size
+            MemorySegment attr = arena.allocate(80, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, progFd);
+            attr.set(ValueLayout.JAVA_INT, 40, (int) ctx.byteSize());
+            attr.set(ValueLayout.JAVA_LONG, 48, ctx.address());
+            long rc = SystemCall.call(arena, SystemCall.BPF, BPF_PROG_TEST_RUN, attr.address(), attr.byteSize());
+            return rc < 0 ? rc : Integer.toUnsignedLong(attr.get(ValueLayout.JAVA_INT, 4));
         });
     }
 

@@ -16,7 +16,7 @@ import restracker.sys.NativeException;
  * A program pinned on bpffs (loaded once, attached later), opened to attach it: each attachment
  * makes a link and pins it, so that the hook stays attached after this process is gone, and goes
  * when its pin is removed. No object is loaded again and nothing is verified again: an attachment
- * costs a few system calls.
+ * costs a few system calls. A syscall program is not attached but run ({@link #run}).
  */
 public final class PinnedProgram implements AutoCloseable {
     private static final Native.Lazy LINK_CREATE = Native.lazy(() -> fn("bpf_link_create", INT, INT, INT, INT, PTR));
@@ -95,6 +95,18 @@ public final class PinnedProgram implements AutoCloseable {
         } finally {
             Libc.close(link);
         }
+    }
+
+    /**
+     * Runs this syscall program once (BPF_PROG_TEST_RUN, one bpf(2) call) with one u32, arg, as its
+     * context: what the program returned.
+     */
+    public int run(int arg) {
+        return Native.call(arena -> {
+            long rc = BpfSyscalls.testRun(fd, arena.allocateFrom(ValueLayout.JAVA_INT, arg));
+            if (rc < 0) throw new NativeException((int) -rc, "cannot run " + path + ": " + Errno.of((int) -rc).label());
+            return (int) rc;
+        });
     }
 
     @Override

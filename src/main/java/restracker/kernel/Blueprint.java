@@ -87,10 +87,17 @@ public record Blueprint(String name, String object, int abiVersion, Class<? exte
     }
 
     /**
-     * A program attached where its SEC() says, loaded only where the kernel's BTF has every function
-     * it needs (the kfuncs it calls); elsewhere it is left out (autoload off).
+     * A program attached where its SEC() says (its link pinned under links/), or with run one that
+     * is not attached but pinned under progs/ for user space to run ({@link PinnedState#runProgram});
+     * loaded only where the kernel's BTF has every function it needs (the kfuncs it calls), and
+     * where the kernel takes it if it needs any; elsewhere it is left out (autoload off).
      */
-    public record Program(String name, List<String> needs) {}
+    public record Program(String name, List<String> needs, boolean run) {
+        /** A program attached where its SEC() says. */
+        public Program(String name, List<String> needs) {
+            this(name, needs, false);
+        }
+    }
 
     /**
      * A program attached where its SEC() says (fentry/fexit), to a kernel function that may be
@@ -166,7 +173,7 @@ public record Blueprint(String name, String object, int abiVersion, Class<? exte
 
     /** The names of the links this blueprint pins under links/ at load (in any of its variants). */
     public Set<String> linkNames() {
-        return Stream.of(attachments.stream().map(Attachment::event), programs.stream().map(Program::name),
+        return Stream.of(attachments.stream().map(Attachment::event), programs.stream().filter(p -> !p.run()).map(Program::name),
                 variants.stream().flatMap(v -> v.tracepoints().stream().filter(a -> a.onDemand().isEmpty())
                         .map(Attachment::event)),
                 variants.stream().flatMap(v -> v.functions().stream().filter(f -> f.onDemand().isEmpty())

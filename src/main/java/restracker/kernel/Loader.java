@@ -57,29 +57,34 @@ final class Loader {
 
     /**
      * As {@link #loadVariant} with the blueprint's programs that need kernel functions; where the
-     * kernel has those functions but refuses such a program anyway, once more without them (they
-     * are what a kernel may add, never what the rest needs).
+     * kernel has those functions but refuses such a program anyway, once more without it (they are
+     * what a kernel may add, never what the rest needs).
      */
     private static void loadVariantPreferringAll(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant) {
-        try {
-            loadVariant(dir, blueprint, elf, variant, true);
-        } catch (NativeException e) {
-            // The refusal names the program (libbpf's log, or "cannot attach NAME").
-            boolean optionalRefused = blueprint.programs().stream()
-                    .anyMatch(p -> !p.needs().isEmpty() && e.getMessage().contains(p.name()));
-            if (!optionalRefused) throw e;
-            loadVariant(dir, blueprint, elf, variant, false);
+        Set<String> without = new HashSet<>();
+        for (;;) {
+            try {
+                loadVariant(dir, blueprint, elf, variant, without);
+                return;
+            } catch (NativeException e) {
+                // The refusal names the program (libbpf's log, or "cannot attach NAME"): again without it.
+                List<String> refused = blueprint.programs().stream()
+                        .filter(p -> !p.needs().isEmpty() && !without.contains(p.name()) && e.getMessage().contains(p.name()))
+                        .map(Blueprint.Program::name).toList();
+                if (refused.isEmpty()) throw e;
+                without.addAll(refused);
+            }
         }
     }
 
     /**
      * Loads the object with the common attachments and variant's hooks (all programs when variant
-     * is null), and the blueprint's programs (those that need kernel functions only with
-     * withOptional, and where the kernel has them), attaches and pins them and the maps; on failure
-     * removes every pin it made.
+     * is null), and the blueprint's programs (those that need kernel functions only where the
+     * kernel has them, and not those named in without), attaches and pins them and the maps; on
+     * failure removes every pin it made.
      */
     private static void loadVariant(Path dir, Blueprint blueprint, byte[] elf, Blueprint.Variant variant,
-            boolean withOptional) {
+            Set<String> without) {
         Path links = dir.resolve("links");
         PinDir.create(dir.getParent(), links);
         try (BpfObject obj = BpfObject.open(blueprint.object(), elf)) {
@@ -89,7 +94,7 @@ final class Loader {
             blueprint.programs().forEach(p -> needed.addAll(p.needs()));
             Set<String> have = needed.isEmpty() ? Set.of() : Features.kernelFunctions(needed);
             List<Blueprint.Program> programs = blueprint.programs().stream()
-                    .filter(p -> p.needs().isEmpty() || (withOptional && have.containsAll(p.needs()))).toList();
+                    .filter(p -> p.needs().isEmpty() || (!without.contains(p.name()) && have.containsAll(p.needs()))).toList();
             if (variant != null) {
                 tracepoints.addAll(variant.tracepoints());
                 Set<String> present = variant.functions().isEmpty() ? Set.of() : Features.kernelFunctions(
@@ -112,7 +117,14 @@ final class Loader {
                 if (f.onDemand().isEmpty()) obj.attachPinned(f.program(), links.resolve(f.program()).toString());
             }
             if (variant != null) pinOnDemand(dir, obj, variant, tracepoints, functions);
-            for (Blueprint.Program p : programs) obj.attachPinned(p.name(), links.resolve(p.name()).toString());
+            for (Blueprint.Program p : programs) {
+                if (!p.run()) obj.attachPinned(p.name(), links.resolve(p.name()).toString());
+            }
+            if (programs.stream().anyMatch(Blueprint.Program::run)) {
+                Path progs = dir.resolve(OnDemandHooks.PROGRAMS);
+                PinDir.create(dir.getParent(), progs);
+                for (Blueprint.Program p : programs) if (p.run()) obj.pinProgram(p.name(), progs.resolve(p.name()).toString());
+            }
             for (String m : blueprint.mapNames()) obj.pinMap(m, dir.resolve(m).toString());
             obj.pinMap("meta", dir.resolve("meta").toString());
         } catch (RuntimeException e) {

@@ -24,7 +24,10 @@ import restracker.sys.NativeException;
  * directory's lock.
  */
 final class OnDemandHooks {
-    /** Where the programs of the hooks attached on demand are pinned, under a state's directory. */
+    /**
+     * Where the programs of the hooks attached on demand are pinned, under a state's directory (and
+     * those user space runs, never attached: {@link Blueprint.Program#run}).
+     */
     static final String PROGRAMS = "progs";
     /** Where each attached set's links are pinned, under a state's directory. */
     static final String HOOKS = "hooks";

@@ -15,9 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Stream;
 import restracker.bpf.BpfMap;
+import restracker.bpf.PinnedProgram;
 import restracker.bpf.ProcessIterator;
 import restracker.sys.Errno;
 import restracker.sys.Libc;
@@ -43,6 +45,9 @@ public final class PinnedState implements AutoCloseable {
     /** Each pinned iterator's program, for runs over one process; empty where the kernel refused one. */
     private final Map<String, Optional<ProcessIterator>> processIterators = new HashMap<>();
     private final List<ProcessIterator> refused = new ArrayList<>();
+    /** Each pinned program run by {@link #runProgram}; empty where it is not pinned or the kernel refused a run. */
+    private final Map<String, Optional<PinnedProgram>> runPrograms = new HashMap<>();
+    private final List<PinnedProgram> refusedPrograms = new ArrayList<>();
 
     /** What the meta record says of the restracker that loaded the state. */
     public record Meta(int abiVersion, String version, Instant loadedAt, int links) {}
@@ -213,6 +218,36 @@ public final class PinnedState implements AutoCloseable {
             }
             processIterators.put(program, it);
             return it;
+        }
+    }
+
+    /**
+     * Runs the syscall program pinned under progs/ (a {@link Blueprint.Program} with run) with arg
+     * as its context, one system call: what it returned, or empty when it is not pinned here (a
+     * kernel that did not take it, or a state loaded by an earlier restracker) or the kernel
+     * refused to run it (then never again on this state). The program is opened at the first run.
+     */
+    public OptionalInt runProgram(String program, int arg) {
+        Optional<PinnedProgram> p;
+        synchronized (runPrograms) {
+            p = runPrograms.computeIfAbsent(program, name -> {
+                try {
+                    return Optional.of(PinnedProgram.open(dir.resolve(OnDemandHooks.PROGRAMS).resolve(name).toString()));
+                } catch (NativeException e) {
+                    return Optional.empty(); // not pinned at this load: stays so while this state is open
+                }
+            });
+        }
+        if (p.isEmpty()) return OptionalInt.empty();
+        try {
+            return OptionalInt.of(p.get().run(arg));
+        } catch (NativeException e) {
+            // Its descriptor stays open until close, as another thread may be running it.
+            synchronized (runPrograms) {
+                runPrograms.put(program, Optional.empty());
+                refusedPrograms.add(p.get());
+            }
+            return OptionalInt.empty();
         }
     }
 
@@ -396,6 +431,12 @@ public final class PinnedState implements AutoCloseable {
             refused.forEach(ProcessIterator::close);
             processIterators.clear();
             refused.clear();
+        }
+        synchronized (runPrograms) {
+            runPrograms.values().forEach(p -> p.ifPresent(PinnedProgram::close));
+            refusedPrograms.forEach(PinnedProgram::close);
+            runPrograms.clear();
+            refusedPrograms.clear();
         }
     }
 }

@@ -43,6 +43,12 @@ public final class ResourceTracker implements AutoCloseable {
 
     /** The iterator that puts a registered process's mm and fd table in the objects map. */
     static final String BIND_ITERATOR = "bind_objects";
+    /**
+     * The same bind by the process's leader in one system call (a syscall program that user space
+     * runs), and the kfuncs it needs; the iterator where it is missing or leaves the entity unbound.
+     */
+    static final String BIND_PROGRAM = "bind_process";
+    static final List<String> BIND_PROGRAM_NEEDS = List.of("bpf_task_from_pid", "bpf_task_release");
     /** The iterator that makes every running process a policy matches a process entity of it. */
     public static final String HOLD_ITERATOR = "hold_policies";
     /** The fork hook: the child of a process entity that inherits, or that a policy holds, gets its own. */
@@ -117,7 +123,8 @@ public final class ResourceTracker implements AutoCloseable {
                 List.of(new Blueprint.Program(BIND_ITERATOR, List.of()),
                         new Blueprint.Program(HOLD_ITERATOR, List.of()), new Blueprint.Program(FORK_HOOK, List.of()),
                         new Blueprint.Program(CGROUP_HOOK, List.of()),
-                        new Blueprint.Program(SIGNAL_ANY_TASK, SIGNAL_ANY_TASK_NEEDS)));
+                        new Blueprint.Program(SIGNAL_ANY_TASK, SIGNAL_ANY_TASK_NEEDS),
+                        new Blueprint.Program(BIND_PROGRAM, BIND_PROGRAM_NEEDS, true)));
     }
 
     /** The syscall hooks loaded in the kernel, by the names of the pinned links and programs. */
@@ -285,8 +292,11 @@ public final class ResourceTracker implements AutoCloseable {
                 throw new TrackerException(ESRCH, "cannot register pid " + pid + ": it exited meanwhile");
             }
             // Its mm and fd table, so that a task sharing either is seen (the kernel side also binds
-            // them at the process's first hooked call, where the iterator is not pinned).
-            if (scope == Scope.PROCESS) state.runIterator(BIND_ITERATOR, pid);
+            // them at the process's first hooked call, where neither program is pinned): by its
+            // leader in one call, else by the iterator over its threads.
+            if (scope == Scope.PROCESS && state.runProgram(BIND_PROGRAM, pid).orElse(1) != 0) {
+                state.runIterator(BIND_ITERATOR, pid);
+            }
             statFiles.keep(pid, stat);
             stat = null;
             return scope;
@@ -371,34 +381,34 @@ public final class ResourceTracker implements AutoCloseable {
             if (!by.isRoot() && task.startTicks() != EntityRecord.startTicks(e)) {
                 throw new TrackerException(EINVAL, "cannot cap pid " + pid + ": it is not tracked (register it first)");
             }
-            Optional<QuotaLayers> before = tables.layers(arena, pid);
-            QuotaLayers after;
             if (by.isRoot()) {
                 // Explicit wins: root's cap takes a process over from the policy that held it.
                 boolean policyHeld = PolicyNames.takeOver(maps, arena, pid, e);
-                if (before.isPresent() && !replace && !policyHeld) {
-                    throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
-                }
-                after = QuotaLayers.ofRoot(quota, EntityRecord.log(e));
-            } else {
-                QuotaLayers now = before.orElse(new QuotaLayers(Optional.empty(), Optional.empty(), 0,
-                        EntityRecord.log(e)));
-                if (now.user().isPresent() && now.userUid() != by.uid()) {
-                    throw new TrackerException(EPERM, "cannot cap pid " + pid + ": its quotas were set by uid "
-                            + now.userUid() + ", and uid " + by.uid() + " may change only its own");
-                }
-                if (now.user().isPresent() && !replace) {
-                    throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
-                }
-                Optional<String> looser = now.looserThanRoot(quota);
-                if (looser.isPresent()) {
-                    throw new TrackerException(EPERM, "cannot cap pid " + pid + ": " + looser.get()
-                            + ", and uid " + by.uid() + " may only tighten root's quotas");
-                }
-                after = now.withUser(quota, by.uid());
+                // Root's layer replaces every layer, so what was there is not read: quotas there
+                // without replace (nor a policy's, taken over) refuse the write itself (EEXIST: ALREADY).
+                QuotaLayers after = QuotaLayers.ofRoot(quota, EntityRecord.log(e));
+                tables.writeLayers(arena, pid, after, replace || policyHeld);
+                killLog.killIfOver(arena, e, pid, task.comm(), after.effective(), after.log());
+                return;
             }
+            Optional<QuotaLayers> before = tables.layers(arena, pid);
+            QuotaLayers now = before.orElse(new QuotaLayers(Optional.empty(), Optional.empty(), 0,
+                    EntityRecord.log(e)));
+            if (now.user().isPresent() && now.userUid() != by.uid()) {
+                throw new TrackerException(EPERM, "cannot cap pid " + pid + ": its quotas were set by uid "
+                        + now.userUid() + ", and uid " + by.uid() + " may change only its own");
+            }
+            if (now.user().isPresent() && !replace) {
+                throw new TrackerException(ALREADY, "pid " + pid + " already has quotas: reset them first or use --replace");
+            }
+            Optional<String> looser = now.looserThanRoot(quota);
+            if (looser.isPresent()) {
+                throw new TrackerException(EPERM, "cannot cap pid " + pid + ": " + looser.get()
+                        + ", and uid " + by.uid() + " may only tighten root's quotas");
+            }
+            QuotaLayers after = now.withUser(quota, by.uid());
             tables.writeLayers(arena, pid, after, replace || before.isPresent());
-            if (!by.isRoot()) undoIfPrivilegedMeanwhile(arena, pid, before, by);
+            undoIfPrivilegedMeanwhile(arena, pid, before, by);
             killLog.killIfOver(arena, e, pid, task.comm(), after.effective(), after.log());
         }
     }

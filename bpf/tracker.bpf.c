@@ -329,15 +329,25 @@ static __always_inline void forget_id(__u32 id)
 		forget(id, e);
 }
 
+/*
+ * Whether task (BTF-typed) started at ticks, in clock ticks since boot (the
+ * pid-reuse guard): start_boottime / NSEC_PER_TICK == ticks, tested without a
+ * division, as it is on every tracked syscall.
+ */
+static __always_inline bool started_at(struct task_struct *task, __u64 ticks)
+{
+	__u64 started = task->start_boottime, tick = ticks * NSEC_PER_TICK;
+
+	return started >= tick && started - tick < NSEC_PER_TICK;
+}
+
 /* An entry whose pid now names another task is stale: drop it (owner: a BTF-typed task). */
 static __always_inline bool is_stale(struct rt_entity *e, struct task_struct *owner)
 {
-	__u64 started = owner->start_boottime, tick = e->start_ticks * NSEC_PER_TICK;
 	struct rt_state *st;
 	__u32 zero = 0;
 
-	/* started / NSEC_PER_TICK == start_ticks, without a division on every syscall */
-	if (started >= tick && started - tick < NSEC_PER_TICK)
+	if (started_at(owner, e->start_ticks))
 		return false;
 	forget(e->id, e);
 	st = bpf_map_lookup_elem(&state, &zero);
@@ -891,7 +901,7 @@ int bind_objects(struct bpf_iter__task *ctx)
 	p = bpf_map_lookup_elem(&entities, &tgid);
 	if (!p || p->scope != RT_SCOPE_PROCESS || (p->flags & RT_F_BOUND))
 		return 0;
-	if (p->start_ticks != task->group_leader->start_boottime / NSEC_PER_TICK)
+	if (!started_at(task->group_leader, p->start_ticks))
 		return 0;
 	bind(p, task);
 	return 0;
@@ -924,7 +934,7 @@ int bind_process(struct bind_args *args)
 	tgid = task->tgid;
 	p = bpf_map_lookup_elem(&entities, &tgid);
 	if (p && p->scope == RT_SCOPE_PROCESS && !(p->flags & RT_F_BOUND) &&
-	    p->start_ticks == task->group_leader->start_boottime / NSEC_PER_TICK) {
+	    started_at(task->group_leader, p->start_ticks)) {
 		bind(p, task);
 		unbound = !(p->flags & RT_F_BOUND);
 	}
@@ -986,7 +996,7 @@ int signal_doomed(__u64 *ctx)
 	task = bpf_task_from_pid(d.tgid);
 	if (!task)
 		return 0;
-	if (task->start_boottime / NSEC_PER_TICK == d.start_ticks &&
+	if (started_at(task, d.start_ticks) &&
 	    bpf_send_signal_task(task, SIGKILL, PIDTYPE_TGID, 0) &&
 	    !bpf_map_push_elem(&doomed, &d, 0))
 		__sync_fetch_and_add(&st->doomed_queued, 1);	/* busy: again at the next switch */

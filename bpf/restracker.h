@@ -83,6 +83,13 @@ enum rt_no_syscall {
 	RT_NR_IO_URING		= -2,	/* an io_uring completion posted by its SQPOLL thread or a worker */
 };
 
+/* What the forget_entity program (deregistration in one call) returns */
+enum rt_forget {
+	RT_FORGET_NONE		= 0,	/* no entity under that id: nothing done */
+	RT_FORGET_DONE		= 1,	/* removed, and its group marker if nothing of its group is left */
+	RT_FORGET_THREADS	= 2,	/* nothing done: a thread entity exists, so user space deregisters */
+};
+
 /* One tracked entity: a whole process (key tgid) or one thread (key tid). */
 struct rt_entity {
 	__u32 id;		/* the key: tgid for a process, tid for a thread */
@@ -203,6 +210,7 @@ struct rt_constants {
 	enum rt_quota_layer quota_layer;
 	enum rt_limit limit;
 	enum rt_no_syscall no_syscall;
+	enum rt_forget forget;
 };
 
 int rt_constants(struct rt_constants *c);

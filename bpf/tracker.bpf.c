@@ -942,6 +942,37 @@ int bind_process(struct bind_args *args)
 	return unbound;
 }
 
+/* What user space passes forget_entity: BPF_PROG_TEST_RUN's context. */
+struct forget_args {
+	__u32 id;
+};
+
+/*
+ * Deregistration in one bpf(2) call (BPF_PROG_TEST_RUN, under the pin
+ * directory's lock): forgets the entity under id as its exit would, then
+ * removes its group's marker if no entity of the group is left. Only while no
+ * thread entity exists: another thread of the group could then hold one, which
+ * user space finds from the group's threads in /proc, so it deregisters itself.
+ */
+SEC("syscall")
+int forget_entity(struct forget_args *args)
+{
+	struct rt_state *st = shared_state();
+	__u32 id = args->id, tgid;
+	struct rt_entity *e;
+
+	if (!st || st->threads)
+		return RT_FORGET_THREADS;
+	e = bpf_map_lookup_elem(&entities, &id);
+	if (!e)
+		return RT_FORGET_NONE;
+	tgid = e->tgid;
+	forget(id, e);
+	if (!bpf_map_lookup_elem(&entities, &tgid))
+		bpf_map_delete_elem(&groups, &tgid);
+	return RT_FORGET_DONE;
+}
+
 /*
  * io_uring's SQPOLL thread and workers (threads of the process, PF_IO_WORKER)
  * open files without a syscall; each request they submit and each completion

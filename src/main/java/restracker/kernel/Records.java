@@ -33,6 +33,8 @@ public final class Records {
     public static final int NR_CAP = -1, NR_IO_URING = -2;
     public static final int REASON_HEAP = 1, REASON_FILES = 2, REASON_PRIVILEGES = 3;
     public static final long UNLIMITED = -1;
+    /** What the forget_entity program returns: nothing under the id; removed; nothing done (a thread entity exists). */
+    public static final int FORGET_NONE = 0, FORGET_DONE = 1, FORGET_THREADS = 2;
 
     private Records() {}
 }

@@ -49,6 +49,8 @@ public final class ResourceTracker implements AutoCloseable {
      */
     static final String BIND_PROGRAM = "bind_process";
     static final List<String> BIND_PROGRAM_NEEDS = List.of("bpf_task_from_pid", "bpf_task_release");
+    /** Deregistration in one system call (a syscall program), while no thread entity exists. */
+    static final String FORGET_PROGRAM = "forget_entity";
     /** The iterator that makes every running process a policy matches a process entity of it. */
     public static final String HOLD_ITERATOR = "hold_policies";
     /** The fork hook: the child of a process entity that inherits, or that a policy holds, gets its own. */
@@ -124,7 +126,8 @@ public final class ResourceTracker implements AutoCloseable {
                         new Blueprint.Program(HOLD_ITERATOR, List.of()), new Blueprint.Program(FORK_HOOK, List.of()),
                         new Blueprint.Program(CGROUP_HOOK, List.of()),
                         new Blueprint.Program(SIGNAL_ANY_TASK, SIGNAL_ANY_TASK_NEEDS),
-                        new Blueprint.Program(BIND_PROGRAM, BIND_PROGRAM_NEEDS, true)));
+                        new Blueprint.Program(BIND_PROGRAM, BIND_PROGRAM_NEEDS, true),
+                        new Blueprint.Program(FORGET_PROGRAM, List.of(), true)));
     }
 
     /** The syscall hooks loaded in the kernel, by the names of the pinned links and programs. */
@@ -333,11 +336,9 @@ public final class ResourceTracker implements AutoCloseable {
     public void deregister(int pid, Actor by) {
         if (pid < 1) throw new TrackerException(EINVAL, "cannot deregister pid " + pid + ": a pid is a positive number");
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
-            MemorySegment e = EntityRecord.allocate(arena);
-            if (!maps.entities().lookup(key(arena, pid), e)) {
-                throw new TrackerException(ESRCH, "cannot deregister pid " + pid + ": it is not tracked");
-            }
+            MemorySegment e = null;
             if (!by.isRoot()) {
+                e = trackedOrGone(arena, pid);
                 int owner = EntityRecord.ownerUid(e);
                 if (owner != by.uid()) {
                     throw new TrackerException(EPERM, "cannot deregister pid " + pid + ": " + who(owner)
@@ -346,10 +347,23 @@ public final class ResourceTracker implements AutoCloseable {
                 Optional<QuotaLayers> q = tables.layers(arena, pid);
                 if (q.isPresent()) notOthers(q.get(), by, "deregister", pid);
             }
-            tables.removeEntity(arena, pid, e);
+            // In one system call where the kernel runs the program and no thread entity exists.
+            int rc = state.runProgram(FORGET_PROGRAM, pid).orElse(Records.FORGET_THREADS);
+            if (rc == Records.FORGET_NONE) throw notTracked(pid);
+            if (rc != Records.FORGET_DONE) tables.removeEntity(arena, pid, e != null ? e : trackedOrGone(arena, pid));
             statFiles.drop(pid);
             hooksMayGo = true;
         }
+    }
+
+    private MemorySegment trackedOrGone(Arena arena, int pid) {
+        MemorySegment e = EntityRecord.allocate(arena);
+        if (!maps.entities().lookup(key(arena, pid), e)) throw notTracked(pid);
+        return e;
+    }
+
+    private static TrackerException notTracked(int pid) {
+        return new TrackerException(ESRCH, "cannot deregister pid " + pid + ": it is not tracked");
     }
 
     /**

@@ -45,7 +45,7 @@ class TrackerHooksTest {
             programs = new HashSet<>(obj.programs());
         }
         Set<String> expected = new HashSet<>(List.of("on_enter", "on_exit", "on_exec", "on_task_exit", "on_switch",
-                "on_uring_complete", "bind_objects", "bind_process", "signal_doomed", "on_fork", "hold_policies", "on_cgroup_attach",
+                "on_uring_complete", "bind_objects", "bind_process", "forget_entity", "signal_doomed", "on_fork", "hold_policies", "on_cgroup_attach",
                 "on_uid_change"));
         for (String sc : HookedSyscalls.ALL.keySet()) {
             expected.add("fentry_" + sc);

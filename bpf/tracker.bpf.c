@@ -133,6 +133,13 @@ struct {
 extern struct task_struct *bpf_task_from_pid(int pid) __ksym __weak;
 extern void bpf_task_release(struct task_struct *p) __ksym __weak;
 extern int bpf_send_signal_task(struct task_struct *task, int sig, enum pid_type type, __u64 value) __ksym __weak;
+/*
+ * Linux 6.2+, any program type: with btf_id 0 it makes a pointer that plain
+ * loads read as probe reads do (a fault reads 0), without a helper call. Where
+ * it is missing, libbpf sets its address to 0 and the verifier drops the code
+ * that calls it (a test of the address guards each use).
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 
 /* The common head of every syscalls:sys_enter_* record. */
@@ -279,6 +286,16 @@ static __always_inline __s64 open_files_btf(struct task_struct *task)
 		return __builtin_popcountl(files->open_fds_init[0]);
 	n = fdt->max_fds / BITS_PER_LONG;
 	barrier_var(n);		/* the bound below must be checked on n itself */
+	if (n <= FD_WORDS_AT_ONCE && bpf_rdonly_cast) {
+		/* A table grown beyond 64 fds (as one copied at fork from a parent that had more). */
+		unsigned long *bits = bpf_rdonly_cast(fdt->open_fds, 0);
+
+#pragma unroll
+		for (i = 0; i < FD_WORDS_AT_ONCE; i++)
+			if (i < n)
+				scan.count += __builtin_popcountl(bits[i]);
+		return scan.count;
+	}
 	if (n <= FD_WORDS_AT_ONCE) {
 		if (bpf_probe_read_kernel(words, n * sizeof(words[0]), fdt->open_fds))
 			goto word_by_word;

@@ -178,7 +178,10 @@ static long count_fd_word(__u32 i, struct fd_scan *scan)
 {
 	unsigned long word = 0;
 
-	bpf_probe_read_kernel(&word, sizeof(word), scan->bits + i);
+	if (bpf_rdonly_cast)
+		word = *(unsigned long *)bpf_rdonly_cast(scan->bits + i, 0);
+	else
+		bpf_probe_read_kernel(&word, sizeof(word), scan->bits + i);
 	scan->count += __builtin_popcountl(word);
 	return 0;
 }

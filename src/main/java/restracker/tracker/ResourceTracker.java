@@ -338,7 +338,7 @@ public final class ResourceTracker implements AutoCloseable {
         try (DirLock lock = state.lock(); Arena arena = Arena.ofConfined()) {
             MemorySegment e = null;
             if (!by.isRoot()) {
-                e = trackedOrGone(arena, pid);
+                e = entityOrEsrch(arena, pid);
                 int owner = EntityRecord.ownerUid(e);
                 if (owner != by.uid()) {
                     throw new TrackerException(EPERM, "cannot deregister pid " + pid + ": " + who(owner)
@@ -350,13 +350,14 @@ public final class ResourceTracker implements AutoCloseable {
             // In one system call where the kernel runs the program and no thread entity exists.
             int rc = state.runProgram(FORGET_PROGRAM, pid).orElse(Records.FORGET_THREADS);
             if (rc == Records.FORGET_NONE) throw notTracked(pid);
-            if (rc != Records.FORGET_DONE) tables.removeEntity(arena, pid, e != null ? e : trackedOrGone(arena, pid));
+            if (rc != Records.FORGET_DONE) tables.removeEntity(arena, pid, e != null ? e : entityOrEsrch(arena, pid));
             statFiles.drop(pid);
             hooksMayGo = true;
         }
     }
 
-    private MemorySegment trackedOrGone(Arena arena, int pid) {
+    /** The entity under pid, as deregister reads it; ESRCH when there is none. */
+    private MemorySegment entityOrEsrch(Arena arena, int pid) {
         MemorySegment e = EntityRecord.allocate(arena);
         if (!maps.entities().lookup(key(arena, pid), e)) throw notTracked(pid);
         return e;

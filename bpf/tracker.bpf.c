@@ -269,7 +269,8 @@ static __always_inline void bind(struct rt_entity *p, struct task_struct *task)
 
 /*
  * A table of up to FD_WORDS_AT_ONCE words of bitmap (512 descriptors; a new
- * process has 64) is read with one probe read; a larger one a word at a time.
+ * process has 64) is read at once, a larger one a word at a time: by plain
+ * loads through bpf_rdonly_cast where the kernel has it, else by probe reads.
  * A word that cannot be read counts as empty either way.
  */
 #define FD_WORDS_AT_ONCE	8
@@ -289,23 +290,18 @@ static __always_inline __s64 open_files_btf(struct task_struct *task)
 		return __builtin_popcountl(files->open_fds_init[0]);
 	n = fdt->max_fds / BITS_PER_LONG;
 	barrier_var(n);		/* the bound below must be checked on n itself */
-	if (n <= FD_WORDS_AT_ONCE && bpf_rdonly_cast) {
+	if (n <= FD_WORDS_AT_ONCE) {
 		/* A table grown beyond 64 fds (as one copied at fork from a parent that had more). */
-		unsigned long *bits = bpf_rdonly_cast(fdt->open_fds, 0);
+		unsigned long *bits = words;
 
+		if (bpf_rdonly_cast)
+			bits = bpf_rdonly_cast(fdt->open_fds, 0);
+		else if (bpf_probe_read_kernel(words, n * sizeof(words[0]), fdt->open_fds))
+			goto word_by_word;
 #pragma unroll
 		for (i = 0; i < FD_WORDS_AT_ONCE; i++)
 			if (i < n)
 				scan.count += __builtin_popcountl(bits[i]);
-		return scan.count;
-	}
-	if (n <= FD_WORDS_AT_ONCE) {
-		if (bpf_probe_read_kernel(words, n * sizeof(words[0]), fdt->open_fds))
-			goto word_by_word;
-#pragma unroll
-		for (i = 0; i < FD_WORDS_AT_ONCE; i++)
-			if (words[i])
-				scan.count += __builtin_popcountl(words[i]);
 		return scan.count;
 	}
 word_by_word:

@@ -16,7 +16,6 @@ import restracker.bpf.MapDefinition;
 import restracker.kernel.EntityRecord;
 import restracker.kernel.ObjectRecord;
 import restracker.kernel.PinnedState;
-import restracker.kernel.QuotaRecord;
 import restracker.sys.Errno;
 import restracker.testing.TestKernel;
 import restracker.testing.Workload;
@@ -91,8 +90,7 @@ class DeregistrationTest {
 
             t.deregister(w.pid());
             assertFalse(has(maps.entities(), arena, w.pid()), "the entity is gone");
-            assertFalse(maps.quotas().lookup(arena.allocateFrom(ValueLayout.JAVA_INT, w.pid()), QuotaRecord.allocate(arena)),
-                    "its quotas are gone");
+            assertFalse(has(maps.quotas(), arena, w.pid()), "its quotas are gone");
             assertFalse(has(maps.groups(), arena, w.pid()), "its group's marker is gone");
             for (long key : new long[] {mm, files}) {
                 assertFalse(maps.objects().lookup(arena.allocateFrom(ValueLayout.JAVA_LONG, key), ObjectRecord.allocate(arena)),

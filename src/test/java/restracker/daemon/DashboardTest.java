@@ -109,6 +109,7 @@ class DashboardTest {
             tracker.register(w.pid());
             tracker.cap(w.pid(), new Quota(16L << 20, 4), false);
             w.mmap(4 << 20);
+            new Client(base.substring(0, base.length() - 1)).awaitReadingAfterNow(); // the daemon shares a reading up to 1 s old
             // The live page keeps its event stream open, so that virtual time never runs out:
             // the DOM and the picture are taken without the stream, after the page's first fetches.
             String dom = chromium("--virtual-time-budget=5000", "--dump-dom", base + "?stream=off");

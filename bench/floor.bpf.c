@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The floor of the tracker's hook mechanism, for bench/run's overhead
- * section: what any program on the same attach points costs a task that is
+ * section and the qemu guest's HookCost: what any program on the same attach points costs a task that is
  * not tracked. Each program does what the tracker's hooks do first for such a
  * task, one hash lookup of its tgid, and nothing else. The map stays empty.
  * bench/floor.c attaches one of them to the attach points it is given.
@@ -28,6 +28,18 @@ static __always_inline int lookup_tgid(void)
 /* Any tracepoint (sys_enter_NAME, sys_exit_NAME): attached by name from user space. */
 SEC("tracepoint")
 int floor_tp(void *ctx)
+{
+	return lookup_tgid();
+}
+
+/*
+ * The same lookup at the return of a syscall function, as the stock kernel's
+ * fexit variant of the tracker hooks them: one copy of the program per
+ * function, each pointed at its function by the loader before the load
+ * (restracker.bench.HookFloor in the qemu guest).
+ */
+SEC("fexit/__x64_sys_getppid")
+int floor_fexit(void *ctx)
 {
 	return lookup_tgid();
 }

@@ -3,6 +3,7 @@ package restracker.bench;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,10 +30,16 @@ import restracker.tracker.TrackerHooks;
  * Within a round each configuration runs every loop REPEAT times (a load takes most of a minute
  * under emulation: more samples per load, fewer loads).
  *
- * <p>usage: HookCost LOOP_BINARY ROUNDS VARIANTS(tracepoint,fentry) TARGET_MS [REPEAT (3)]
+ * <p>Given bench/floor.bpf.c compiled (FLOOR_OBJECT), each variant also has its floor in the rotation:
+ * the minimal program on the attach points the variant's untracked case uses ({@link HookFloor}),
+ * so that a variant's cost is read against what any program there costs, in the same run.
+ *
+ * <p>usage: HookCost LOOP_BINARY ROUNDS VARIANTS(tracepoint,fentry) TARGET_MS [REPEAT (3) [FLOOR_OBJECT]]
  */
 public final class HookCost {
     private static final List<String> LOOPS = List.of("getppid", "openclose", "mmap");
+    /** The configuration name of a variant's floor (HookFloor): this, then the variant's label. */
+    private static final String FLOOR = "floor of ";
 
     private HookCost() {}
 
@@ -43,7 +50,9 @@ public final class HookCost {
         for (String v : args[2].split(",")) variants.add(TrackerHooks.of(v.strip()).orElseThrow());
         long targetMs = Long.parseLong(args[3]);
         int repeat = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        byte[] floorObject = args.length > 5 ? Files.readAllBytes(Path.of(args[5])) : null;
         Path dir = Path.of("/sys/fs/bpf/restracker-hookcost-" + ProcessHandle.current().pid());
+        Path floorDir = Path.of("/sys/fs/bpf/restracker-hookfloor-" + ProcessHandle.current().pid());
         PinnedState.unload(dir);
 
         Map<String, Long> iterations = new LinkedHashMap<>();
@@ -62,7 +71,10 @@ public final class HookCost {
 
         List<String> configs = new ArrayList<>();
         configs.add("nothing");
-        for (TrackerHooks v : variants) configs.add(v.label());
+        for (TrackerHooks v : variants) {
+            configs.add(v.label());
+            if (floorObject != null) configs.add(FLOOR + v.label());
+        }
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         Map<String, List<Double>> loadMs = new LinkedHashMap<>();
         Map<String, List<Double>> unloadMs = new LinkedHashMap<>();
@@ -76,6 +88,18 @@ public final class HookCost {
                         for (int k = 0; k < repeat; k++) {
                             for (String l : LOOPS) add(samples, "nothing/" + l, run(loop, l, iterations.get(l), null));
                         }
+                        continue;
+                    }
+                    if (config.startsWith(FLOOR)) {
+                        String variant = config.substring(FLOOR.length());
+                        try (HookFloor f = HookFloor.attach(variant, floorObject, floorDir)) {
+                            for (int k = 0; k < repeat; k++) {
+                                for (String l : LOOPS) add(samples, variant + " floor/" + l, run(loop, l, iterations.get(l), null));
+                            }
+                        } catch (RuntimeException e) {
+                            refused.put(config, e.getMessage().lines().findFirst().orElse(""));
+                        }
+                        System.err.println("round " + (r + 1) + " " + config + " done");
                         continue;
                     }
                     TrackerHooks v = TrackerHooks.of(config).orElseThrow();
@@ -114,7 +138,9 @@ public final class HookCost {
         List<String> columns = new ArrayList<>();
         for (TrackerHooks v : variants) {
             if (refused.containsKey(v.label())) continue;
-            for (String s : List.of(" untracked", " tracked")) {
+            List<String> kinds = floorObject != null && !refused.containsKey(FLOOR + v.label())
+                    ? List.of(" floor", " untracked", " tracked") : List.of(" untracked", " tracked");
+            for (String s : kinds) {
                 columns.add(v.label() + s);
                 head.append(" ").append(v.label()).append(s).append(" | ratio |");
                 rule.append("---:|---:|");
@@ -138,6 +164,7 @@ public final class HookCost {
                 System.out.println(row);
             }
             System.out.println();
+            printAgainstFloors(stat, columns, samples);
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "Medians of %d runs (%d rounds × %d); iterations per run: %s.%n", rounds * repeat,
@@ -145,10 +172,36 @@ public final class HookCost {
         loadMs.forEach((c, ms) -> System.out.printf(Locale.ROOT,
                 "The %s variant: load, attach and pin %.0f ms, unload %.0f ms (medians).%n", c, median(ms),
                 median(unloadMs.get(c))));
-        refused.forEach((c, why) -> System.out.println("The " + c + " variant was refused here: " + why));
+        refused.forEach((c, why) -> System.out.println("The " + c + (c.startsWith(FLOOR) ? "" : " variant")
+                + " was refused here: " + why));
         System.out.println();
         System.out.println("All samples (ns/iteration):");
         samples.forEach((k, v) -> System.out.println("- " + k + ": " + v));
+    }
+
+    /** Each variant's untracked and tracked cells as ratios to its floor's cell, when it has one. */
+    private static void printAgainstFloors(String stat, List<String> columns, Map<String, List<Double>> samples) {
+        List<String> measured = columns.stream().filter(c -> !c.endsWith(" floor"))
+                .filter(c -> columns.contains(variantOf(c) + " floor")).toList();
+        if (measured.isEmpty()) return;
+        System.out.println("against the floor of the same variant, " + (stat.equals("median") ? "medians" : "fastest runs") + ":");
+        System.out.println();
+        System.out.println("| loop |" + measured.stream().map(c -> " " + c + " / floor |").reduce("", String::concat));
+        System.out.println("|---|" + "---:|".repeat(measured.size()));
+        for (String l : LOOPS) {
+            StringBuilder row = new StringBuilder("| " + l + " |");
+            for (String c : measured) {
+                double floor = stat(stat, samples.get(variantOf(c) + " floor/" + l));
+                row.append(String.format(Locale.ROOT, " %.2f× |", stat(stat, samples.get(c + "/" + l)) / floor));
+            }
+            System.out.println(row);
+        }
+        System.out.println();
+    }
+
+    /** The variant of a column ("fentry untracked": "fentry"). */
+    private static String variantOf(String column) {
+        return column.substring(0, column.indexOf(' '));
     }
 
     /** ns per iteration of one run of the loop; tracked: registered before the clock starts. */

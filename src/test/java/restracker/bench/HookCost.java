@@ -98,6 +98,7 @@ public final class HookCost {
                             }
                         } catch (RuntimeException e) {
                             refused.put(config, e.getMessage().lines().findFirst().orElse(""));
+                            continue;
                         }
                         System.err.println("round " + (r + 1) + " " + config + " done");
                         continue;

@@ -48,11 +48,6 @@ struct signal_struct {
 	atomic_t live;			/* threads not yet in do_exit() */
 } __attribute__((preserve_access_index));
 
-/* The registers a syscall was entered with (x86-64). */
-struct pt_regs {
-	unsigned long orig_ax;		/* the syscall's number */
-} __attribute__((preserve_access_index));
-
 typedef struct {
 	unsigned int val;
 } kuid_t;

@@ -660,10 +660,9 @@ static __always_inline struct rt_entity *owner_of(struct rt_object *o, __u64 key
  * At a hooked syscall's exit in a task outside every tracked group: if it
  * shares a tracked process's mm or fd table, recount that process's figure
  * and enforce its quota (the crossing task dies at once, the process at its
- * next context switch). A subprogram. The syscall's number is syscall_nr, or
- * is read from regs (the fentry variant's pt_regs, an address) where needed.
+ * next context switch). A subprogram.
  */
-static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
+static __noinline int shared_exit(int syscall_nr, __u32 figs)
 {
 	struct task_struct *task;
 	struct rt_state *st = shared_state();
@@ -688,8 +687,6 @@ static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
 		/* The guard: an mm freed and reused at the same address (exit_mm runs before
 		 * the exit hook unbinds it) belongs to another exec, with another start_stack. */
 		if (o && o->guard == mm->start_stack && (p = owner_of(o, key))) {
-			if (regs)
-				syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
 			recount_heap(p, mm);
 			enforce_as(p, syscall_nr, true);
 		}
@@ -698,8 +695,6 @@ static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
 		key = (__u64)task->files;
 		o = bpf_map_lookup_elem(&objects, &key);
 		if (o && (p = owner_of(o, key))) {
-			if (regs)
-				syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
 			p->files = open_files_btf(task) - p->base_files;
 			enforce_as(p, syscall_nr, true);
 		}
@@ -708,12 +703,11 @@ static __noinline int shared_exit(int syscall_nr, __u64 regs, __u32 figs)
 }
 
 /*
- * Every exit hook: syscall_nr, or read from regs (the fentry variant's
- * pt_regs, an address) where needed. While no thread entity exists, a group
- * is tracked exactly when its process is: the process entity's own lookup
- * then stands for the group's.
+ * Every exit hook. While no thread entity exists, a group is tracked exactly
+ * when its process is: the process entity's own lookup then stands for the
+ * group's.
  */
-static __always_inline int exit_hook(int syscall_nr, __u64 regs, __u32 figs)
+static __always_inline int exit_hook(int syscall_nr, __u32 figs)
 {
 	struct rt_state *st = shared_state();
 	struct rt_entity *p;
@@ -723,15 +717,11 @@ static __always_inline int exit_hook(int syscall_nr, __u64 regs, __u32 figs)
 		tgid = bpf_get_current_pid_tgid() >> 32;
 		p = bpf_map_lookup_elem(&entities, &tgid);
 		if (!p)
-			return shared_exit(syscall_nr, regs, figs);
-		if (regs)
-			syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
+			return shared_exit(syscall_nr, figs);
 		return process_only_exit(p, syscall_nr, figs);
 	}
 	if (!in_tracked_group())
-		return shared_exit(syscall_nr, regs, figs);
-	if (regs)
-		syscall_nr = BPF_CORE_READ((struct pt_regs *)regs, orig_ax);
+		return shared_exit(syscall_nr, figs);
 	return syscall_exit(syscall_nr, figs);
 }
 
@@ -747,16 +737,17 @@ int on_enter(struct sys_enter_args *ctx)
 SEC("tracepoint/syscalls/sys_exit_openat")
 int on_exit(struct sys_exit_args *ctx)
 {
-	return exit_hook(ctx->syscall_nr, 0, figures_of(ctx->syscall_nr));
+	return exit_hook(ctx->syscall_nr, figures_of(ctx->syscall_nr));
 }
 
 /*
- * The fentry variant: a pair of programs per syscall function. The x86-64
- * wrapper __x64_sys_NAME(const struct pt_regs *regs) is what the syscall
- * table calls; regs->orig_ax is the syscall's number, as in the tracepoint's
- * record. One pair for each HOOKED_SYSCALL line of syscalls.def.
+ * The fentry variant: a pair of programs per syscall function, one pair for
+ * each HOOKED_SYSCALL line of syscalls.def. The x86-64 wrapper __x64_sys_NAME
+ * is what the syscall table calls for that line's number, which each exit
+ * program has as a constant (an x32 call of the same function, where the
+ * kernel allows x32, is reported under the x86-64 number).
  */
-#define HOOK(name, figs)							\
+#define HOOK(name, nr, figs)							\
 SEC("fentry/__x64_sys_" #name)							\
 int fentry_##name(__u64 *ctx)							\
 {										\
@@ -767,9 +758,9 @@ int fentry_##name(__u64 *ctx)							\
 SEC("fexit/__x64_sys_" #name)							\
 int fexit_##name(__u64 *ctx)							\
 {										\
-	return exit_hook(0, ctx[0], figs);					\
+	return exit_hook(nr, figs);						\
 }
-#define HOOKED_SYSCALL(name, nr, figs)	HOOK(name, FIG_##figs)
+#define HOOKED_SYSCALL(name, nr, figs)	HOOK(name, nr, FIG_##figs)
 #include "syscalls.def"
 
 /*
@@ -1000,7 +991,7 @@ int forget_entity(struct forget_args *args)
 SEC("tracepoint/io_uring/io_uring_complete")
 int on_uring_complete(void *ctx)
 {
-	return exit_hook(RT_NR_IO_URING, 0, FIG_FILES);
+	return exit_hook(RT_NR_IO_URING, FIG_FILES);
 }
 
 /*
